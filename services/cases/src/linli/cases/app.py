@@ -1,0 +1,52 @@
+"""The cases service's app factory."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from linli.cases.extensions import db, shared_models
+from linli.shared.factory import ServiceSpec, create_service_app
+
+
+def _api_blueprints() -> list[Any]:
+    from linli.cases.casework.api import blp as cases_blp
+    from linli.cases.catalogue.api import blp as catalogue_blp
+
+    return [catalogue_blp, cases_blp]
+
+
+def _hookspecs() -> list[Any]:
+    from linli.cases import hookspecs
+
+    return [hookspecs]
+
+
+def _builtin_plugins() -> list[Any]:
+    from linli.cases.casework import builtin as casework_builtin
+    from linli.cases.catalogue import builtin as catalogue_builtin
+
+    return [catalogue_builtin, casework_builtin]
+
+
+def _models() -> None:
+    import linli.cases.casework.models  # noqa: F401  (registers tables)
+
+
+SPEC = ServiceSpec(
+    name="cases",
+    title="Linli cases",
+    description="Service-item catalogue, appointments and cases (约请制) of the residents' committees.",
+    package="linli.cases",
+    db=db,
+    models=shared_models,
+    api_blueprints=_api_blueprints,
+    hookspecs=_hookspecs,
+    builtin_plugins=_builtin_plugins,
+)
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    _models()
+    return create_service_app(SPEC, test_config)

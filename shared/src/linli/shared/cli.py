@@ -1,0 +1,82 @@
+"""``flask --app linli.<service>.app linli ...``: tokens, relay, tick, demo data, plugins."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from linli.shared.auth import ROLES, mint_token
+from linli.shared.events.relay import run_relay
+from linli.shared.idempotency import purge_expired
+from linli.shared.keys import ensure_signing_key
+
+
+@click.group("linli", help="Linli operator commands.")
+def linli_cli() -> None:
+    pass
+
+
+@linli_cli.command("token")
+@click.option("--sub", "subject", required=True, help="Subject: an account id or an operator name.")
+@click.option("--role", "roles", multiple=True, type=click.Choice(ROLES), required=True)
+@click.option("--community", "communities", multiple=True, help="Community id; '*' for all.")
+@click.option("--name", default=None)
+@click.option("--hours", default=8, show_default=True, type=int)
+@with_appcontext
+def token_command(subject: str, roles: tuple[str, ...], communities: tuple[str, ...], name: str | None, hours: int) -> None:
+    """Mint a token with the embedded signing key (operators and tests)."""
+    app = current_app
+    key = ensure_signing_key(app.config["LINLI_VAR_DIR"])
+    click.echo(mint_token(key, issuer=app.config["LINLI_JWT_ISSUER"], audience=app.config["LINLI_JWT_AUDIENCE"],
+                          subject=subject, roles=roles, communities=communities, name=name,
+                          ttl=dt.timedelta(hours=hours)))
+
+
+@linli_cli.command("relay")
+@click.option("--once", is_flag=True, help="Deliver one batch and stop.")
+@click.option("--interval", default=1.0, show_default=True, help="Seconds to sleep when idle.")
+@with_appcontext
+def relay_command(once: bool, interval: float) -> None:
+    """Deliver outbox events to the subscribed services."""
+    result = run_relay(current_app._get_current_object(), once=once, interval=interval)  # type: ignore[attr-defined]
+    click.echo(json.dumps(result.__dict__))
+
+
+@linli_cli.command("tick")
+@click.option("--loop", "loop_seconds", default=0, type=int, help="Repeat every N seconds (0: once).")
+@with_appcontext
+def tick_command(loop_seconds: int) -> None:
+    """Do what is due: expire, promote, close rounds, purge. Idempotent."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    spec = app.extensions["linli_spec"]
+    while True:
+        with app.app_context():
+            done = {"idempotency_purged": purge_expired(app)}
+            if spec.tick is not None:
+                done.update(spec.tick(app))
+        click.echo(json.dumps(done))
+        if not loop_seconds:
+            return
+        time.sleep(loop_seconds)
+
+
+@linli_cli.command("seed-demo")
+@with_appcontext
+def seed_demo_command() -> None:
+    """Load the demo data of both communities (safe to run twice)."""
+    spec = current_app.extensions["linli_spec"]
+    if spec.seed_demo is not None:
+        spec.seed_demo(current_app._get_current_object())  # type: ignore[attr-defined]
+    click.echo(f"{spec.name}: demo data ready")
+
+
+@linli_cli.command("plugins")
+@with_appcontext
+def plugins_command() -> None:
+    """List the registered plugins and the hooks they implement."""
+    click.echo(json.dumps(current_app.extensions["linli"].plugins.describe(), indent=2))

@@ -1,0 +1,73 @@
+"""Configuration from ``LINLI_*`` environment variables, overridable in tests."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+
+def var_dir_from_env() -> Path:
+    return Path(os.environ.get("LINLI_VAR_DIR", "var")).resolve()
+
+
+def _read_or_create_secret(path: Path) -> str:
+    """A random secret kept in a file under var/, made once (atomically) on first use."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        value = secrets.token_urlsafe(32)
+        handle.write(value)
+    return value
+
+
+def default_subscribers(port: int) -> dict[str, str]:
+    base = f"http://127.0.0.1:{port}"
+    return {name: f"{base}/{name}" for name in ("canteen", "hub", "cases")}
+
+
+def load_config(service: str, test_config: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Build a service's Flask config: defaults, then environment, then ``test_config``."""
+    env = os.environ
+    overrides = dict(test_config or {})
+    var_dir = Path(overrides.get("LINLI_VAR_DIR") or var_dir_from_env())
+    var_dir.mkdir(parents=True, exist_ok=True)
+    upper = service.upper()
+    config: dict[str, Any] = {
+        "LINLI_SERVICE": service,
+        "LINLI_VAR_DIR": var_dir,
+        "SQLALCHEMY_DATABASE_URI": env.get(f"LINLI_{upper}_DATABASE_URL")
+        or f"sqlite:///{var_dir / f'{service}.db'}",
+        "SECRET_KEY": env.get("LINLI_SECRET_KEY")
+        or _read_or_create_secret(var_dir / "secrets" / "flask-secret"),
+        "LINLI_EVENT_SECRET": env.get("LINLI_EVENT_SECRET")
+        or _read_or_create_secret(var_dir / "secrets" / "event-secret"),
+        "LINLI_EVENT_SUBSCRIBERS": json.loads(env["LINLI_EVENT_SUBSCRIBERS"])
+        if env.get("LINLI_EVENT_SUBSCRIBERS")
+        else default_subscribers(int(env.get("PORT", "8000"))),
+        "LINLI_EVENT_TOLERANCE_SECONDS": int(env.get("LINLI_EVENT_TOLERANCE_SECONDS", "300")),
+        "LINLI_JWT_ISSUER": env.get("LINLI_JWT_ISSUER", "linli-hub"),
+        "LINLI_JWT_AUDIENCE": env.get("LINLI_JWT_AUDIENCE", "linli"),
+        "LINLI_JWKS_URL": env.get("LINLI_JWKS_URL") or None,
+        "LINLI_JWT_PUBLIC_KEY_FILES": [p for p in env.get("LINLI_JWT_PUBLIC_KEY_FILES", "").split(",") if p],
+        "LINLI_COMMUNITIES_FILE": env.get("LINLI_COMMUNITIES_FILE", "communities.toml"),
+        "LINLI_PLUGINS": [p.strip() for p in env.get("LINLI_PLUGINS", "").split(",") if p.strip()]
+        or None,
+        "LINLI_TRACE_HOOKS": env.get("LINLI_TRACE_HOOKS", "") in {"1", "true", "yes"},
+        "LINLI_IDEMPOTENCY_TTL_HOURS": int(env.get("LINLI_IDEMPOTENCY_TTL_HOURS", "24")),
+        "LINLI_LOG_LEVEL": env.get("LINLI_LOG_LEVEL", "INFO"),
+        "LINLI_PROXY_HOPS": int(env.get("LINLI_PROXY_HOPS", "0")),
+        "LINLI_PUBLIC_URL": env.get("LINLI_PUBLIC_URL"),
+        "RATELIMIT_STORAGE_URI": env.get("LINLI_RATELIMIT_STORAGE_URI", "memory://"),
+        "BABEL_DEFAULT_LOCALE": "zh_CN",
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
+        "JSON_SORT_KEYS": False,
+    }
+    config.update(overrides)
+    config["LINLI_VAR_DIR"] = Path(config["LINLI_VAR_DIR"])
+    return config

@@ -1,0 +1,128 @@
+"""Database: one Flask-SQLAlchemy instance per service, SQLite (embedded) or PostgreSQL.
+
+SQLite runs in WAL mode with foreign keys on and a busy timeout. Writers are serialised:
+every transaction that may write starts with ``BEGIN IMMEDIATE`` (one writer at a time,
+the others wait on the busy timeout) so a read-then-write never fails half way. Only
+transactions inside a safe HTTP request (GET, HEAD, OPTIONS) begin deferred, as readers.
+
+PostgreSQL goes through psycopg 3 with a small pool per process; engines are disposed in a
+forked child so that no connection is ever shared across a gunicorn fork.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Flask, has_request_context, request
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import MetaData, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import registry as orm_registry
+from sqlalchemy.types import TypeDecorator
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+# Pool settings for PostgreSQL, per process (a gunicorn worker): size + overflow must stay
+# below max_connections / (workers * replicas). Override with LINLI_DB_POOL_SIZE etc.
+POSTGRES_POOL_DEFAULTS = {"pool_size": 5, "max_overflow": 10, "pool_timeout": 10, "pool_recycle": 1800}
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """Timezone-aware UTC datetimes on both engines (SQLite keeps no zone)."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; use an aware datetime in UTC")
+        value = value.astimezone(dt.UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC)
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def create_db() -> SQLAlchemy:
+    """A fresh SQLAlchemy extension with its own metadata, for one service."""
+
+    class Base(DeclarativeBase):
+        registry = orm_registry(
+            metadata=MetaData(naming_convention=NAMING_CONVENTION),
+            type_annotation_map={dt.datetime: UTCDateTime()},
+        )
+
+    return SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
+
+
+def engine_options(url: str, env: dict[str, str] | None = None) -> dict[str, Any]:
+    env = dict(os.environ if env is None else env)
+    if url.startswith("sqlite"):
+        return {"connect_args": {"timeout": 30, "check_same_thread": False}}
+    options: dict[str, Any] = {"pool_pre_ping": True}
+    for key, default in POSTGRES_POOL_DEFAULTS.items():
+        options[key] = int(env.get(f"LINLI_DB_{key.upper()}", default))
+    return options
+
+
+def is_sqlite(engine: Engine) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
+def _install_sqlite_behaviour(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # we emit BEGIN ourselves
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        reader = has_request_context() and request.method in SAFE_METHODS
+        if connection.get_execution_options().get("linli_write"):
+            reader = False
+        connection.exec_driver_sql("BEGIN" if reader else "BEGIN IMMEDIATE")
+
+
+def init_db(app: Flask, db: SQLAlchemy) -> None:
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    if url.startswith("sqlite:///"):
+        os.makedirs(os.path.dirname(os.path.abspath(url.removeprefix("sqlite:///"))), exist_ok=True)
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options(url))
+    db.init_app(app)
+    with app.app_context():
+        engine = db.engine
+        if is_sqlite(engine):
+            _install_sqlite_behaviour(engine)
+        os.register_at_fork(after_in_child=lambda: engine.dispose(close=False))
+
+
+def lock_for_update(statement: sa.Select[Any]) -> sa.Select[Any]:
+    """Row locks on PostgreSQL; SQLite already holds the single write lock (BEGIN IMMEDIATE)."""
+    return statement.with_for_update()

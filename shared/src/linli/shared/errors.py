@@ -1,0 +1,174 @@
+"""Every error is ``application/problem+json`` (RFC 9457).
+
+Domain code raises a :class:`Problem` (or one of its kinds); HTTP errors from Flask,
+webargs validation and unexpected exceptions are turned into the same envelope:
+``{"type", "title", "status", "detail", "code", ...extras}``.
+"""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from typing import Any
+
+import structlog
+from flask import Flask, Response, current_app, json, render_template_string, request
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException
+
+PROBLEM_MIMETYPE = "application/problem+json"
+log = structlog.get_logger("linli.errors")
+
+
+class Problem(Exception):
+    """A failure the client can understand and act on."""
+
+    status: int = 400
+    code: str = "bad_request"
+    title: str = "Bad request"
+
+    def __init__(
+        self,
+        detail: str | None = None,
+        *,
+        code: str | None = None,
+        title: str | None = None,
+        status: int | None = None,
+        **extras: Any,
+    ) -> None:
+        super().__init__(detail or title or self.title)
+        self.detail = detail
+        if code:
+            self.code = code
+        if title:
+            self.title = title
+        if status:
+            self.status = status
+        self.extras = extras
+        self.headers: dict[str, str] = {}
+
+
+class BadRequest(Problem):
+    status, code, title = 400, "bad_request", "Bad request"
+
+
+class Unauthorized(Problem):
+    status, code, title = 401, "unauthorized", "Authentication required"
+
+
+class Forbidden(Problem):
+    status, code, title = 403, "forbidden", "Not allowed"
+
+
+class NotFound(Problem):
+    status, code, title = 404, "not_found", "Not found"
+
+
+class Conflict(Problem):
+    status, code, title = 409, "conflict", "Conflict"
+
+
+class Unprocessable(Problem):
+    status, code, title = 422, "unprocessable", "Unprocessable content"
+
+
+class Unavailable(Problem):
+    status, code, title = 503, "unavailable", "Service busy, try again"
+
+
+def problem_body(status: int, *, code: str, title: str, detail: str | None = None, **extras: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "type": f"urn:linli:problem:{code.replace('_', '-')}",
+        "title": title,
+        "status": status,
+        "code": code,
+    }
+    if detail:
+        body["detail"] = detail
+    body.update({k: v for k, v in extras.items() if v is not None})
+    if request:
+        body.setdefault("instance", request.path)
+    return body
+
+
+def _wants_html() -> bool:
+    best = request.accept_mimetypes.best_match(["application/json", PROBLEM_MIMETYPE, "text/html"])
+    return best == "text/html" and not request.path.startswith("/api")
+
+
+_HTML = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>{{ p.title }}</title>
+<style>body{font:20px/1.5 system-ui,sans-serif;margin:2rem;color:#111}h1{font-size:1.6rem}</style>
+</head><body><main><h1>{{ p.status }} · {{ p.title }}</h1>{% if p.detail %}<p>{{ p.detail }}</p>{% endif %}
+<p><a href="javascript:history.back()">←</a></p></main></body></html>"""
+
+
+def problem_response(body: dict[str, Any], headers: dict[str, str] | None = None) -> Response:
+    if _wants_html():
+        response = Response(render_template_string(_HTML, p=body), status=body["status"], mimetype="text/html")
+    else:
+        response = Response(
+            json.dumps(body, ensure_ascii=False), status=body["status"], mimetype=PROBLEM_MIMETYPE
+        )
+    for key, value in (headers or {}).items():
+        response.headers[key] = value
+    return response
+
+
+def handle_problem(error: Problem) -> Response:
+    body = problem_body(error.status, code=error.code, title=error.title, detail=error.detail, **error.extras)
+    return problem_response(body, error.headers)
+
+
+def handle_http_exception(error: HTTPException) -> Response:
+    status = error.code or 500
+    phrase = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Error"
+    data = getattr(error, "data", None) or {}
+    messages = data.get("messages")
+    extras: dict[str, Any] = {}
+    detail = error.description if isinstance(error.description, str) else None
+    if messages is not None:
+        # webargs: {"json": {"field": ["message"]}}; one flat map of field -> messages
+        extras["errors"] = messages
+        detail = "The request has invalid or unknown fields; see errors."
+    if status == 400 and messages is not None:
+        detail = "The request body is not valid JSON." if "json" in messages else detail
+    code = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+            405: "method_not_allowed", 409: "conflict", 412: "precondition_failed",
+            415: "unsupported_media_type", 422: "validation_error", 428: "precondition_required",
+            429: "too_many_requests"}.get(status, phrase.lower().replace(" ", "_"))
+    body = problem_body(status, code=code, title=phrase, detail=detail, **extras)
+    headers = dict(getattr(error, "get_headers", lambda: [])())
+    headers.pop("Content-Type", None)
+    return problem_response(body, headers)
+
+
+def handle_operational_error(error: OperationalError) -> Response:
+    """A lock we could not get in time: ask the client to retry, as pretix does."""
+    message = str(error.orig) if error.orig else str(error)
+    transient = any(
+        marker in message
+        for marker in ("database is locked", "lock timeout", "could not serialize", "deadlock", "canceling statement")
+    )
+    if not transient:
+        return handle_unexpected(error)
+    log.warning("db.busy", error=message)
+    body = problem_body(503, code="busy", title="Service busy, try again", detail="The data is busy; retry shortly.")
+    return problem_response(body, {"Retry-After": "1"})
+
+
+def handle_unexpected(error: Exception) -> Response:
+    if isinstance(error, HTTPException):
+        return handle_http_exception(error)
+    log.exception("unhandled_exception", error=repr(error))
+    if current_app.config.get("LINLI_RAISE_UNEXPECTED"):
+        raise error
+    body = problem_body(500, code="internal_error", title="Internal Server Error",
+                        detail="Something went wrong on our side; it has been logged.")
+    return problem_response(body)
+
+
+def init_errors(app: Flask) -> None:
+    app.register_error_handler(Problem, handle_problem)
+    app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(OperationalError, handle_operational_error)
+    app.register_error_handler(Exception, handle_unexpected)

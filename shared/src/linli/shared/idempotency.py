@@ -1,0 +1,117 @@
+"""``Idempotency-Key`` on POST: a replay returns the first response.
+
+- same key, same body, first request finished → the stored response, ``Idempotent-Replayed: true``;
+- same key while the first is still running → 409;
+- same key, different body → 422.
+
+The key is claimed in its own short transaction before the view runs, so concurrent requests
+see each other's claim; the response is stored after the view. A 5xx frees the key for a retry.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+import sqlalchemy as sa
+from flask import Flask, Response, g, request
+from sqlalchemy.exc import IntegrityError
+
+from linli.shared.auth import current_identity
+from linli.shared.db import utcnow
+from linli.shared.errors import Conflict, Problem, Unprocessable, handle_problem
+from linli.shared.state import service_state
+
+HEADER = "Idempotency-Key"
+STALE_AFTER = dt.timedelta(minutes=5)  # a claim this old belongs to a crashed worker
+REPLAYED_HEADERS = ("Content-Type", "Location", "ETag")
+
+
+def _fingerprint() -> str:
+    digest = hashlib.sha256()
+    digest.update(request.method.encode() + b" " + request.path.encode() + b"\n")
+    digest.update(request.get_data(cache=True))
+    return digest.hexdigest()
+
+
+def _scope() -> str:
+    try:
+        identity = current_identity()
+    except Problem:
+        identity = None
+    return f"{identity.subject if identity else 'anonymous'}:{request.path}"[:255]
+
+
+def _claim() -> Response | None:
+    key = request.headers.get(HEADER)
+    if request.method != "POST" or not key:
+        return None
+    if len(key) > 255 or not key.strip():
+        return handle_problem(Unprocessable("The Idempotency-Key must be 1 to 255 characters.", code="bad_idempotency_key"))
+    state = service_state()
+    model = state.models.IdempotencyRecord
+    table = model.__table__
+    scope, fingerprint = _scope(), _fingerprint()
+    with state.db.engine.connect() as connection:
+        connection = connection.execution_options(linli_write=True)
+        with connection.begin():
+            try:
+                with connection.begin_nested():
+                    connection.execute(table.insert().values(scope=scope, key=key, fingerprint=fingerprint,
+                                                             state="processing", created_at=utcnow()))
+                g.linli_idempotency = (scope, key)
+                return None
+            except IntegrityError:
+                pass
+            row = connection.execute(sa.select(table).where(table.c.scope == scope, table.c.key == key)).one()
+            if row.fingerprint != fingerprint:
+                return handle_problem(Unprocessable(
+                    "This Idempotency-Key was used with a different request body.", code="idempotency_key_reused"))
+            if row.state == "processing":
+                created = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=dt.UTC)
+                if utcnow() - created < STALE_AFTER:
+                    return handle_problem(Conflict(
+                        "A request with this Idempotency-Key is still being processed; retry shortly.",
+                        code="idempotency_in_progress"))
+                connection.execute(table.update().where(table.c.id == row.id).values(created_at=utcnow()))
+                g.linli_idempotency = (scope, key)
+                return None
+    response = Response(row.response_body, status=row.response_status)
+    for name, value in (row.response_headers or {}).items():
+        response.headers[name] = value
+    response.headers["Idempotent-Replayed"] = "true"
+    return response
+
+
+def _store(response: Response) -> Response:
+    claim = g.pop("linli_idempotency", None)
+    if claim is None:
+        return response
+    scope, key = claim
+    state = service_state()
+    table = state.models.IdempotencyRecord.__table__
+    where = (table.c.scope == scope) & (table.c.key == key)
+    with state.db.engine.connect() as connection:
+        connection = connection.execution_options(linli_write=True)
+        with connection.begin():
+            if response.status_code >= 500:
+                connection.execute(table.delete().where(where))
+            else:
+                headers = {h: response.headers[h] for h in REPLAYED_HEADERS if h in response.headers}
+                connection.execute(table.update().where(where).values(
+                    state="done", response_status=response.status_code,
+                    response_headers=headers, response_body=response.get_data()))
+    return response
+
+
+def purge_expired(app: Flask) -> int:
+    state = service_state(app)
+    table = state.models.IdempotencyRecord.__table__
+    cutoff = utcnow() - dt.timedelta(hours=app.config["LINLI_IDEMPOTENCY_TTL_HOURS"])
+    with state.db.engine.connect() as connection, connection.begin():
+        return connection.execute(table.delete().where(table.c.created_at < cutoff)).rowcount
+
+
+def init_idempotency(app: Flask) -> None:
+    app.before_request(_claim)
+    app.after_request(_store)

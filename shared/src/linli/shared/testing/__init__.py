@@ -1,0 +1,1 @@
+"""Test support for every Linli service: engines, databases, live servers, tokens."""

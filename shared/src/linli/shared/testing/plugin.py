@@ -1,0 +1,182 @@
+"""The pytest plugin (``-p linli.shared.testing.plugin``): fixtures every service's tests compose.
+
+- ``engine``: every test that (indirectly) asks for it runs once per engine: sqlite, postgresql.
+- ``service_app(service, create_app, **config)``: an app on a fresh database of that engine.
+- ``live_server(app)``: the same service under gunicorn against the same database.
+- ``tokens(...)``: a signed bearer token; ``auth(...)``: the header dict.
+
+Under ``CI=true`` a missing PostgreSQL fails the run instead of being skipped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from linli.shared.auth import mint_token
+from linli.shared.keys import ensure_signing_key
+from linli.shared.testing.databases import TestDatabases, postgres_available
+from linli.shared.testing.live import LiveServer, start_live_server
+
+ENGINES = ("sqlite", "postgresql")
+EVENT_SECRET = "test-event-secret"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--engines", default=os.environ.get("LINLI_TEST_ENGINES", ",".join(ENGINES)),
+                     help="Comma-separated database engines to run on (sqlite,postgresql).")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    wanted = [e.strip() for e in config.getoption("--engines").split(",") if e.strip()]
+    unknown = set(wanted) - set(ENGINES)
+    if unknown:
+        raise pytest.UsageError(f"unknown engines: {sorted(unknown)}")
+    config._linli_engine_note = ""  # type: ignore[attr-defined]
+    if "postgresql" in wanted:
+        reason = postgres_available()
+        if reason is not None:
+            if os.environ.get("CI", "").lower() == "true":
+                raise pytest.UsageError(f"CI=true and PostgreSQL is not reachable: {reason}")
+            wanted.remove("postgresql")
+            config._linli_engine_note = f" (postgresql left out: {reason})"  # type: ignore[attr-defined]
+    config._linli_engines = wanted  # type: ignore[attr-defined]
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"linli database engines: {', '.join(config._linli_engines)}{config._linli_engine_note}"  # type: ignore[attr-defined]
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    terminalreporter.write_line(
+        f"linli database engines that ran: {', '.join(config._linli_engines)}{config._linli_engine_note}"  # type: ignore[attr-defined]
+    )
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "engine" in metafunc.fixturenames:
+        engines = metafunc.config._linli_engines  # type: ignore[attr-defined]
+        marker = metafunc.definition.get_closest_marker("engines")
+        if marker is not None:
+            engines = [e for e in engines if e in marker.args]
+        metafunc.parametrize("engine", engines, indirect=True)
+
+
+@pytest.fixture
+def engine(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def linli_workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("linli")
+
+
+@pytest.fixture(scope="session")
+def linli_var_dir(linli_workdir: Path) -> Path:
+    var_dir = linli_workdir / "var"
+    var_dir.mkdir(exist_ok=True)
+    ensure_signing_key(var_dir)
+    return var_dir
+
+
+@pytest.fixture(scope="session")
+def linli_databases(linli_workdir: Path) -> Iterator[TestDatabases]:
+    databases = TestDatabases(linli_workdir)
+    yield databases
+    if databases._pg_databases:
+        databases.drop_all()
+
+
+@pytest.fixture(scope="session")
+def linli_base_config(linli_var_dir: Path, pytestconfig: pytest.Config) -> dict[str, Any]:
+    return {
+        "TESTING": True,
+        "LINLI_VAR_DIR": linli_var_dir,
+        "LINLI_COMMUNITIES_FILE": str(pytestconfig.rootpath / "communities.toml"),
+        "LINLI_EVENT_SECRET": EVENT_SECRET,
+        "LINLI_EVENT_SUBSCRIBERS": {},
+        "LINLI_ACCESS_LOG": False,
+        "LINLI_LOG_LEVEL": "WARNING",
+        "SECRET_KEY": "test-secret-key",
+    }
+
+
+@pytest.fixture
+def service_app(engine: str, linli_databases: TestDatabases, linli_base_config: dict[str, Any],
+                tmp_path: Path) -> Iterator[Callable[..., Flask]]:
+    """Make an app of a service on a fresh database of the current engine."""
+    made: list[Flask] = []
+
+    def make(service: str, create_app: Callable[[dict[str, Any]], Flask], *, migrate: bool = True,
+             **config: Any) -> Flask:
+        url = linli_databases.url(service, engine, create_app, linli_base_config, tmp_path, migrate)
+        app = create_app({**linli_base_config, "SQLALCHEMY_DATABASE_URI": url, **config})
+        made.append(app)
+        return app
+
+    yield make
+    for app in made:
+        with app.app_context():
+            app.extensions["linli"].db.session.remove()
+            app.extensions["linli"].db.engine.dispose()
+        linli_databases.reset(app.config["SQLALCHEMY_DATABASE_URI"])
+
+
+def app_target(app: Flask) -> str:
+    return f"{app.import_name}.app:create_app()"
+
+
+@pytest.fixture
+def live_server(linli_workdir: Path, linli_base_config: dict[str, Any]) -> Iterator[Callable[..., LiveServer]]:
+    """Start the service of ``app`` under gunicorn on the same database and settings."""
+    servers: list[LiveServer] = []
+
+    def start(app: Flask, *, workers: int = 4, threads: int = 8, env: dict[str, str] | None = None) -> LiveServer:
+        service = app.config["LINLI_SERVICE"]
+        with app.app_context():
+            app.extensions["linli"].db.engine.dispose()
+        server_env = {
+            f"LINLI_{service.upper()}_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+            "LINLI_VAR_DIR": str(app.config["LINLI_VAR_DIR"]),
+            "LINLI_COMMUNITIES_FILE": app.config["LINLI_COMMUNITIES_FILE"],
+            "LINLI_EVENT_SECRET": app.config["LINLI_EVENT_SECRET"],
+            "LINLI_EVENT_SUBSCRIBERS": json.dumps(app.config["LINLI_EVENT_SUBSCRIBERS"]),
+            "LINLI_SECRET_KEY": app.config["SECRET_KEY"],
+            "LINLI_LOG_LEVEL": "WARNING",
+            **(env or {}),
+        }
+        server = start_live_server(app_target(app), server_env, linli_workdir, workers=workers, threads=threads)
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture
+def tokens(linli_var_dir: Path) -> Callable[..., str]:
+    key = ensure_signing_key(linli_var_dir)
+
+    def mint(*roles: str, communities: tuple[str, ...] | list[str] = ("north-bund",), sub: str = "tester",
+             name: str | None = None, ttl: dt.timedelta = dt.timedelta(hours=1)) -> str:
+        return mint_token(key, issuer="linli-hub", audience="linli", subject=sub, roles=roles or ("diner",),
+                          communities=communities, name=name, ttl=ttl)
+
+    return mint
+
+
+@pytest.fixture
+def auth(tokens: Callable[..., str]) -> Callable[..., dict[str, str]]:
+    def headers(*roles: str, **kwargs: Any) -> dict[str, str]:
+        return {"Authorization": f"Bearer {tokens(*roles, **kwargs)}"}
+
+    return headers
