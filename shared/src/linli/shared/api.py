@@ -13,6 +13,7 @@ from flask_smorest.utils import prepare_response
 
 from linli.shared.errors import PROBLEM_MIMETYPE, handle_http_exception
 
+
 class ProblemSchema(ma.Schema):
     """RFC 9457 problem details, the body of every error response."""
 

@@ -10,7 +10,13 @@ import uuid
 import sqlalchemy as sa
 import structlog
 from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+)
 
 from linli.shared.errors import problem_body, problem_response
 from linli.shared.state import service_state
@@ -70,7 +76,7 @@ def healthz():  # type: ignore[no-untyped-def]
 def readyz():  # type: ignore[no-untyped-def]
     try:
         service_state().db.session.execute(sa.text("SELECT 1"))
-    except Exception as error:  # noqa: BLE001 - any failure means not ready
+    except Exception as error:
         return problem_response(problem_body(503, code="not_ready", title="Not ready",
                                              detail=f"database: {type(error).__name__}"))
     return jsonify(status="ready", service=current_app.config["LINLI_SERVICE"], database="ok")

@@ -1,0 +1,5 @@
+"""Linli hub. Plugins write ``from linli.hub import hookimpl``."""
+
+from linli.shared.plugins import hookimpl
+
+__all__ = ["hookimpl"]

@@ -1,0 +1,51 @@
+"""The canteen service's app factory."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from linli.canteen.extensions import db, shared_models
+from linli.shared.factory import ServiceSpec, create_service_app
+
+
+def _api_blueprints() -> list[Any]:
+    return []
+
+
+def _page_blueprints() -> list[Any]:
+    return []
+
+
+def _hookspecs() -> list[Any]:
+    from linli.canteen import hookspecs
+
+    return [hookspecs]
+
+
+def _builtin_plugins() -> list[Any]:
+    return []
+
+
+def _models() -> None:
+    """Import every models module so that its tables are on the metadata."""
+
+
+SPEC = ServiceSpec(
+    name="canteen",
+    title="Linli canteen",
+    description="Community canteen (社区食堂): menu, meal services, orders, payments, waste metrics, feedback.",
+    package="linli.canteen",
+    db=db,
+    models=shared_models,
+    api_blueprints=_api_blueprints,
+    page_blueprints=_page_blueprints,
+    hookspecs=_hookspecs,
+    builtin_plugins=_builtin_plugins,
+)
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    _models()
+    return create_service_app(SPEC, test_config)

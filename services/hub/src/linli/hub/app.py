@@ -1,0 +1,51 @@
+"""The hub service's app factory."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from linli.hub.extensions import db, shared_models
+from linli.shared.factory import ServiceSpec, create_service_app
+
+
+def _api_blueprints() -> list[Any]:
+    return []
+
+
+def _page_blueprints() -> list[Any]:
+    return []
+
+
+def _hookspecs() -> list[Any]:
+    from linli.hub import hookspecs
+
+    return [hookspecs]
+
+
+def _builtin_plugins() -> list[Any]:
+    return []
+
+
+def _models() -> None:
+    """Import every models module so that its tables are on the metadata."""
+
+
+SPEC = ServiceSpec(
+    name="hub",
+    title="Linli hub",
+    description="Neighbourhood hub (邻里小汇): people and households, accounts and tokens, teams, rooms and bookings, activities, volunteers, duty roster, visit diary.",
+    package="linli.hub",
+    db=db,
+    models=shared_models,
+    api_blueprints=_api_blueprints,
+    page_blueprints=_page_blueprints,
+    hookspecs=_hookspecs,
+    builtin_plugins=_builtin_plugins,
+)
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    _models()
+    return create_service_app(SPEC, test_config)
