@@ -30,6 +30,9 @@ def _builtin_plugins() -> list[Any]:
 
 def _models() -> None:
     """Import every models module so that its tables are on the metadata."""
+    from linli.canteen.menu import models as _menu_models  # noqa: F401  (registers tables)
+    from linli.canteen.orders import models as _orders_models  # noqa: F401
+    from linli.canteen.stock import models as _stock_models  # noqa: F401
 
 
 SPEC = ServiceSpec(
