@@ -30,6 +30,12 @@ def _builtin_plugins() -> list[Any]:
 
 def _models() -> None:
     """Import every models module so that its tables are on the metadata."""
+    import linli.hub.accounts.models  # noqa: F401
+    import linli.hub.bookings.models  # noqa: F401
+    import linli.hub.people.models  # noqa: F401
+    import linli.hub.rooms.models  # noqa: F401
+    import linli.hub.rounds.models  # noqa: F401
+    import linli.hub.teams.models  # noqa: F401
 
 
 SPEC = ServiceSpec(

@@ -1,0 +1,1 @@
+"""bookings area of the hub."""

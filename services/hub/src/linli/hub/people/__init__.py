@@ -1,0 +1,1 @@
+"""people area of the hub."""

@@ -1,0 +1,1 @@
+"""rooms area of the hub."""

@@ -1,0 +1,1 @@
+"""rounds area of the hub."""

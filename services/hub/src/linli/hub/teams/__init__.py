@@ -1,0 +1,1 @@
+"""teams area of the hub."""
