@@ -8,10 +8,11 @@ The locale comes from ``?lang=``, then the ``lang`` cookie, then Accept-Language
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlencode
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import Flask, request
+from flask import Flask, Response, request
 from flask_babel import Babel
 
 LOCALES = ("zh_CN", "en")
@@ -35,7 +36,8 @@ def compile_catalogues(sources: list[Path], target: Path) -> None:
         po_files = [p for p in po_files if p.exists()]
         if not po_files:
             continue
-        mo_path = target / locale / "LC_MESSAGES" / "messages.mo"
+        # Babel names zh_CN "zh_Hans_CN"; gettext falls back from that to "zh"
+        mo_path = target / locale.split("_")[0] / "LC_MESSAGES" / "messages.mo"
         newest = max(p.stat().st_mtime for p in po_files)
         if mo_path.exists() and mo_path.stat().st_mtime >= newest:
             continue
@@ -62,6 +64,17 @@ def init_i18n(app: Flask, service_translations: Path | None) -> Babel:
     compile_catalogues(sources, target)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(target)
     babel = Babel(app, locale_selector=select_locale)
+
+    @app.template_filter("combine_query")
+    def _combine_query(args: dict[str, str], **changes: str) -> str:
+        return urlencode({**args, **changes})
+
+    @app.after_request
+    def _remember_locale(response: Response) -> Response:
+        chosen = request.args.get("lang")
+        if chosen in LOCALES and request.cookies.get("lang") != chosen:
+            response.set_cookie("lang", chosen, max_age=365 * 24 * 3600, samesite="Lax")
+        return response
 
     @app.context_processor
     def _locale_context() -> dict[str, object]:

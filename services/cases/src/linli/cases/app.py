@@ -17,6 +17,12 @@ def _api_blueprints() -> list[Any]:
     return [catalogue_blp, cases_blp]
 
 
+def _page_blueprints() -> list[Any]:
+    from linli.cases.catalogue.pages import pages as catalogue_pages
+
+    return [catalogue_pages]
+
+
 def _hookspecs() -> list[Any]:
     from linli.cases import hookspecs
 
@@ -42,6 +48,7 @@ SPEC = ServiceSpec(
     db=db,
     models=shared_models,
     api_blueprints=_api_blueprints,
+    page_blueprints=_page_blueprints,
     hookspecs=_hookspecs,
     builtin_plugins=_builtin_plugins,
 )

@@ -180,3 +180,7 @@ def auth(tokens: Callable[..., str]) -> Callable[..., dict[str, str]]:
         return {"Authorization": f"Bearer {tokens(*roles, **kwargs)}"}
 
     return headers
+
+
+# browser fixtures live in their own module; importing them here registers them
+from linli.shared.testing.browser import artifacts_dir, browser, browser_page  # noqa: E402,F401
