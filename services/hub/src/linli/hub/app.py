@@ -11,7 +11,9 @@ from linli.shared.factory import ServiceSpec, create_service_app
 
 
 def _api_blueprints() -> list[Any]:
-    return []
+    from linli.hub.accounts.api import blp as accounts_blp
+
+    return [accounts_blp]
 
 
 def _page_blueprints() -> list[Any]:
@@ -38,6 +40,12 @@ def _models() -> None:
     import linli.hub.teams.models  # noqa: F401
 
 
+def _init_accounts(app: Flask) -> None:
+    from linli.hub.accounts.setup import init_accounts
+
+    init_accounts(app)
+
+
 SPEC = ServiceSpec(
     name="hub",
     title="Linli hub",
@@ -49,6 +57,7 @@ SPEC = ServiceSpec(
     page_blueprints=_page_blueprints,
     hookspecs=_hookspecs,
     builtin_plugins=_builtin_plugins,
+    extra_init=(_init_accounts,),
 )
 
 
