@@ -12,8 +12,9 @@ from linli.shared.factory import ServiceSpec, create_service_app
 
 def _api_blueprints() -> list[Any]:
     from linli.hub.accounts.api import blp as accounts_blp
+    from linli.hub.activities.api import blp as activities_blp
 
-    return [accounts_blp]
+    return [accounts_blp, activities_blp]
 
 
 def _page_blueprints() -> list[Any]:
@@ -33,6 +34,7 @@ def _builtin_plugins() -> list[Any]:
 def _models() -> None:
     """Import every models module so that its tables are on the metadata."""
     import linli.hub.accounts.models  # noqa: F401
+    import linli.hub.activities.models  # noqa: F401
     import linli.hub.bookings.models  # noqa: F401
     import linli.hub.people.models  # noqa: F401
     import linli.hub.rooms.models  # noqa: F401

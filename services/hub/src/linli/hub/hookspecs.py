@@ -15,3 +15,14 @@ def allocate_slots(community: Any, round: Any, requests: list[Any], seed: int) -
 
     The first plugin that returns a result decides; the built-in default is a seeded weighted
     lottery that favours teams that won less of what they asked for in recent rounds."""
+
+
+@hookspec
+def shift_templates(community: Any) -> list[dict[str, Any]]:
+    """Return volunteer shift templates this community uses, each a dict with ``code``,
+    ``name_zh``, ``name_en``, ``location_zh``, ``location_en``, optional ``room_id`` and ``weekdays``
+    (0 = Monday; all days when left out) and ``slots``: a list of ``{"start": "07:00",
+    "end": "09:00", "headcount": 2}`` in the community's local time (Asia/Shanghai).
+
+    Every plugin's templates are merged; a later template with the same ``code`` replaces an
+    earlier one, so a community plugin can change the built-in waste-sorting duty."""
