@@ -11,7 +11,10 @@ from linli.shared.factory import ServiceSpec, create_service_app
 
 
 def _api_blueprints() -> list[Any]:
-    return []
+    from linli.canteen.diners.api import blp as diners_blp
+    from linli.canteen.payments.api import blp as payments_blp
+
+    return [payments_blp, diners_blp]
 
 
 def _page_blueprints() -> list[Any]:
@@ -25,13 +28,18 @@ def _hookspecs() -> list[Any]:
 
 
 def _builtin_plugins() -> list[Any]:
-    return []
+    from linli.canteen.diners import builtin as diners_builtin
+    from linli.canteen.payments import builtin as payments_builtin
+
+    return [payments_builtin, diners_builtin]
 
 
 def _models() -> None:
     """Import every models module so that its tables are on the metadata."""
+    from linli.canteen.diners import models as _diners_models  # noqa: F401
     from linli.canteen.menu import models as _menu_models  # noqa: F401  (registers tables)
     from linli.canteen.orders import models as _orders_models  # noqa: F401
+    from linli.canteen.payments import models as _payments_models  # noqa: F401
     from linli.canteen.stock import models as _stock_models  # noqa: F401
 
 

@@ -1,0 +1,82 @@
+"""Routes of diners and meal cards."""
+
+from flask_smorest import Blueprint
+
+from linli.canteen.diners import meal_card, service, subsidy
+from linli.canteen.diners.schemas import (
+    CommunityQuerySchema,
+    DinerProfileInSchema,
+    DinerProfileSchema,
+    LedgerEntrySchema,
+    LedgerSchema,
+    MealCardSchema,
+    SubsidyQuoteSchema,
+    TopUpSchema,
+)
+from linli.shared.auth import require_identity, require_roles
+from linli.shared.state import service_state
+
+blp = Blueprint("diners", __name__, url_prefix="/api",
+                description="Diners (食客): canteen profiles, elderly subsidy, meal cards (饭卡)")
+BEARER = [{"bearer": []}]
+
+
+@blp.put("/diners/<diner_id>")
+@blp.arguments(DinerProfileInSchema)
+@blp.response(200, DinerProfileSchema)
+@blp.doc(security=BEARER)
+@require_roles("staff", "manager")
+def save_profile(data, diner_id):  # type: ignore[no-untyped-def]
+    """Create or replace a diner's canteen profile (age, special groups, subsidy eligibility)."""
+    return service.save_profile(require_identity(), diner_id=diner_id, **data)
+
+
+@blp.get("/diners/<diner_id>")
+@blp.arguments(CommunityQuerySchema, location="query")
+@blp.response(200, DinerProfileSchema)
+@blp.doc(security=BEARER)
+def get_profile(query, diner_id):  # type: ignore[no-untyped-def]
+    """A diner's canteen profile (staff, or the diner themself)."""
+    return service.get_profile(require_identity(), diner_id=diner_id, **query)
+
+
+@blp.get("/diners/<diner_id>/subsidy")
+@blp.arguments(CommunityQuerySchema, location="query")
+@blp.response(200, SubsidyQuoteSchema)
+@blp.doc(security=BEARER)
+def subsidy_quote(query, diner_id):  # type: ignore[no-untyped-def]
+    """What the elderly meal subsidy pays for this diner's next meal today."""
+    identity = require_identity()
+    meal_card.check_reader(identity, query["community_id"], diner_id)
+    return subsidy.quote(service_state().communities.require(query["community_id"]), diner_id)
+
+
+@blp.get("/meal-cards/<diner_id>")
+@blp.arguments(CommunityQuerySchema, location="query")
+@blp.response(200, MealCardSchema)
+@blp.doc(security=BEARER)
+def get_card(query, diner_id):  # type: ignore[no-untyped-def]
+    """A meal card's balance (staff, or the diner themself)."""
+    meal_card.check_reader(require_identity(), query["community_id"], diner_id)
+    return meal_card.require_card(query["community_id"], diner_id)
+
+
+@blp.post("/meal-cards/<diner_id>/top-ups")
+@blp.arguments(TopUpSchema)
+@blp.response(201, LedgerEntrySchema)
+@blp.doc(security=BEARER)
+@require_roles("staff", "manager")
+def top_up(data, diner_id):  # type: ignore[no-untyped-def]
+    """Load money onto a meal card at the counter (opens the card if new)."""
+    return meal_card.top_up(require_identity(), diner_id=diner_id, **data)
+
+
+@blp.get("/meal-cards/<diner_id>/ledger")
+@blp.arguments(CommunityQuerySchema, location="query")
+@blp.response(200, LedgerSchema)
+@blp.doc(security=BEARER)
+def ledger(query, diner_id):  # type: ignore[no-untyped-def]
+    """The card's ledger, newest first, with its sum (always equal to the balance)."""
+    meal_card.check_reader(require_identity(), query["community_id"], diner_id)
+    card = meal_card.require_card(query["community_id"], diner_id)
+    return {"card": card, "ledger_sum_fen": meal_card.ledger_sum(card), "entries": meal_card.ledger(card)}

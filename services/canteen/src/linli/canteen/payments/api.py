@@ -1,0 +1,87 @@
+"""Routes of payments: pay an order, confirm, cancel, refund; the Stripe webhook; takings."""
+
+from flask import request
+from flask_smorest import Blueprint
+
+from linli.canteen.payments import service, webhook
+from linli.canteen.payments.schemas import (
+    OrderPaymentsSchema,
+    PaymentCreateSchema,
+    PaymentSchema,
+    RefundCreateSchema,
+    RefundSchema,
+    StartedPaymentSchema,
+    TakingsQuerySchema,
+    TakingsSchema,
+    WebhookResultSchema,
+)
+from linli.shared.auth import current_identity, require_identity, require_roles
+from linli.shared.state import service_state
+
+blp = Blueprint("payments", __name__, url_prefix="/api",
+                description="Payments (支付): cash, meal card, elderly subsidy, Stripe; split payments and refunds")
+BEARER = [{"bearer": []}, {}]
+
+
+@blp.post("/orders/<int:order_id>/payments")
+@blp.arguments(PaymentCreateSchema)
+@blp.response(201, StartedPaymentSchema)
+@blp.doc(security=BEARER)
+def start_payment(data, order_id):  # type: ignore[no-untyped-def]
+    """Pay (part of) an order with one provider. Meal card and subsidy need a signed-in diner;
+    cash recorded by counter staff is confirmed at once; a card payment returns a client secret."""
+    payment, extra = service.start_payment(current_identity(), order_id, **data)
+    return {**{k: getattr(payment, k) for k in PaymentSchema().fields}, **extra}
+
+
+@blp.get("/orders/<int:order_id>/payments")
+@blp.response(200, OrderPaymentsSchema)
+@blp.doc(security=BEARER)
+def list_payments(order_id):  # type: ignore[no-untyped-def]
+    """An order's payments, what is paid and owed, and the payment methods offered."""
+    return service.payment_summary(current_identity(), order_id)
+
+
+@blp.post("/payments/<int:payment_id>/confirm")
+@blp.response(200, PaymentSchema)
+@blp.doc(security=BEARER)
+def confirm_payment(payment_id):  # type: ignore[no-untyped-def]
+    """Confirm an open payment: cash by counter staff; a card payment by asking Stripe."""
+    return service.confirm_payment(current_identity(), payment_id)
+
+
+@blp.post("/payments/<int:payment_id>/cancel")
+@blp.response(200, PaymentSchema)
+@blp.doc(security=BEARER)
+def cancel_payment(payment_id):  # type: ignore[no-untyped-def]
+    """Cancel an open payment (e.g. the diner chose another way to pay)."""
+    return service.cancel_payment(current_identity(), payment_id)
+
+
+@blp.post("/payments/<int:payment_id>/refunds")
+@blp.arguments(RefundCreateSchema)
+@blp.response(201, RefundSchema)
+@blp.doc(security=[{"bearer": []}])
+@require_roles("staff", "manager")
+def refund_payment(data, payment_id):  # type: ignore[no-untyped-def]
+    """Refund all or part of a succeeded payment (never more than is left)."""
+    return service.refund_payment(require_identity(), payment_id, **data)
+
+
+@blp.post("/payments/stripe/webhook")
+@blp.response(200, WebhookResultSchema)
+def stripe_webhook():  # type: ignore[no-untyped-def]
+    """Stripe events, checked with ``Stripe-Signature`` on the raw body (400 if forged or stale)."""
+    return webhook.handle(request.get_data(cache=True), request.headers.get("Stripe-Signature"))
+
+
+@blp.get("/payments/takings")
+@blp.arguments(TakingsQuerySchema, location="query")
+@blp.response(200, TakingsSchema)
+@blp.doc(security=[{"bearer": []}])
+@require_roles("staff", "manager")
+def takings(query):  # type: ignore[no-untyped-def]
+    """Net takings per payment method between two dates (inclusive, Shanghai time)."""
+    service_state().communities.require(query["community_id"])
+    require_identity().require_community(query["community_id"])
+    return {**query, "takings_fen": service.takings_by_method(**query)}

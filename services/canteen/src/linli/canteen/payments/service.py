@@ -1,0 +1,378 @@
+"""Paying orders: start, confirm, cancel and refund payments; Stripe events; takings.
+
+Locks are taken late and always in one order: the order row (``orders.service.lock_order``),
+then the payment row, then what the provider touches (diner profile, meal card). External calls
+(Stripe) happen only outside a transaction, after the payment row that names them committed.
+An order becomes paid in the transaction where its succeeded payments first cover its total;
+the payment that did it carries ``completes_order`` (unique per order), so it happens once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import sqlalchemy as sa
+import structlog
+
+from linli.canteen.extensions import db
+from linli.canteen.orders.models import Order
+from linli.canteen.orders.service import get_order, lock_order, mark_paid, mark_refunded
+from linli.canteen.payments.base import BasePaymentProvider, PaymentContext
+from linli.canteen.payments.clock import local_day_bounds
+from linli.canteen.payments.models import OPEN_STATES, Payment, PaymentRefund
+from linli.shared.auth import Identity
+from linli.shared.communities import Community
+from linli.shared.db import lock_for_update, utcnow
+from linli.shared.errors import Conflict, Forbidden, NotFound, Problem, Unauthorized, Unprocessable
+from linli.shared.state import service_state
+
+log = structlog.get_logger("linli.canteen.payments")
+COVERING_STATES = (*OPEN_STATES, "succeeded")
+
+
+# --- providers --------------------------------------------------------------------------------
+
+
+def providers_for(community: Community) -> dict[str, BasePaymentProvider]:
+    """The providers this community offers: built-ins, then plugins (a later one replaces)."""
+    found: dict[str, BasePaymentProvider] = {}
+    results = service_state().hooks_for(community).payment_providers(community=community)
+    for batch in reversed(results):  # pluggy answers last-registered first
+        for provider in batch or ():
+            found[provider.identifier] = provider
+    return {name: p for name, p in found.items() if p.is_available(community)}
+
+
+def _provider(community: Community, identifier: str) -> BasePaymentProvider:
+    provider = providers_for(community).get(identifier)
+    if provider is None:
+        raise Unprocessable(f"'{identifier}' is not a payment method offered here.", code="unknown_provider")
+    return provider
+
+
+# --- access -----------------------------------------------------------------------------------
+
+
+def _paying_diner(identity: Identity | None, order: Order) -> str | None:
+    """Who pays: the order's diner, or the signed-in diner; None for an anonymous kiosk order."""
+    if identity is None:
+        if order.diner_id is not None:
+            raise Unauthorized("This order belongs to a diner: sign in first.", code="missing_token")
+        return None
+    identity.require_community(order.community_id)
+    if identity.is_staff:
+        return order.diner_id
+    if order.diner_id is not None and order.diner_id != identity.subject:
+        raise Forbidden("This is another diner's order.", code="not_your_order")
+    return identity.subject
+
+
+def _check_payment_access(identity: Identity | None, payment: Payment) -> None:
+    if identity is None:
+        if payment.diner_id is not None:
+            raise Unauthorized("This payment belongs to a diner: sign in first.", code="missing_token")
+        return
+    identity.require_community(payment.community_id)
+    if not identity.is_staff and payment.diner_id not in (None, identity.subject):
+        raise Forbidden("This is another diner's payment.", code="not_your_payment")
+
+
+# --- queries ----------------------------------------------------------------------------------
+
+
+def get_payment(payment_id: int) -> Payment:
+    payment = db.session.get(Payment, payment_id)
+    if payment is None:
+        raise NotFound("No such payment.", code="payment_not_found")
+    return payment
+
+
+def _lock_payment(payment_id: int) -> Payment:
+    return db.session.execute(
+        lock_for_update(sa.select(Payment).where(Payment.id == payment_id)).execution_options(populate_existing=True)
+    ).scalar_one()
+
+
+def _sum(statement: sa.Select[Any]) -> int:
+    return int(db.session.scalar(statement) or 0)
+
+
+def covered_fen(order_id: int, states: tuple[str, ...] = COVERING_STATES) -> int:
+    return _sum(sa.select(sa.func.sum(Payment.amount_fen)).where(Payment.order_id == order_id,
+                                                                  Payment.state.in_(states)))
+
+
+def refunded_fen(order_id: int) -> int:
+    return _sum(sa.select(sa.func.sum(PaymentRefund.amount_fen)).join(Payment, Payment.id == PaymentRefund.payment_id)
+                .where(Payment.order_id == order_id, PaymentRefund.state == "succeeded"))
+
+
+def order_payments(order_id: int) -> list[Payment]:
+    return list(db.session.scalars(sa.select(Payment).where(Payment.order_id == order_id).order_by(Payment.id)))
+
+
+def payment_summary(identity: Identity | None, order_id: int) -> dict[str, Any]:
+    order = get_order(order_id)
+    _paying_diner(identity, order)
+    community = service_state().communities.require(order.community_id)
+    paid = covered_fen(order.id, ("succeeded",))
+    return {
+        "order_id": order.id, "order_state": order.effective_state, "total_fen": order.total_fen,
+        "currency": order.currency, "paid_fen": paid, "refunded_fen": refunded_fen(order.id),
+        "owed_fen": max(order.total_fen - covered_fen(order.id), 0),
+        "payments": order_payments(order.id),
+        "providers": [p.describe() for p in providers_for(community).values()],
+    }
+
+
+# --- paying -----------------------------------------------------------------------------------
+
+
+def start_payment(identity: Identity | None, order_id: int, *, provider: str, amount_fen: int | None = None,
+                  payment_method: str | None = None) -> tuple[Payment, dict[str, Any]]:
+    """prepare → execute under the order lock, commit, then the provider's external step."""
+    try:
+        order = lock_order(order_id)
+        diner_id = _paying_diner(identity, order)
+        community = service_state().communities.require(order.community_id)
+        chosen = _provider(community, provider)
+        if payment_method and chosen.identifier != "stripe":
+            raise Unprocessable("payment_method is only for card payments.", code="bad_payment_method")
+        if order.effective_state != "pending_payment":
+            raise Conflict(f"An order in state {order.effective_state} cannot be paid.", code="order_not_payable",
+                           order_state=order.effective_state)
+        ctx = PaymentContext(order=order, community=community, identity=identity, diner_id=diner_id,
+                             owed_fen=order.total_fen - covered_fen(order.id), requested_fen=amount_fen,
+                             options={"payment_method": payment_method})
+        amount = chosen.prepare(ctx)
+        payment = Payment(order_id=order.id, community_id=order.community_id, diner_id=diner_id,
+                          provider=chosen.identifier, amount_fen=amount, currency=order.currency,
+                          state="created", created_by=ctx.actor)
+        db.session.add(payment)
+        db.session.flush()
+        chosen.execute(payment, ctx)
+        if payment.state == "succeeded":
+            _on_succeeded(order, payment, ctx.actor)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    extra = chosen.after_commit(payment, ctx)
+    return payment, extra
+
+
+def _on_succeeded(order: Order, payment: Payment, actor: str) -> None:
+    """Money arrived: stamp it, and mark the order paid if this payment covers the rest."""
+    payment.confirmed_at = utcnow()
+    payment.confirmed_by = actor
+    db.session.flush()
+    if order.paid_at is not None or order.state != "pending_payment":
+        if order.paid_at is None:
+            log.warning("payment.for_unpayable_order", payment_id=payment.id, order_state=order.state)
+            payment.note = f"order was {order.state} when the money arrived: refund it"
+        return
+    if covered_fen(order.id, ("succeeded",)) < order.total_fen:
+        return
+    try:
+        mark_paid(order)
+    except Conflict as error:  # expired while the card was being charged: keep the money visible
+        log.warning("payment.order_not_payable", payment_id=payment.id, code=error.code)
+        payment.note = f"{error.code}: refund it"
+        return
+    payment.completes_order = True
+    db.session.flush()
+
+
+def settle(payment_id: int, outcome: str, *, actor: str, failure_code: str | None = None,
+           external_ref: str | None = None) -> Payment:
+    """Move a payment to ``outcome`` under the order lock, inside the caller's transaction.
+
+    Only forward moves happen: a succeeded payment stays succeeded (a late ``failed`` or a
+    duplicate ``succeeded`` changes nothing)."""
+    order_id = db.session.scalar(sa.select(Payment.order_id).where(Payment.id == payment_id))
+    if order_id is None:
+        raise NotFound("No such payment.", code="payment_not_found")
+    order = lock_order(order_id)
+    payment = _lock_payment(payment_id)
+    if external_ref and not payment.external_ref:
+        payment.external_ref = external_ref
+    if outcome == "succeeded" and payment.state != "succeeded":
+        payment.state = "succeeded"
+        payment.failure_code = None
+        _on_succeeded(order, payment, actor)
+    elif outcome in ("failed", "canceled") and payment.state in OPEN_STATES:
+        payment.state = outcome
+        payment.failure_code = failure_code
+    elif outcome == "pending" and payment.state == "created":
+        payment.state = "pending"
+    db.session.flush()
+    return payment
+
+
+def record_gateway_outcome(payment_id: int, outcome: str, *, external_ref: str | None = None,
+                           failure_code: str | None = None) -> Payment:
+    """What the gateway told us right after we asked it, in its own transaction."""
+    try:
+        payment = settle(payment_id, outcome, actor="stripe", failure_code=failure_code, external_ref=external_ref)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return payment
+
+
+def _release_transaction() -> None:
+    """End the (read) transaction before a network call: no lock is held while Stripe answers."""
+    db.session.commit()
+
+
+def confirm_payment(identity: Identity | None, payment_id: int) -> Payment:
+    payment = get_payment(payment_id)
+    _check_payment_access(identity, payment)
+    if payment.state == "succeeded":
+        return payment  # already confirmed: nothing moves twice
+    if payment.state not in OPEN_STATES:
+        raise Conflict(f"A {payment.state} payment cannot be confirmed.", code="payment_not_open",
+                       payment_state=payment.state)
+    community = service_state().communities.require(payment.community_id)
+    provider = _provider(community, payment.provider)
+    _release_transaction()
+    outcome = provider.confirm(payment, identity)
+    if outcome is None:
+        return payment
+    actor = identity.subject if identity else "anonymous"
+    try:
+        payment = settle(payment.id, outcome, actor=actor, failure_code=outcome if outcome != "succeeded" else None)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return payment
+
+
+def cancel_payment(identity: Identity | None, payment_id: int) -> Payment:
+    payment = get_payment(payment_id)
+    _check_payment_access(identity, payment)
+    if payment.state not in OPEN_STATES:
+        raise Conflict(f"A {payment.state} payment cannot be canceled.", code="payment_not_open",
+                       payment_state=payment.state)
+    community = service_state().communities.require(payment.community_id)
+    provider = _provider(community, payment.provider)
+    _release_transaction()
+    provider.cancel(payment)
+    try:
+        payment = settle(payment.id, "canceled", actor=identity.subject if identity else "anonymous",
+                         failure_code="canceled")
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    if payment.state != "canceled":
+        raise Conflict(f"The payment is {payment.state} now.", code="payment_not_open", payment_state=payment.state)
+    return payment
+
+
+# --- refunds ----------------------------------------------------------------------------------
+
+
+def refund_payment(identity: Identity, payment_id: int, *, amount_fen: int | None = None,
+                   reason: str = "") -> PaymentRefund:
+    """Give back all or part of a succeeded payment; never more than was paid and not yet refunded."""
+    try:
+        payment = get_payment(payment_id)
+        identity.require_community(payment.community_id)
+        order = lock_order(payment.order_id)
+        payment = _lock_payment(payment_id)
+        community = service_state().communities.require(payment.community_id)
+        provider = _provider(community, payment.provider)
+        if payment.state != "succeeded" or not provider.refundable:
+            raise Conflict(f"A {payment.state} {payment.provider} payment cannot be refunded.",
+                           code="payment_not_refundable", payment_state=payment.state)
+        left = payment.amount_fen - payment.refunded_fen
+        amount = left if amount_fen is None else amount_fen
+        if left <= 0:
+            raise Conflict("This payment is refunded in full already.", code="already_refunded")
+        if amount <= 0:
+            raise Unprocessable("The refund must be positive.", code="bad_amount")
+        if amount > left:
+            raise Conflict(f"At most {left} fen of this payment can be refunded.", code="refund_exceeds_payment",
+                           refundable_fen=left)
+        refund = PaymentRefund(payment_id=payment.id, community_id=payment.community_id, provider=payment.provider,
+                               amount_fen=amount, state="pending", reason=reason, created_by=identity.subject)
+        db.session.add(refund)
+        payment.refunded_fen += amount  # reserved now, so a concurrent refund cannot overdraw
+        db.session.flush()
+        provider.refund(payment, refund, identity)
+        if refund.state == "succeeded":
+            refund.done_at = utcnow()
+            _maybe_refund_order(order)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    if refund.state != "pending":
+        return refund
+    state, external_ref = provider.after_refund_commit(payment, refund)
+    refund = _finish_refund(refund.id, state, external_ref)
+    if refund.state == "failed":
+        raise Problem("The payment gateway refused the refund; nothing was refunded.",
+                      code="refund_failed", status=502, refund_id=refund.id)
+    return refund
+
+
+def _finish_refund(refund_id: int, state: str, external_ref: str | None) -> PaymentRefund:
+    try:
+        refund = db.session.get(PaymentRefund, refund_id)
+        assert refund is not None
+        payment = db.session.get(Payment, refund.payment_id)
+        assert payment is not None
+        order = lock_order(payment.order_id)
+        payment = _lock_payment(payment.id)
+        refund = db.session.execute(
+            lock_for_update(sa.select(PaymentRefund).where(PaymentRefund.id == refund_id))
+            .execution_options(populate_existing=True)).scalar_one()
+        if refund.state == "pending":
+            refund.state, refund.external_ref, refund.done_at = state, external_ref, utcnow()
+            if state == "failed":
+                payment.refunded_fen -= refund.amount_fen
+            else:
+                _maybe_refund_order(order)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return refund
+
+
+def _maybe_refund_order(order: Order) -> None:
+    db.session.flush()
+    paid = covered_fen(order.id, ("succeeded",))
+    if order.paid_at is not None and paid > 0 and refunded_fen(order.id) >= paid:
+        mark_refunded(order)
+
+
+# --- reports ----------------------------------------------------------------------------------
+
+
+def takings_by_method(community_id: str, date_from: dt.date, date_to: dt.date) -> dict[str, int]:
+    """Net takings in fen per payment provider: money received minus money refunded, by the
+    Shanghai dates on which it moved (``date_to`` inclusive)."""
+    start, _ = local_day_bounds(date_from)
+    _, end = local_day_bounds(date_to)
+    takings: dict[str, int] = {}
+    received = db.session.execute(
+        sa.select(Payment.provider, sa.func.sum(Payment.amount_fen))
+        .where(Payment.community_id == community_id, Payment.state == "succeeded",
+               Payment.confirmed_at >= start, Payment.confirmed_at < end)
+        .group_by(Payment.provider))
+    for provider, total in received:
+        takings[provider] = takings.get(provider, 0) + int(total)
+    refunded = db.session.execute(
+        sa.select(PaymentRefund.provider, sa.func.sum(PaymentRefund.amount_fen))
+        .where(PaymentRefund.community_id == community_id, PaymentRefund.state == "succeeded",
+               PaymentRefund.done_at >= start, PaymentRefund.done_at < end)
+        .group_by(PaymentRefund.provider))
+    for provider, total in refunded:
+        takings[provider] = takings.get(provider, 0) - int(total)
+    return dict(sorted(takings.items()))
