@@ -12,9 +12,13 @@ from linli.shared.factory import ServiceSpec, create_service_app
 
 def _api_blueprints() -> list[Any]:
     from linli.canteen.diners.api import blp as diners_blp
+    from linli.canteen.kitchen.api import blp as kitchen_blp
+    from linli.canteen.menu.api import blp as menu_blp
+    from linli.canteen.orders.api import blp as orders_blp
     from linli.canteen.payments.api import blp as payments_blp
+    from linli.canteen.stock.api import blp as stock_blp
 
-    return [payments_blp, diners_blp]
+    return [menu_blp, stock_blp, orders_blp, kitchen_blp, payments_blp, diners_blp]
 
 
 def _page_blueprints() -> list[Any]:
@@ -29,9 +33,23 @@ def _hookspecs() -> list[Any]:
 
 def _builtin_plugins() -> list[Any]:
     from linli.canteen.diners import builtin as diners_builtin
+    from linli.canteen.menu import builtin as menu_builtin
+    from linli.canteen.orders import builtin as orders_builtin
     from linli.canteen.payments import builtin as payments_builtin
 
-    return [payments_builtin, diners_builtin]
+    return [menu_builtin, orders_builtin, payments_builtin, diners_builtin]
+
+
+def _seed_demo(app: Flask) -> None:
+    from linli.canteen.menu.demo import seed_demo
+
+    seed_demo(app)
+
+
+def _tick(app: Flask) -> dict[str, int]:
+    from linli.canteen.orders.tasks import tick
+
+    return tick(app)
 
 
 def _models() -> None:
@@ -54,6 +72,8 @@ SPEC = ServiceSpec(
     page_blueprints=_page_blueprints,
     hookspecs=_hookspecs,
     builtin_plugins=_builtin_plugins,
+    seed_demo=_seed_demo,
+    tick=_tick,
 )
 
 

@@ -16,6 +16,17 @@ def menu_annotations(community: Any, date: Any) -> dict[str, Any] | None:
 
 
 @hookspec
+def price_adjustments(community: Any, order: dict[str, Any]) -> list[dict[str, Any]] | None:
+    """Price adjustments (promotions, discounts) for an order being placed, computed on the server.
+
+    ``order`` is a draft: ``{"community_id", "meal_service": {"id", "kind", "service_date"}, "diner_id",
+    "channel", "mode", "subtotal_fen", "lines": [{"kind", "dish_id", "portion", "set_meal_id",
+    "retail_item_id", "quantity", "unit_price_fen", "line_total_fen"}]}``.
+    Return a list of ``{"code", "label_zh", "label_en", "amount_fen"}`` (negative = discount) or None.
+    The total never goes below zero. Default: no adjustments."""
+
+
+@hookspec
 def payment_providers(community: Any) -> list[Any] | None:
     """Payment providers offered in ``community``: instances of
     ``linli.canteen.payments.base.BasePaymentProvider`` (life cycle: prepare → execute → confirm;

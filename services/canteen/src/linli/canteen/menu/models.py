@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -134,6 +133,7 @@ class RetailItem(db.Model):  # type: ignore[name-defined,misc]
     photo_url: Mapped[str | None] = mapped_column(sa.String(500))
     price_fen: Mapped[int] = mapped_column(sa.Integer)
     stock_remaining: Mapped[int] = mapped_column(sa.Integer, default=0)
+    version: Mapped[int] = mapped_column(sa.Integer, default=0)
     active: Mapped[bool] = mapped_column(default=True)
 
 
@@ -158,5 +158,10 @@ class MealService(db.Model):  # type: ignore[name-defined,misc]
         return [m for m, on in (("dine_in", self.dine_in), ("takeaway", self.takeaway)) if on]
 
 
-def as_dict(row: Any, *names: str) -> dict[str, Any]:
-    return {name: getattr(row, name) for name in names}
+class MenuRevision(db.Model):  # type: ignore[name-defined,misc]
+    """Bumped by every change to a community's menu (dishes, set meals, services, offers): part of the ETag."""
+
+    __tablename__ = "canteen_menu_revision"
+
+    community_id: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    revision: Mapped[int] = mapped_column(sa.Integer, default=0)

@@ -25,6 +25,7 @@ class DishStock(db.Model):  # type: ignore[name-defined,misc]
     planned_units: Mapped[int] = mapped_column(sa.Integer)
     remaining_units: Mapped[int] = mapped_column(sa.Integer)
     position: Mapped[int] = mapped_column(default=0)
+    version: Mapped[int] = mapped_column(sa.Integer, default=0)  # +1 on every change: the menu's ETag
 
 
 class SetMealStock(db.Model):  # type: ignore[name-defined,misc]
@@ -43,3 +44,4 @@ class SetMealStock(db.Model):  # type: ignore[name-defined,misc]
     set_meal_id: Mapped[int] = mapped_column(sa.ForeignKey("canteen_set_meal.id"), index=True)
     daily_limit: Mapped[int] = mapped_column(sa.Integer)
     remaining: Mapped[int] = mapped_column(sa.Integer)
+    version: Mapped[int] = mapped_column(sa.Integer, default=0)

@@ -1,0 +1,137 @@
+"""Routes of the menu: dishes, set meals, retail goods, meal services, the menu of the day."""
+
+from __future__ import annotations
+
+from flask import Response, request
+from flask_smorest import Blueprint
+
+from linli.canteen.menu import service
+from linli.canteen.menu.schemas import (
+    DateQuerySchema,
+    DishCreateSchema,
+    DishSchema,
+    DishUpdateSchema,
+    MealServiceCreateSchema,
+    MealServiceSchema,
+    MenuSchema,
+    RestockSchema,
+    RetailItemCreateSchema,
+    RetailItemSchema,
+    SetMealCreateSchema,
+    SetMealSchema,
+)
+from linli.canteen.menu.today import menu_etag, menu_of_the_day_cached
+from linli.shared.auth import current_identity, require_identity, require_roles
+from linli.shared.state import service_state
+
+blp = Blueprint("canteen_menu", __name__, url_prefix="/api/canteen",
+                description="Menu (菜单): dishes with half portions, set meals, retail goods, meal services")
+STAFF = ("staff", "manager")
+SECURITY = [{"bearer": []}]
+
+
+@blp.get("/communities/<community_id>/menu")
+@blp.arguments(DateQuerySchema, location="query")
+@blp.response(200, MenuSchema)
+@blp.alt_response(304, description="Not modified (If-None-Match matched the ETag)")
+def menu_of_the_day(query, community_id):  # type: ignore[no-untyped-def]
+    """The menu of a day: every meal service with dishes (featured first), set meals, stock; the solar term.
+
+    Send ``If-None-Match`` with the last ETag to get 304 while nothing changed (stock included)."""
+    service_state().communities.require(community_id)
+    day = query["date"] or service.local_today()
+    headers = {"Cache-Control": "no-cache", "Vary": "Accept-Encoding"}
+    etag = menu_etag(community_id, day)
+    if etag in request.if_none_match:
+        return Response(status=304, headers={**headers, "ETag": f'"{etag}"'})
+    etag, body = menu_of_the_day_cached(community_id, day)
+    return Response(body, mimetype="application/json", headers={**headers, "ETag": f'"{etag}"'})
+
+
+@blp.get("/communities/<community_id>/dishes")
+@blp.response(200, DishSchema(many=True))
+def list_dishes(community_id):  # type: ignore[no-untyped-def]
+    """All active dishes of a community's canteen."""
+    return service.list_dishes(community_id)
+
+
+@blp.post("/communities/<community_id>/dishes")
+@blp.arguments(DishCreateSchema)
+@blp.response(201, DishSchema)
+@blp.doc(security=SECURITY)
+@require_roles(*STAFF)
+def create_dish(data, community_id):  # type: ignore[no-untyped-def]
+    """Add a dish (full portion, optionally a half portion with its own price)."""
+    return service.create_dish(require_identity(), community_id=community_id, **data)
+
+
+@blp.patch("/dishes/<int:dish_id>")
+@blp.arguments(DishUpdateSchema)
+@blp.response(200, DishSchema)
+@blp.doc(security=SECURITY)
+@require_roles(*STAFF)
+def update_dish(data, dish_id):  # type: ignore[no-untyped-def]
+    """Change a dish: prices, names, tags (e.g. a solar-term tag), or retire it (active=false)."""
+    return service.update_dish(require_identity(), dish_id, **data)
+
+
+@blp.get("/communities/<community_id>/set-meals")
+@blp.response(200, SetMealSchema(many=True))
+def list_set_meals(community_id):  # type: ignore[no-untyped-def]
+    """Set meals (套餐) with their groups of fixed items and choices."""
+    return service.list_set_meals(community_id)
+
+
+@blp.post("/communities/<community_id>/set-meals")
+@blp.arguments(SetMealCreateSchema)
+@blp.response(201, SetMealSchema)
+@blp.doc(security=SECURITY)
+@require_roles(*STAFF)
+def create_set_meal(data, community_id):  # type: ignore[no-untyped-def]
+    """Add a set meal at a bundle price, e.g. 粮心套餐: one meat, two vegetables, rice."""
+    return service.create_set_meal(require_identity(), community_id=community_id, **data)
+
+
+@blp.get("/communities/<community_id>/retail-items")
+@blp.response(200, RetailItemSchema(many=True))
+def list_retail_items(community_id):  # type: ignore[no-untyped-def]
+    """Time-honoured brand goods (老字号) with their stock."""
+    return service.list_retail_items(community_id)
+
+
+@blp.post("/communities/<community_id>/retail-items")
+@blp.arguments(RetailItemCreateSchema)
+@blp.response(201, RetailItemSchema)
+@blp.doc(security=SECURITY)
+@require_roles(*STAFF)
+def create_retail_item(data, community_id):  # type: ignore[no-untyped-def]
+    """Add a retail good with its opening stock."""
+    return service.create_retail_item(require_identity(), community_id=community_id, **data)
+
+
+@blp.post("/retail-items/<int:item_id>/restock")
+@blp.arguments(RestockSchema)
+@blp.response(200, RetailItemSchema)
+@blp.doc(security=SECURITY)
+@require_roles(*STAFF)
+def restock_retail_item(data, item_id):  # type: ignore[no-untyped-def]
+    """Add stock to a retail good (or write some off); never below zero."""
+    return service.restock_retail_item(require_identity(), item_id, data["delta"])
+
+
+@blp.get("/communities/<community_id>/meal-services")
+@blp.arguments(DateQuerySchema, location="query")
+@blp.response(200, MealServiceSchema(many=True))
+def list_meal_services(query, community_id):  # type: ignore[no-untyped-def]
+    """Meal services (餐次) of a date: hours, order cut-off, dine-in/takeaway."""
+    return service.list_meal_services(community_id, query["date"] or service.local_today())
+
+
+@blp.post("/communities/<community_id>/meal-services")
+@blp.arguments(MealServiceCreateSchema)
+@blp.response(201, MealServiceSchema)
+@blp.doc(security=SECURITY)
+@require_roles(*STAFF)
+def create_meal_service(data, community_id):  # type: ignore[no-untyped-def]
+    """Open a meal service on a date (breakfast, lunch, dinner, raw-food takeaway window)."""
+    return service.create_meal_service(current_identity(), community_id=community_id, **data)

@@ -1,0 +1,180 @@
+"""The menu of the day: every meal service of a date with its dishes, set meals and stock, plus the
+annotations from the ``menu_annotations`` hook (solar term); featured dishes first.
+
+``menu_etag`` costs one small query (revision + stock versions), so a conditional GET answers 304
+without building the menu, and an unchanged menu is served from a per-process cache.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import threading
+from collections import OrderedDict
+from typing import Any
+
+import sqlalchemy as sa
+
+from linli.canteen.extensions import db
+from linli.canteen.menu.models import (
+    UNITS_PER_PORTION,
+    Dish,
+    MealService,
+    MenuRevision,
+    RetailItem,
+    SetMeal,
+    SetMealGroup,
+    SetMealOption,
+)
+from linli.canteen.stock.models import DishStock, SetMealStock
+from linli.shared.db import utcnow
+from linli.shared.state import service_state
+
+_CACHE: OrderedDict[tuple[str, str], tuple[str, bytes]] = OrderedDict()
+_CACHE_LOCK = threading.Lock()
+_CACHE_SIZE = 64
+
+
+def menu_etag(community_id: str, day: dt.date, now: dt.datetime | None = None) -> str:
+    """A strong validator of the menu of ``day``: changes with the menu, any stock and the order cut-offs."""
+    ms = sa.select(MealService.id).where(MealService.community_id == community_id,
+                                         MealService.service_date == day).scalar_subquery()
+    row = db.session.execute(sa.select(
+        sa.select(sa.func.coalesce(sa.func.max(MenuRevision.revision), 0))
+        .where(MenuRevision.community_id == community_id).scalar_subquery(),
+        sa.select(sa.func.coalesce(sa.func.sum(DishStock.version + 1), 0))
+        .where(DishStock.meal_service_id.in_(ms)).scalar_subquery(),
+        sa.select(sa.func.coalesce(sa.func.sum(SetMealStock.version + 1), 0))
+        .where(SetMealStock.meal_service_id.in_(ms)).scalar_subquery(),
+        sa.select(sa.func.coalesce(sa.func.sum(RetailItem.version + 1), 0))
+        .where(RetailItem.community_id == community_id).scalar_subquery(),
+        sa.select(sa.func.count()).where(MealService.community_id == community_id, MealService.service_date == day,
+                                         MealService.order_cutoff_at <= (now or utcnow())).scalar_subquery(),
+    )).one()
+    fingerprint = f"{community_id}|{day.isoformat()}|" + "|".join(str(int(x)) for x in row)
+    return hashlib.blake2s(fingerprint.encode(), digest_size=12).hexdigest()
+
+
+def menu_of_the_day_cached(community_id: str, day: dt.date) -> tuple[str, bytes]:
+    """``(etag, JSON body)`` of the menu, rebuilt only when the etag changed."""
+    etag = menu_etag(community_id, day)
+    key = (community_id, day.isoformat())
+    with _CACHE_LOCK:
+        hit = _CACHE.get(key)
+        if hit and hit[0] == etag:
+            _CACHE.move_to_end(key)
+            return hit
+    body = json.dumps(menu_of_the_day(community_id, day), ensure_ascii=False, default=str).encode()
+    with _CACHE_LOCK:
+        _CACHE[key] = (etag, body)
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return etag, body
+
+
+def _annotations(community_id: str, day: dt.date) -> dict[str, Any]:
+    merged: dict[str, Any] = {}
+    for result in service_state().hooks_for(community_id).menu_annotations(community=service_state()
+                                                                            .communities.require(community_id),
+                                                                            date=day):
+        if result:
+            tags = merged.get("featured_tags", []) + list(result.get("featured_tags", []))
+            merged.update(result)
+            merged["featured_tags"] = list(dict.fromkeys(tags))
+    merged.setdefault("featured_tags", [])
+    return merged
+
+
+def _dish_entry(dish: Dish, stock: DishStock, featured: set[str]) -> dict[str, Any]:
+    remaining = stock.remaining_units
+    half = None
+    if dish.half_price_fen is not None:
+        half = {"price_fen": dish.half_price_fen, "available": remaining // UNITS_PER_PORTION["half"]}
+    return {
+        "id": dish.id, "code": dish.code, "name_zh": dish.name_zh, "name_en": dish.name_en,
+        "description_zh": dish.description_zh, "description_en": dish.description_en,
+        "category": dish.category, "allergens": list(dish.allergens or []), "tags": list(dish.tags or []),
+        "photo_url": dish.photo_url, "featured": bool(featured.intersection(dish.tags or [])),
+        "full": {"price_fen": dish.full_price_fen, "available": remaining // UNITS_PER_PORTION["full"]},
+        "half": half, "remaining_units": remaining, "planned_units": stock.planned_units,
+    }
+
+
+def menu_of_the_day(community_id: str, day: dt.date) -> dict[str, Any]:
+    community = service_state().communities.require(community_id)
+    annotations = _annotations(community_id, day)
+    featured = set(annotations["featured_tags"])
+    now = utcnow()
+    services = list(db.session.scalars(sa.select(MealService).where(
+        MealService.community_id == community_id, MealService.service_date == day).order_by(MealService.starts_at)))
+    ids = [s.id for s in services]
+    dish_rows = db.session.execute(
+        sa.select(DishStock, Dish).join(Dish, Dish.id == DishStock.dish_id)
+        .where(DishStock.meal_service_id.in_(ids), Dish.active.is_(True))
+        .order_by(DishStock.position, Dish.id)).all() if ids else []
+    set_rows = db.session.execute(
+        sa.select(SetMealStock, SetMeal).join(SetMeal, SetMeal.id == SetMealStock.set_meal_id)
+        .where(SetMealStock.meal_service_id.in_(ids), SetMeal.active.is_(True))
+        .order_by(SetMeal.id)).all() if ids else []
+    option_rows = db.session.execute(
+        sa.select(SetMealGroup.set_meal_id, SetMealGroup.id, SetMealOption.dish_id, SetMealOption.portion,
+                  Dish.name_zh, Dish.name_en)
+        .join(SetMealOption, SetMealOption.group_id == SetMealGroup.id)
+        .join(Dish, Dish.id == SetMealOption.dish_id)
+        .where(SetMealGroup.set_meal_id.in_({sm.id for _, sm in set_rows}))
+        .order_by(SetMealGroup.position, SetMealOption.id)).all() if set_rows else []
+    groups = {g.id: g for g in db.session.scalars(
+        sa.select(SetMealGroup).where(SetMealGroup.set_meal_id.in_({sm.id for _, sm in set_rows}))
+        .options(sa.orm.noload(SetMealGroup.options)))} if set_rows else {}
+
+    by_service: dict[int, dict[str, Any]] = {}
+    out_services = []
+    for s in services:
+        entry = {
+            "id": s.id, "kind": s.kind, "service_date": s.service_date.isoformat(),
+            "starts_at": s.starts_at.isoformat(), "ends_at": s.ends_at.isoformat(),
+            "order_cutoff_at": s.order_cutoff_at.isoformat(), "ordering_open": now < s.order_cutoff_at,
+            "modes": s.modes(), "note": s.note, "dishes": [], "set_meals": [],
+        }
+        by_service[s.id] = entry
+        out_services.append(entry)
+    remaining_by_service: dict[tuple[int, int], int] = {}
+    for stock, dish in dish_rows:
+        by_service[stock.meal_service_id]["dishes"].append(_dish_entry(dish, stock, featured))
+        remaining_by_service[(stock.meal_service_id, dish.id)] = stock.remaining_units
+    for entry in out_services:
+        entry["dishes"].sort(key=lambda d: not d["featured"])  # stable: featured first, plan order kept
+    for stock, set_meal in set_rows:
+        sm_groups: dict[int, dict[str, Any]] = {}
+        for set_meal_id, group_id, dish_id, portion, name_zh, name_en in option_rows:
+            if set_meal_id != set_meal.id:
+                continue
+            group = groups[group_id]
+            g = sm_groups.setdefault(group_id, {"id": group_id, "name_zh": group.name_zh, "name_en": group.name_en,
+                                                "choose": group.choose, "options": []})
+            left = remaining_by_service.get((stock.meal_service_id, dish_id), 0)
+            g["options"].append({"dish_id": dish_id, "portion": portion, "name_zh": name_zh, "name_en": name_en,
+                                 "available": left // UNITS_PER_PORTION[portion]})
+        for g in sm_groups.values():
+            g["fixed"] = len(g["options"]) == g["choose"]
+        by_service[stock.meal_service_id]["set_meals"].append({
+            "id": set_meal.id, "code": set_meal.code, "name_zh": set_meal.name_zh, "name_en": set_meal.name_en,
+            "description_zh": set_meal.description_zh, "description_en": set_meal.description_en,
+            "tags": list(set_meal.tags or []), "photo_url": set_meal.photo_url, "price_fen": set_meal.price_fen,
+            "daily_limit": stock.daily_limit, "remaining": stock.remaining, "groups": list(sm_groups.values()),
+        })
+    retail = [
+        {"id": r.id, "code": r.code, "name_zh": r.name_zh, "name_en": r.name_en, "brand": r.brand,
+         "description_zh": r.description_zh, "description_en": r.description_en, "photo_url": r.photo_url,
+         "price_fen": r.price_fen, "stock_remaining": r.stock_remaining}
+        for r in db.session.scalars(sa.select(RetailItem).where(RetailItem.community_id == community_id,
+                                                                RetailItem.active.is_(True)).order_by(RetailItem.id))
+    ]
+    canteen = community.setting("canteen", {}) or {}
+    return {
+        "community_id": community_id, "date": day.isoformat(), "currency": "CNY",
+        "canteen": {"name_zh": canteen.get("name_zh", community.name_zh),
+                    "name_en": canteen.get("name_en", community.name_en)},
+        "annotations": annotations, "services": out_services, "retail": retail,
+    }
