@@ -1,0 +1,205 @@
+"""Paying orders with cash, meal card and subsidy; split payments; refunds; bad input."""
+
+import datetime as dt
+
+import pytest
+
+from linli.canteen.diners.models import MealCard, MealCardEntry
+from linli.canteen.extensions import db
+from linli.canteen.orders.models import Order
+from linli.canteen.payments import service
+from linli.canteen.payments.models import Payment, PaymentRefund
+
+NB = "north-bund"
+
+
+def snapshot(app, order_id):
+    """Everything money-related about an order and the meal cards, to prove nothing changed."""
+    with app.app_context():
+        order = db.session.get(Order, order_id)
+        payments = sorted((p.provider, p.amount_fen, p.state, p.refunded_fen) for p in db.session.query(Payment))
+        cards = sorted((c.diner_id, c.balance_fen) for c in db.session.query(MealCard))
+        return {"order": (order.state, order.paid_at), "payments": payments, "cards": cards,
+                "entries": db.session.query(MealCardEntry).count(), "refunds": db.session.query(PaymentRefund).count()}
+
+
+def top_up(client, auth, diner, amount, community=NB):
+    response = client.post(f"/api/meal-cards/{diner}/top-ups", json={"community_id": community, "amount_fen": amount},
+                           headers=auth("staff", communities=[community], sub="counter-1"))
+    assert response.status_code == 201, response.json
+    return response.json
+
+
+def test_anonymous_cash_is_pending_until_counter_staff_confirm(app, client, auth, payable_order):
+    order_id = payable_order(1880)
+    response = client.post(f"/api/orders/{order_id}/payments", json={"provider": "cash"})
+    assert response.status_code == 201, response.json
+    payment = response.json
+    assert payment["state"] == "pending" and payment["amount_fen"] == 1880
+    assert snapshot(app, order_id)["order"][0] == "pending_payment"
+
+    refused = client.post(f"/api/payments/{payment['id']}/confirm")
+    assert refused.status_code == 403 and refused.json["code"] == "staff_only"
+    refused = client.post(f"/api/payments/{payment['id']}/confirm", headers=auth("diner"))
+    assert refused.status_code == 403
+    assert snapshot(app, order_id)["order"][0] == "pending_payment"
+
+    staff = auth("staff", sub="counter-1")
+    confirmed = client.post(f"/api/payments/{payment['id']}/confirm", headers=staff)
+    assert confirmed.status_code == 200 and confirmed.json["state"] == "succeeded"
+    again = client.post(f"/api/payments/{payment['id']}/confirm", headers=staff)
+    assert again.status_code == 200 and again.json["state"] == "succeeded"
+    summary = client.get(f"/api/orders/{order_id}/payments").json
+    assert summary["order_state"] == "paid" and summary["paid_fen"] == 1880 and summary["owed_fen"] == 0
+    with app.app_context():
+        assert [p.completes_order for p in db.session.query(Payment)] == [True]
+
+
+def test_staff_cash_is_confirmed_at_once_and_a_paid_order_takes_no_more(app, client, auth, payable_order):
+    order_id = payable_order(900)
+    staff = auth("staff", sub="counter-1")
+    response = client.post(f"/api/orders/{order_id}/payments", json={"provider": "cash"}, headers=staff)
+    assert response.status_code == 201 and response.json["state"] == "succeeded"
+    before = snapshot(app, order_id)
+    again = client.post(f"/api/orders/{order_id}/payments", json={"provider": "cash"}, headers=staff)
+    assert again.status_code == 409 and again.json["code"] == "order_not_payable"
+    assert snapshot(app, order_id) == before
+
+
+def test_meal_card_pays_and_refunds_go_back_to_the_card(app, client, auth, payable_order):
+    top_up(client, auth, "grandma-wang", 5000)
+    order_id = payable_order(1880, diner_id="grandma-wang")
+    diner = auth("diner", sub="grandma-wang")
+    response = client.post(f"/api/orders/{order_id}/payments", json={"provider": "meal_card"}, headers=diner)
+    assert response.status_code == 201, response.json
+    payment = response.json
+    assert payment["state"] == "succeeded"
+    card = client.get("/api/meal-cards/grandma-wang?community_id=north-bund", headers=diner).json
+    assert card["balance_fen"] == 5000 - 1880
+
+    staff = auth("staff", sub="counter-1")
+    partial = client.post(f"/api/payments/{payment['id']}/refunds", json={"amount_fen": 880}, headers=staff)
+    assert partial.status_code == 201 and partial.json["state"] == "succeeded"
+    before = snapshot(app, order_id)
+    over = client.post(f"/api/payments/{payment['id']}/refunds", json={"amount_fen": 1001}, headers=staff)
+    assert over.status_code == 409 and over.json["code"] == "refund_exceeds_payment"
+    assert over.json["refundable_fen"] == 1000 and over.mimetype == "application/problem+json"
+    assert snapshot(app, order_id) == before
+    rest = client.post(f"/api/payments/{payment['id']}/refunds", json={}, headers=staff)
+    assert rest.status_code == 201 and rest.json["amount_fen"] == 1000
+    done = client.post(f"/api/payments/{payment['id']}/refunds", json={}, headers=staff)
+    assert done.status_code == 409 and done.json["code"] == "already_refunded"
+
+    ledger = client.get("/api/meal-cards/grandma-wang/ledger?community_id=north-bund", headers=diner).json
+    assert ledger["card"]["balance_fen"] == 5000 == ledger["ledger_sum_fen"]
+    assert [e["kind"] for e in ledger["entries"]] == ["refund", "refund", "charge", "top_up"]
+    assert client.get(f"/api/orders/{order_id}/payments", headers=diner).json["order_state"] == "refunded"
+
+
+def test_split_payment_subsidy_then_meal_card(app, client, auth, payable_order):
+    staff = auth("staff", sub="counter-1")
+    birth = dt.date.today().replace(year=dt.date.today().year - 72) - dt.timedelta(days=1)
+    response = client.put("/api/diners/grandpa-li", headers=staff, json={
+        "community_id": NB, "birth_date": birth.isoformat(), "groups": [], "subsidy_eligible": True})
+    assert response.status_code == 200, response.json
+    top_up(client, auth, "grandpa-li", 2000)
+    order_id = payable_order(1500, diner_id="grandpa-li")
+    diner = auth("diner", sub="grandpa-li")
+    subsidy = client.post(f"/api/orders/{order_id}/payments", json={"provider": "subsidy"}, headers=diner)
+    assert subsidy.status_code == 201, subsidy.json
+    assert subsidy.json["amount_fen"] == 500 and subsidy.json["state"] == "succeeded"  # 70+ tier
+    summary = client.get(f"/api/orders/{order_id}/payments", headers=diner).json
+    assert summary["order_state"] == "pending_payment" and summary["owed_fen"] == 1000
+    card = client.post(f"/api/orders/{order_id}/payments", json={"provider": "meal_card"}, headers=diner)
+    assert card.status_code == 201 and card.json["amount_fen"] == 1000
+    summary = client.get(f"/api/orders/{order_id}/payments", headers=diner).json
+    assert summary["order_state"] == "paid" and summary["paid_fen"] == 1500
+    with app.app_context():
+        assert [(p.provider, p.completes_order) for p in db.session.query(Payment).order_by(Payment.id)] == [
+            ("subsidy", None), ("meal_card", True)]
+        today = dt.date.today()
+        takings = service.takings_by_method(NB, today - dt.timedelta(days=1), today + dt.timedelta(days=1))
+    assert takings == {"meal_card": 1000, "subsidy": 500}
+
+
+@pytest.mark.parametrize(
+    ("who", "body", "status", "code"),
+    [
+        ("anonymous", {"provider": "meal_card"}, 422, "diner_required"),
+        ("anonymous", {"provider": "subsidy"}, 422, "diner_required"),
+        ("anonymous", {"provider": "cash", "amount_fen": -5}, 422, "validation_error"),
+        ("anonymous", {"provider": "cash", "amount_fen": 0}, 422, "validation_error"),
+        ("anonymous", {"provider": "cash", "amount_fen": 1881}, 422, "overpayment"),
+        ("anonymous", {"provider": "bitcoin"}, 422, "unknown_provider"),
+        ("anonymous", {"provider": "cash", "tip_fen": 5}, 422, "validation_error"),
+        ("anonymous", {"provider": "cash", "payment_method": "pm_card_visa"}, 422, "bad_payment_method"),
+        ("other-community", {"provider": "cash"}, 403, "wrong_community"),
+        ("diner", {"provider": "meal_card"}, 404, "no_meal_card"),
+        ("diner", {"provider": "subsidy"}, 422, "not_eligible"),
+    ],
+)
+def test_bad_payments_are_problems_and_change_nothing(app, client, auth, payable_order, who, body, status, code):
+    order_id = payable_order(1880)
+    headers = {"anonymous": {}, "other-community": auth("staff", communities=["fenglin-huiyuan"]),
+               "diner": auth("diner", sub="office-worker-zhang")}[who]
+    before = snapshot(app, order_id)
+    response = client.post(f"/api/orders/{order_id}/payments", json=body, headers=headers)
+    assert response.status_code == status, response.json
+    assert response.mimetype == "application/problem+json" and response.json["code"] == code
+    assert snapshot(app, order_id) == before
+
+
+def test_a_diners_order_is_theirs(app, client, auth, payable_order):
+    top_up(client, auth, "grandma-wang", 5000)
+    order_id = payable_order(1880, diner_id="grandma-wang")
+    before = snapshot(app, order_id)
+    anonymous = client.post(f"/api/orders/{order_id}/payments", json={"provider": "cash"})
+    assert anonymous.status_code == 401
+    other = client.post(f"/api/orders/{order_id}/payments", json={"provider": "meal_card"},
+                        headers=auth("diner", sub="someone-else"))
+    assert other.status_code == 403 and other.json["code"] == "not_your_order"
+    assert snapshot(app, order_id) == before
+
+
+def test_insufficient_balance_and_unknown_order(app, client, auth, payable_order):
+    top_up(client, auth, "grandma-wang", 1000)
+    order_id = payable_order(1880, diner_id="grandma-wang")
+    before = snapshot(app, order_id)
+    diner = auth("diner", sub="grandma-wang")
+    response = client.post(f"/api/orders/{order_id}/payments", json={"provider": "meal_card"}, headers=diner)
+    assert response.status_code == 409 and response.json["code"] == "insufficient_balance"
+    assert response.json["balance_fen"] == 1000
+    assert snapshot(app, order_id) == before
+    missing = client.post("/api/orders/999999/payments", json={"provider": "cash"})
+    assert missing.status_code == 404 and missing.json["code"] == "order_not_found"
+
+
+def test_expired_order_cannot_be_paid(app, client, auth, payable_order):
+    order_id = payable_order(1880, expires_in=-1)
+    before = snapshot(app, order_id)
+    response = client.post(f"/api/orders/{order_id}/payments", json={"provider": "cash"}, headers=auth("staff"))
+    assert response.status_code == 409 and response.json["code"] == "order_not_payable"
+    assert snapshot(app, order_id) == before
+
+
+def test_refunds_need_staff_of_the_community(app, client, auth, payable_order):
+    order_id = payable_order(600)
+    payment = client.post(f"/api/orders/{order_id}/payments", json={"provider": "cash"}, headers=auth("staff")).json
+    before = snapshot(app, order_id)
+    for headers, status in ((auth("diner"), 403), (auth("staff", communities=["fenglin-huiyuan"]), 403), ({}, 401)):
+        response = client.post(f"/api/payments/{payment['id']}/refunds", json={}, headers=headers)
+        assert response.status_code == status and response.mimetype == "application/problem+json"
+    negative = client.post(f"/api/payments/{payment['id']}/refunds", json={"amount_fen": -1}, headers=auth("staff"))
+    assert negative.status_code == 422
+    assert snapshot(app, order_id) == before
+
+
+def test_open_cash_payment_can_be_canceled_then_paid_another_way(app, client, auth, payable_order):
+    order_id = payable_order(700)
+    pending = client.post(f"/api/orders/{order_id}/payments", json={"provider": "cash"}).json
+    blocked = client.post(f"/api/orders/{order_id}/payments", json={"provider": "cash"})
+    assert blocked.status_code == 409 and blocked.json["code"] == "nothing_owed"
+    canceled = client.post(f"/api/payments/{pending['id']}/cancel")
+    assert canceled.status_code == 200 and canceled.json["state"] == "canceled"
+    paid = client.post(f"/api/orders/{order_id}/payments", json={"provider": "cash"}, headers=auth("staff"))
+    assert paid.status_code == 201 and paid.json["state"] == "succeeded"
