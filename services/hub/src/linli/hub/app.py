@@ -28,7 +28,9 @@ def _hookspecs() -> list[Any]:
 
 
 def _builtin_plugins() -> list[Any]:
-    return []
+    from linli.hub.rounds import builtin as rounds_builtin
+
+    return [rounds_builtin]
 
 
 def _models() -> None:

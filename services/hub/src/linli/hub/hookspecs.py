@@ -10,11 +10,16 @@ hookspec = pluggy.HookspecMarker("linli")
 
 
 @hookspec(firstresult=True)
-def allocate_slots(community: Any, round: Any, requests: list[Any], seed: int) -> Any:
+def allocate_slots(community: Any, round: Any, slots: list[Any], requests: list[Any], history: dict[int, Any],
+                   seed: int) -> Any:
     """Decide a closed booking round: which requests win the contested slots.
 
-    The first plugin that returns a result decides; the built-in default is a seeded weighted
-    lottery that favours teams that won less of what they asked for in recent rounds."""
+    Arguments are plain data from ``linli.hub.rounds.policy``: ``round`` a ``RoundInfo`` (weekly quota, seed),
+    ``slots`` ``SlotInfo``s (``available=False`` when booked outside the round), ``requests`` ``RequestInfo``s
+    (team, slot, rank 1 = first choice), ``history`` team id -> ``TeamHistory`` (asked/won in recent rounds).
+    Return one ``Decision`` per request (outcome won|lost|quota|unavailable, with a reason for the team);
+    at most one winner per slot. The first plugin that returns a result decides; the built-in default is a
+    seeded weighted lottery that favours teams that won less of what they asked for in recent rounds."""
 
 
 @hookspec

@@ -1,0 +1,185 @@
+"""The default allocation policy: a seeded, reproducible weighted lottery with a weekly quota.
+
+Pure functions over plain data, so that the policy is tested and simulated without a database
+(``tests/load/fairness.py``). The algorithm, for one closed round:
+
+1. Every team gets a weight from its recent history: ``(1 - won/asked) ** STRENGTH`` over the last
+   rounds (a team that won little of what it asked for weighs most; a team with no history weighs 1).
+2. A slot only one team asked for is granted to that team (``uncontested``), within its quota.
+3. The other teams are put in a random order drawn with those weights (Efraimidis–Spirakis keys
+   ``u ** (1 / weight)`` from ``random.Random(seed)``): the same seed gives the same order.
+4. In that order, pass after pass, each team takes its best-ranked requested slot that is still free,
+   at most one slot per pass and at most ``weekly_quota`` slots per calendar week (Asia/Shanghai).
+
+Every request ends with one :class:`Decision` and its reason: won, lost (to whom and why), quota, or
+unavailable (the slot was booked outside the round).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from zoneinfo import ZoneInfo
+
+LOCAL_TZ = ZoneInfo("Asia/Shanghai")
+STRENGTH = 32.0  # how strongly past success lowers a team's weight (tuned with tests/load/fairness.py)
+MIN_WEIGHT = 0.02
+POLICY_NAME = "builtin.weighted_lottery"
+HISTORY_ROUNDS = 8  # how many recent allocated rounds of the community count as history
+
+
+@dataclass(frozen=True)
+class SlotInfo:
+    id: int
+    room_id: int
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    available: bool = True  # False when the time was booked outside the round
+
+    @property
+    def week(self) -> tuple[int, int]:
+        iso = self.starts_at.astimezone(LOCAL_TZ).isocalendar()
+        return (iso.year, iso.week)
+
+
+@dataclass(frozen=True)
+class RequestInfo:
+    id: int
+    team_id: int
+    slot_id: int
+    rank: int
+
+
+@dataclass(frozen=True)
+class TeamHistory:
+    """What a team asked for and won in the recent rounds of its community."""
+
+    asked: int = 0
+    won: int = 0
+
+
+@dataclass(frozen=True)
+class RoundInfo:
+    id: int
+    community_id: str
+    weekly_quota: int
+    seed: int
+
+
+@dataclass(frozen=True)
+class Decision:
+    request_id: int
+    team_id: int
+    slot_id: int
+    outcome: str  # won | lost | quota | unavailable
+    reason: str
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+def team_weight(history: TeamHistory | None) -> float:
+    if history is None or history.asked == 0:
+        return 1.0
+    success = min(1.0, history.won / history.asked)
+    return max(MIN_WEIGHT, (1.0 - success) ** STRENGTH)
+
+
+def draw_order(team_ids: Iterable[int], weights: dict[int, float], rng: random.Random) -> list[int]:
+    """A weighted random permutation (Efraimidis–Spirakis): heavier teams tend to come first."""
+    keyed = [(rng.random() ** (1.0 / weights[team_id]), team_id) for team_id in sorted(set(team_ids))]
+    keyed.sort(key=lambda item: (-item[0], item[1]))
+    return [team_id for _key, team_id in keyed]
+
+
+def weighted_lottery(round: RoundInfo, slots: Sequence[SlotInfo], requests: Sequence[RequestInfo],
+                     history: dict[int, TeamHistory]) -> list[Decision]:
+    slot_by_id = {slot.id: slot for slot in slots}
+    by_team: dict[int, list[RequestInfo]] = defaultdict(list)
+    by_slot: dict[int, list[RequestInfo]] = defaultdict(list)
+    for request in sorted(requests, key=lambda r: (r.team_id, r.rank, r.id)):
+        by_team[request.team_id].append(request)
+        by_slot[request.slot_id].append(request)
+    weights = {team_id: team_weight(history.get(team_id)) for team_id in by_team}
+    winner: dict[int, int] = {}  # slot -> team
+    how: dict[int, dict[str, Any]] = {}  # slot -> how it was won
+    wins_per_week: dict[tuple[int, tuple[int, int]], int] = defaultdict(int)
+
+    def can_take(team_id: int, slot: SlotInfo) -> bool:
+        return slot.available and slot.id not in winner and wins_per_week[(team_id, slot.week)] < round.weekly_quota
+
+    def grant(team_id: int, slot: SlotInfo, info: dict[str, Any]) -> None:
+        winner[slot.id] = team_id
+        how[slot.id] = info
+        wins_per_week[(team_id, slot.week)] += 1
+
+    # 1. uncontested slots
+    for team_id, team_requests in sorted(by_team.items()):
+        for request in team_requests:
+            slot = slot_by_id[request.slot_id]
+            if len(by_slot[slot.id]) == 1 and can_take(team_id, slot):
+                grant(team_id, slot, {"kind": "uncontested"})
+
+    # 2. weighted draw, then passes in draw order
+    order = draw_order(by_team, weights, random.Random(round.seed))
+    position = {team_id: index + 1 for index, team_id in enumerate(order)}
+    progress = True
+    pass_number = 0
+    while progress:
+        progress = False
+        pass_number += 1
+        for team_id in order:
+            for request in by_team[team_id]:
+                slot = slot_by_id[request.slot_id]
+                if can_take(team_id, slot):
+                    grant(team_id, slot, {"kind": "draw", "position": position[team_id], "pass": pass_number})
+                    progress = True
+                    break
+
+    return [_decide(request, slot_by_id[request.slot_id], winner, how, position, weights, history,
+                    round.weekly_quota, wins_per_week, len(order))
+            for request in sorted(requests, key=lambda r: (r.team_id, r.rank, r.id))]
+
+
+def _decide(request: RequestInfo, slot: SlotInfo, winner: dict[int, int], how: dict[int, dict[str, Any]],
+            position: dict[int, int], weights: dict[int, float], history: dict[int, TeamHistory],
+            quota: int, wins_per_week: dict[tuple[int, tuple[int, int]], int], drawn: int) -> Decision:
+    team_id = request.team_id
+    past = history.get(team_id) or TeamHistory()
+    detail: dict[str, Any] = {
+        "rank": request.rank,
+        "position": position.get(team_id),
+        "drawn": drawn,
+        "weight": round(weights.get(team_id, 1.0), 4),
+        "asked_recently": past.asked,
+        "won_recently": past.won,
+        "weekly_quota": quota,
+    }
+    if not slot.available:
+        return Decision(request.id, team_id, slot.id, "unavailable",
+                        "The slot was already booked outside the round.", {**detail, "kind": "unavailable"})
+    holder = winner.get(slot.id)
+    if holder == team_id:
+        info = how[slot.id]
+        if info["kind"] == "uncontested":
+            reason = "Won: no other team asked for this slot."
+        else:
+            reason = (f"Won: your team drew position {info['position']} of {drawn} "
+                      f"(weight {detail['weight']}: won {past.won} of {past.asked} slots asked in recent rounds).")
+        return Decision(request.id, team_id, slot.id, "won", reason, {**detail, **info})
+    if wins_per_week[(team_id, slot.week)] >= quota:
+        return Decision(request.id, team_id, slot.id, "quota",
+                        f"Not granted: your team already has its weekly quota of {quota} slot(s) that week.",
+                        {**detail, "kind": "quota"})
+    if holder is None:  # cannot happen for an available slot someone asked for; kept for safety
+        return Decision(request.id, team_id, slot.id, "lost", "Not granted.", {**detail, "kind": "none"})
+    info = how[slot.id]
+    if info["kind"] == "uncontested":
+        reason = "Lost: the slot went to another team."
+    else:
+        reason = (f"Lost: the slot went to a team that drew position {info['position']}; "
+                  f"your team drew position {detail['position']} of {drawn}.")
+    return Decision(request.id, team_id, slot.id, "lost", reason,
+                    {**detail, "kind": "taken", "winner_team_id": holder, "winner_position": info.get("position")})
