@@ -23,7 +23,8 @@ from linli.shared.db import utcnow
 from linli.shared.events.signing import HEADER, sign
 from linli.shared.state import service_state
 
-MAX_ATTEMPTS = 12
+MAX_ATTEMPTS = 12  # 10 s, 20 s, 40 s ... capped at an hour: about 14 hours in all
+FIRST_BACKOFF_SECONDS = 10
 MAX_BACKOFF_SECONDS = 3600
 log = structlog.get_logger("linli.events.relay")
 
@@ -36,7 +37,7 @@ class RelayResult:
 
 
 def backoff(attempts: int) -> dt.timedelta:
-    base = min(2**attempts, MAX_BACKOFF_SECONDS)
+    base = min(FIRST_BACKOFF_SECONDS * 2 ** (attempts - 1), MAX_BACKOFF_SECONDS)
     return dt.timedelta(seconds=base * random.uniform(0.8, 1.2))
 
 

@@ -104,7 +104,6 @@ def linli_base_config(linli_var_dir: Path, pytestconfig: pytest.Config) -> dict[
         "LINLI_EVENT_SECRET": EVENT_SECRET,
         "LINLI_EVENT_SUBSCRIBERS": {},
         "LINLI_ACCESS_LOG": False,
-        "LINLI_LOG_LEVEL": "WARNING",
         "SECRET_KEY": "test-secret-key",
     }
 
@@ -150,7 +149,6 @@ def live_server(linli_workdir: Path, linli_base_config: dict[str, Any]) -> Itera
             "LINLI_EVENT_SECRET": app.config["LINLI_EVENT_SECRET"],
             "LINLI_EVENT_SUBSCRIBERS": json.dumps(app.config["LINLI_EVENT_SUBSCRIBERS"]),
             "LINLI_SECRET_KEY": app.config["SECRET_KEY"],
-            "LINLI_LOG_LEVEL": "WARNING",
             **(env or {}),
         }
         server = start_live_server(app_target(app), server_env, linli_workdir, workers=workers, threads=threads)

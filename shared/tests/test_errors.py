@@ -1,0 +1,55 @@
+"""Every error is problem+json, with a title and field-by-field messages for validation."""
+
+import pytest
+from werkzeug.exceptions import Gone
+
+from linli.shared.errors import Conflict
+
+
+def test_unexpected_exception_is_a_500_problem_without_internals(app, client):
+    def explode():
+        raise RuntimeError("secret internals")
+
+    app.add_url_rule("/explode", view_func=explode)
+    response = client.get("/explode")
+    assert response.status_code == 500
+    assert response.mimetype == "application/problem+json"
+    assert response.json["code"] == "internal_error"
+    assert "secret" not in response.get_data(as_text=True)
+
+
+def test_domain_problem_keeps_its_code_and_extras(app, client):
+    def sold_out():
+        raise Conflict("Only 0 left.", code="sold_out", remaining=0)
+
+    app.add_url_rule("/sold-out", view_func=sold_out)
+    body = client.get("/sold-out").json
+    assert body == {
+        "type": "urn:linli:problem:sold-out", "title": "Conflict", "status": 409, "code": "sold_out",
+        "detail": "Only 0 left.", "remaining": 0, "instance": "/sold-out",
+    }
+
+
+def test_plain_http_errors(app, client):
+    def gone():
+        raise Gone()
+
+    app.add_url_rule("/gone", view_func=gone)
+    assert client.get("/gone").json["status"] == 410
+    not_found = client.get("/no/such/page")
+    assert not_found.status_code == 404 and not_found.json["code"] == "not_found"
+    wrong_method = client.put("/healthz")
+    assert wrong_method.status_code == 405 and "GET" in wrong_method.headers["Allow"]
+
+
+def test_browser_gets_a_readable_page(client):
+    response = client.get("/no/such/page", headers={"Accept": "text/html"})
+    assert response.status_code == 404 and response.mimetype == "text/html"
+    assert "Not Found" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("body", ["[1,2", "", "null"])
+def test_non_object_json_is_refused(client, auth, body):
+    response = client.post("/api/cases", data=body, content_type="application/json", headers=auth("staff"))
+    assert 400 <= response.status_code < 500
+    assert response.mimetype == "application/problem+json"
