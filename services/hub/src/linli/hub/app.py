@@ -12,9 +12,13 @@ from linli.shared.factory import ServiceSpec, create_service_app
 
 def _api_blueprints() -> list[Any]:
     from linli.hub.accounts.api import blp as accounts_blp
+    from linli.hub.bookings.api import blp as bookings_blp
+    from linli.hub.rooms.api import blp as rooms_blp
+    from linli.hub.teams.api import blp as teams_blp
     from linli.hub.activities.api import blp as activities_blp
+    from linli.hub.volunteers.api import blp as volunteers_blp
 
-    return [accounts_blp, activities_blp]
+    return [accounts_blp, teams_blp, rooms_blp, bookings_blp, activities_blp, volunteers_blp]
 
 
 def _page_blueprints() -> list[Any]:
@@ -29,8 +33,9 @@ def _hookspecs() -> list[Any]:
 
 def _builtin_plugins() -> list[Any]:
     from linli.hub.rounds import builtin as rounds_builtin
+    from linli.hub.volunteers import builtin as volunteers_builtin
 
-    return [rounds_builtin]
+    return [rounds_builtin, volunteers_builtin]
 
 
 def _models() -> None:
@@ -42,6 +47,7 @@ def _models() -> None:
     import linli.hub.rooms.models  # noqa: F401
     import linli.hub.rounds.models  # noqa: F401
     import linli.hub.teams.models  # noqa: F401
+    import linli.hub.volunteers.models  # noqa: F401
 
 
 def _init_accounts(app: Flask) -> None:

@@ -1,0 +1,233 @@
+import datetime as dt
+import sys
+import types
+
+import icalendar
+import pytest
+
+from linli.hub import hookimpl
+from linli.hub.activities.models import Activity
+from linli.hub.app import create_app
+from linli.hub.extensions import db
+from linli.hub.volunteers import service
+from linli.hub.volunteers.models import HourLog, Shift, ShiftAssignment
+from linli.shared.auth import Identity
+
+DAY = dt.date(2030, 3, 4)  # a Monday
+SHANGHAI = service.LOCAL_TZ
+API = "/api/hub/volunteers"
+
+
+def profile(client, auth, sub, name, **extra):
+    body = {"community_id": "north-bund", "display_name": name, **extra}
+    response = client.put(f"{API}/me", json=body, headers=auth("volunteer", sub=sub))
+    assert response.status_code == 200, response.json
+    return response.json
+
+
+def generate(client, auth, days=1, start=DAY):
+    response = client.post(f"{API}/shifts/generate", headers=auth("staff", sub="staff-1"), json={
+        "community_id": "north-bund", "template_code": "waste-sorting", "start_date": start.isoformat(), "days": days})
+    assert response.status_code == 201, response.json
+    return response.json
+
+
+def table_counts(app):
+    with app.app_context():
+        return tuple(db.session.query(m).count() for m in (Shift, ShiftAssignment, HourLog, Activity))
+
+
+def test_waste_sorting_template_makes_three_shifts_a_day_once(app, client, auth):
+    templates = client.get(f"{API}/templates?community_id=north-bund").json
+    assert [t["code"] for t in templates] == ["waste-sorting"]
+    made = generate(client, auth, days=7)
+    assert len(made) == 21
+    first_day = [s for s in made if dt.datetime.fromisoformat(s["starts_at"]).astimezone(SHANGHAI).date() == DAY]
+    local = [(dt.datetime.fromisoformat(s["starts_at"]).astimezone(SHANGHAI).strftime("%H:%M"),
+              dt.datetime.fromisoformat(s["ends_at"]).astimezone(SHANGHAI).strftime("%H:%M")) for s in first_day]
+    assert local == [("07:00", "09:00"), ("11:00", "13:00"), ("18:00", "20:00")]
+    assert all(s["headcount"] >= 1 and s["location_zh"] == "垃圾箱房" for s in made)
+    assert generate(client, auth, days=7) == []  # idempotent
+    start = dt.datetime.combine(DAY, dt.time(0), tzinfo=SHANGHAI).isoformat()
+    end = dt.datetime.combine(DAY + dt.timedelta(days=1), dt.time(0), tzinfo=SHANGHAI).isoformat()
+    listed = client.get(f"{API}/shifts", query_string={"community_id": "north-bund", "start": start, "end": end}).json
+    assert len(listed) == 3
+
+
+def test_tick_keeps_a_week_of_shifts_ahead_idempotently(app):
+    now = dt.datetime(2030, 3, 4, 1, 0, tzinfo=dt.UTC)
+    assert service.tick(app, now=now)["volunteer_shifts_generated"] == 21 * 2  # two communities
+    assert service.tick(app, now=now)["volunteer_shifts_generated"] == 0
+
+
+def test_signup_never_above_headcount_and_full_shift_is_a_problem(app, client, auth):
+    shift = generate(client, auth)[0]  # 07:00–09:00, headcount 2
+    people = [profile(client, auth, f"v{i}", f"志愿者{i}") for i in range(3)]
+    for person in people[:2]:
+        response = client.post(f"{API}/shifts/{shift['id']}/assignments", json={},
+                               headers=auth("volunteer", sub=person["account_id"]))
+        assert response.status_code == 201
+    again = client.post(f"{API}/shifts/{shift['id']}/assignments", json={}, headers=auth("volunteer", sub="v0"))
+    assert again.status_code == 409 and again.json["code"] == "already_on_shift"
+    before = table_counts(app)
+    full = client.post(f"{API}/shifts/{shift['id']}/assignments", json={}, headers=auth("volunteer", sub="v2"))
+    assert full.status_code == 409 and full.mimetype == "application/problem+json"
+    assert full.json["code"] == "shift_full" and full.json["headcount"] == 2
+    assert table_counts(app) == before
+    other = client.post(f"{API}/shifts/{shift['id']}/assignments", json={},
+                        headers=auth("volunteer", sub="v2", communities=["fenglin-huiyuan"]))
+    assert other.status_code == 403 and other.json["code"] == "wrong_community"
+    assert table_counts(app) == before
+
+
+def test_no_show_is_backfilled_by_a_standby_volunteer(app, client, auth):
+    shift = generate(client, auth)[1]  # 11:00–13:00, headcount 1
+    profile(client, auth, "v1", "李阿姨")
+    standby = profile(client, auth, "v2", "陈师傅", standby=True)
+    assignment = client.post(f"{API}/shifts/{shift['id']}/assignments", json={},
+                             headers=auth("volunteer", sub="v1")).json
+    early = client.post(f"{API}/assignments/{assignment['id']}/no-show", json={}, headers=auth("staff"))
+    assert early.status_code == 409 and early.json["code"] == "shift_not_started"
+    assert client.post(f"{API}/assignments/{assignment['id']}/no-show", json={},
+                       headers=auth("volunteer", sub="v2")).status_code == 403
+
+    after_start = dt.datetime.fromisoformat(shift["starts_at"]) + dt.timedelta(minutes=20)
+    staff = Identity("staff-1", frozenset({"staff"}), frozenset({"north-bund"}))
+    with app.test_request_context(method="POST"):
+        result = service.mark_no_show(staff, assignment["id"], now=after_start)
+        assert result["no_show"].status == "no_show"
+        backfill = result["backfill"]
+        assert backfill is not None and backfill.volunteer_id == standby["id"]
+        assert backfill.backfill_of_id == assignment["id"] and backfill.status == "signed_up"
+        assert service.taken(shift["id"]) == 1  # the headcount, not above
+
+
+def test_self_logged_hours_count_only_once_approved(app, client, auth):
+    volunteer = profile(client, auth, "v1", "李阿姨")
+    logged = client.post(f"{API}/hours", headers=auth("volunteer", sub="v1"), json={
+        "community_id": "north-bund", "work_date": "2026-01-05", "minutes": 120, "note": "垃圾分类值守"})
+    assert logged.status_code == 201 and logged.json["status"] == "pending"
+    with app.app_context():
+        assert service.hours_totals(service.get_volunteer(volunteer["id"])) == {
+            "approved_minutes": 0, "pending_minutes": 120}
+    own = client.post(f"{API}/hours/{logged.json['id']}/approve", headers=auth("volunteer", sub="v1"))
+    assert own.status_code == 403
+    # a staff member who logs hours as a volunteer cannot approve their own
+    profile(client, auth, "staff-2", "王主任")
+    mine = client.post(f"{API}/hours", headers=auth("staff", sub="staff-2"), json={
+        "community_id": "north-bund", "work_date": "2026-01-05", "minutes": 30})
+    assert client.post(f"{API}/hours/{mine.json['id']}/approve",
+                       headers=auth("staff", sub="staff-2")).json["code"] == "own_hours"
+    approved = client.post(f"{API}/hours/{logged.json['id']}/approve", headers=auth("staff", sub="staff-1"))
+    assert approved.status_code == 200 and approved.json["status"] == "approved"
+    twice = client.post(f"{API}/hours/{logged.json['id']}/reject", headers=auth("staff", sub="staff-1"))
+    assert twice.status_code == 409 and twice.json["code"] == "already_decided"
+    with app.app_context():
+        assert service.hours_totals(service.get_volunteer(volunteer["id"]))["approved_minutes"] == 120
+    pending = client.get(f"{API}/hours?community_id=north-bund&status=pending", headers=auth("staff")).json
+    assert [h["minutes"] for h in pending] == [30]
+
+
+@pytest.mark.parametrize(("body", "code"), [
+    ({"work_date": "2099-01-01", "minutes": 60}, "future_date"),
+    ({"work_date": "2026-01-05", "minutes": 0}, "validation_error"),
+    ({"work_date": "2026-01-05", "minutes": 2000}, "validation_error"),
+    ({"work_date": "yesterday", "minutes": 60}, "validation_error"),
+], ids=["future", "zero-minutes", "more-than-a-day", "bad-date"])
+def test_bad_hours_are_refused_and_change_nothing(app, client, auth, body, code):
+    profile(client, auth, "v1", "李阿姨")
+    before = table_counts(app)
+    response = client.post(f"{API}/hours", headers=auth("volunteer", sub="v1"),
+                           json={"community_id": "north-bund", **body})
+    assert response.status_code == 422 and response.mimetype == "application/problem+json"
+    assert response.json["code"] == code
+    assert table_counts(app) == before
+
+
+def test_swap_hands_over_or_exchanges_shifts(app, client, auth):
+    morning, noon, evening = generate(client, auth)
+    a = profile(client, auth, "va", "甲")
+    b = profile(client, auth, "vb", "乙")
+    mine = client.post(f"{API}/shifts/{morning['id']}/assignments", json={}, headers=auth("volunteer", sub="va")).json
+    theirs = client.post(f"{API}/shifts/{evening['id']}/assignments", json={}, headers=auth("volunteer", sub="vb")).json
+    exchanged = client.post(f"{API}/assignments/{mine['id']}/swap", headers=auth("volunteer", sub="va"),
+                            json={"to_volunteer_id": b["id"], "exchange_assignment_id": theirs["id"]})
+    assert exchanged.status_code == 200, exchanged.json
+    assert {(x["shift_id"], x["volunteer_id"]) for x in exchanged.json} == {(morning["id"], b["id"]),
+                                                                         (evening["id"], a["id"])}
+    # a hands the evening shift over to b... who is not on it yet
+    handed = client.post(f"{API}/assignments/{exchanged.json[1]['id']}/swap", headers=auth("volunteer", sub="va"),
+                         json={"to_volunteer_id": b["id"]})
+    assert handed.status_code == 200 and handed.json[0]["volunteer_id"] == b["id"]
+    stranger = client.post(f"{API}/assignments/{handed.json[0]['id']}/swap", headers=auth("volunteer", sub="va"),
+                           json={"to_volunteer_id": a["id"]})
+    assert stranger.status_code == 403 and stranger.json["code"] == "not_yours"
+    with app.app_context():
+        assert service.taken(morning["id"]) == 1 and service.taken(evening["id"]) == 1
+        assert service.taken(noon["id"]) == 0
+
+
+def test_volunteer_shift_feed_by_secret_link_or_bearer(app, client, auth):
+    shifts = generate(client, auth)
+    me = profile(client, auth, "v1", "李阿姨")
+    for shift in shifts[:2]:
+        client.post(f"{API}/shifts/{shift['id']}/assignments", json={}, headers=auth("volunteer", sub="v1"))
+    token = client.get(f"{API}/me?community_id=north-bund", headers=auth("volunteer", sub="v1")).json["feed_token"]
+    feed = client.get(f"{API}/{me['id']}/shifts.ics?token={token}")
+    assert feed.status_code == 200 and feed.mimetype == "text/calendar"
+    events = icalendar.Calendar.from_ical(feed.data).walk("VEVENT")
+    assert [str(e["summary"]) for e in events] == ["垃圾分类值守", "垃圾分类值守"]
+    assert [e.decoded("dtstart") for e in events] == [dt.datetime.fromisoformat(s["starts_at"]) for s in shifts[:2]]
+    assert str(events[0]["location"]) == "垃圾箱房"
+    english = client.get(f"{API}/{me['id']}/shifts.ics", query_string={"lang": "en"},
+                         headers=auth("volunteer", sub="v1"))
+    assert {str(e["summary"]) for e in icalendar.Calendar.from_ical(english.data).walk("VEVENT")} == {
+        "Waste-sorting duty"}
+    assert client.get(f"{API}/{me['id']}/shifts.ics?token=guess").status_code == 403
+    assert client.get(f"{API}/{me['id']}/shifts.ics").status_code == 401
+    assert client.get(f"{API}/{me['id']}/shifts.ics", headers=auth("volunteer", sub="v2")).status_code == 403
+
+
+def test_volunteer_registers_an_activity_they_run(app, client, auth):
+    me = profile(client, auth, "v1", "王老师", talents=[{"title_zh": "书法老师", "title_en": "calligraphy teacher"}])
+    start = dt.datetime(2030, 3, 6, 6, 0, tzinfo=dt.UTC)
+    response = client.post(f"{API}/activities", headers=auth("volunteer", sub="v1"), json={
+        "community_id": "north-bund", "title_zh": "书法班", "capacity": 12,
+        "starts_at": start.isoformat(), "ends_at": (start + dt.timedelta(hours=2)).isoformat()})
+    assert response.status_code == 201, response.json
+    assert response.json["organiser_kind"] == "volunteer" and response.json["organiser_ref"] == str(me["id"])
+    assert response.json["organiser_name"] == "王老师"
+    talents = client.get(f"{API}?community_id=north-bund&talent=书法", headers=auth("staff")).json
+    assert [v["display_name"] for v in talents] == ["王老师"]
+    before = table_counts(app)
+    backwards = client.post(f"{API}/activities", headers=auth("volunteer", sub="v1"), json={
+        "community_id": "north-bund", "title_zh": "书法班", "capacity": 12,
+        "starts_at": start.isoformat(), "ends_at": (start - dt.timedelta(hours=2)).isoformat()})
+    assert backwards.status_code == 422 and backwards.json["errors"]["json"]["ends_at"]
+    assert table_counts(app) == before
+
+
+greening = types.ModuleType("linli_test_greening")
+
+
+@hookimpl
+def _greening_templates(community):
+    return [{"code": "greening", "name_zh": "绿化养护", "name_en": "Garden care", "weekdays": [5],
+             "slots": [{"start": "09:00", "end": "11:00", "headcount": 4}]}]
+
+
+greening.shift_templates = _greening_templates  # type: ignore[attr-defined]
+sys.modules[greening.__name__] = greening
+
+
+def test_a_community_plugin_adds_its_own_template(service_app, tmp_path, pytestconfig):
+    communities = (pytestconfig.rootpath / "communities.toml").read_text().replace(
+        'plugins = []', 'plugins = ["greening"]', 1)
+    (tmp_path / "communities.toml").write_text(communities)
+    app = service_app("hub", create_app, migrate=False, LINLI_COMMUNITIES_FILE=str(tmp_path / "communities.toml"),
+                      LINLI_EXTRA_PLUGINS=[("greening", greening)])
+    with app.app_context():
+        assert set(service.shift_templates("north-bund")) == {"waste-sorting", "greening"}
+        assert set(service.shift_templates("fenglin-huiyuan")) == {"waste-sorting"}
+        made = service.generate_shifts("north-bund", "greening", start_date=DAY, days=7)
+        assert [(s.starts_at.astimezone(SHANGHAI).weekday(), s.headcount) for s in made] == [(5, 4)]
