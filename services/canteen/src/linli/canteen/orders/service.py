@@ -47,8 +47,10 @@ SOLD_STATES = ("paid", "preparing", "ready", "collected")
 
 
 def expiry_minutes() -> int:
-    return int(current_app.config.get("LINLI_ORDER_EXPIRY_MINUTES")
-               or os.environ.get("LINLI_ORDER_EXPIRY_MINUTES", "10"))
+    configured = current_app.config.get("LINLI_ORDER_EXPIRY_MINUTES")
+    if configured is None:
+        configured = os.environ.get("LINLI_ORDER_EXPIRY_MINUTES", "10")
+    return int(configured)
 
 
 # --- pricing (no locks) -----------------------------------------------------------------------

@@ -1,0 +1,240 @@
+"""Ordering: prices on the server, stock in units, bad input refused with nothing changed, expiry, cancel."""
+
+import datetime as dt
+
+import pytest
+import sqlalchemy as sa
+
+from linli.canteen.extensions import db
+from linli.canteen.menu.models import RetailItem
+from linli.canteen.orders import service as orders
+from linli.canteen.orders.models import Order, OrderLine
+from linli.canteen.orders.tasks import tick
+from linli.canteen.orders.testing import make_menu
+from linli.canteen.stock.models import DishStock, SetMealStock
+from linli.shared.errors import Conflict
+
+PROBLEM = "application/problem+json"
+
+
+@pytest.fixture
+def ids(app):
+    with app.app_context():
+        return make_menu(portions=20, set_meal_limit=10, retail_stock=5)
+
+
+def snapshot(app):
+    """Everything an order may change: stock per row, and how many orders/lines exist."""
+    with app.app_context():
+        return (
+            sorted(db.session.execute(sa.select(DishStock.id, DishStock.remaining_units)).all()),
+            sorted(db.session.execute(sa.select(SetMealStock.id, SetMealStock.remaining)).all()),
+            sorted(db.session.execute(sa.select(RetailItem.id, RetailItem.stock_remaining)).all()),
+            db.session.scalar(sa.select(sa.func.count()).select_from(Order)),
+            db.session.scalar(sa.select(sa.func.count()).select_from(OrderLine)),
+        )
+
+
+def units(app, meal_service_id, dish_id):
+    with app.app_context():
+        return db.session.scalar(sa.select(DishStock.remaining_units).where(
+            DishStock.meal_service_id == meal_service_id, DishStock.dish_id == dish_id))
+
+
+def body(ids, *lines, **extra):
+    return {"community_id": "north-bund", "meal_service_id": ids["meal_service"], "lines": list(lines), **extra}
+
+
+def set_meal_line(ids, choices=None, quantity=1):
+    return {"kind": "set_meal", "set_meal_id": ids["set_meal"], "quantity": quantity,
+            "choices": choices if choices is not None else [ids["pork"], ids["greens"], ids["egg"]]}
+
+
+def test_order_prices_on_the_server_and_draws_stock_in_units(app, client, ids):
+    response = client.post("/api/canteen/orders", json=body(
+        ids, {"kind": "dish", "dish_id": ids["pork"], "portion": "half"},
+        {"kind": "dish", "dish_id": ids["pork"], "quantity": 2},
+        set_meal_line(ids), {"kind": "retail", "retail_item_id": ids["beans"], "quantity": 2}))
+    assert response.status_code == 201, response.json
+    order = response.json
+    assert order["state"] == "pending_payment" and order["currency"] == "CNY"
+    assert [ln["line_total_fen"] for ln in order["lines"]] == [900, 3200, 1500, 3000]
+    assert order["subtotal_fen"] == order["total_fen"] == 8600
+    assert order["pickup_number"] == 1 and order["pickup_date"] == "2030-03-04"
+    assert response.headers["Location"].endswith(f"/api/canteen/orders/{order['id']}")
+    # pork: half (1) + 2 full (4) + set meal half (1) = 6 of 40 units; greens and egg: half each; rice full
+    assert units(app, ids["meal_service"], ids["pork"]) == 40 - 6
+    assert units(app, ids["meal_service"], ids["greens"]) == 39
+    assert units(app, ids["meal_service"], ids["rice"]) == 38
+    with app.app_context():
+        assert db.session.scalar(sa.select(SetMealStock.remaining)) == 9
+        assert db.session.get(RetailItem, ids["beans"]).stock_remaining == 3
+    second = client.post("/api/canteen/orders", json=body(ids, {"kind": "dish", "dish_id": ids["rice"]}))
+    assert second.json["pickup_number"] == 2
+
+
+@pytest.mark.parametrize("case", [
+    "zero_quantity", "negative_quantity", "unknown_dish", "half_where_none", "choice_outside_set_meal",
+    "too_few_choices", "same_choice_twice", "sold_out_set_meal", "sold_out_retail", "wrong_community_token",
+    "unknown_meal_service", "retail_of_other_line_kind",
+])
+def test_bad_orders_are_refused_and_change_nothing(app, client, ids, auth, case):
+    with app.app_context():
+        other = make_menu("fenglin-huiyuan", prefix="fl-")
+    pork = {"kind": "dish", "dish_id": ids["pork"]}
+    cases = {
+        "zero_quantity": (body(ids, {**pork, "quantity": 0}), {}, 422, "validation_error"),
+        "negative_quantity": (body(ids, {**pork, "quantity": -2}), {}, 422, "validation_error"),
+        "unknown_dish": (body(ids, {"kind": "dish", "dish_id": 999_999}), {}, 422, "unknown_dish"),
+        "half_where_none": (body(ids, {"kind": "dish", "dish_id": ids["rice"], "portion": "half"}), {}, 422,
+                            "no_half_portion"),
+        "choice_outside_set_meal": (body(ids, set_meal_line(ids, [ids["pork"], ids["greens"], ids["rice"] + 1000])),
+                                    {}, 422, "invalid_choice"),
+        "too_few_choices": (body(ids, set_meal_line(ids, [ids["pork"], ids["greens"]])), {}, 422, "invalid_choice"),
+        "same_choice_twice": (body(ids, set_meal_line(ids, [ids["pork"], ids["greens"], ids["greens"]])), {}, 422,
+                              "invalid_choice"),
+        "sold_out_set_meal": (body(ids, pork, set_meal_line(ids, quantity=11)), {}, 409, "sold_out"),
+        "sold_out_retail": (body(ids, pork, {"kind": "retail", "retail_item_id": ids["beans"], "quantity": 6}), {},
+                            409, "sold_out"),
+        "wrong_community_token": (body(ids, pork), auth("diner", communities=["fenglin-huiyuan"]), 403,
+                                  "wrong_community"),
+        "unknown_meal_service": (body(ids, pork, meal_service_id=other["meal_service"]), {}, 404,
+                                 "unknown_meal_service"),
+        "retail_of_other_line_kind": (body(ids, {"kind": "retail", "dish_id": ids["pork"]}), {}, 422,
+                                      "validation_error"),
+    }
+    payload, headers, status, code = cases[case]
+    before = snapshot(app)
+    response = client.post("/api/canteen/orders", json=payload, headers=headers)
+    assert response.status_code == status, response.json
+    assert response.mimetype == PROBLEM
+    assert response.json["code"] == code
+    assert snapshot(app) == before
+
+
+def test_sold_out_is_exact_on_the_last_units(app, client, ids):
+    with app.app_context():
+        ids2 = make_menu(day=dt.date(2030, 3, 5), portions=1, prefix="x-")  # 2 units of each dish
+    half = {"kind": "dish", "dish_id": ids2["pork"], "portion": "half"}
+    assert client.post("/api/canteen/orders", json=body(ids2, half)).status_code == 201
+    full = client.post("/api/canteen/orders", json=body(ids2, {"kind": "dish", "dish_id": ids2["pork"]}))
+    assert full.status_code == 409 and full.json["code"] == "sold_out"
+    assert client.post("/api/canteen/orders", json=body(ids2, half)).status_code == 201
+    assert units(app, ids2["meal_service"], ids2["pork"]) == 0
+
+
+def test_an_unpaid_order_expires_and_its_stock_returns_once(app, client, ids):
+    placed = client.post("/api/canteen/orders", json=body(ids, set_meal_line(ids),
+                                                          {"kind": "retail", "retail_item_id": ids["beans"]})).json
+    assert units(app, ids["meal_service"], ids["pork"]) == 39
+    with app.app_context():
+        db.session.execute(sa.update(Order).values(expires_at=dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)))
+        db.session.commit()
+    # expired wherever it is read, before tick has run
+    seen = client.get(f"/api/canteen/orders/{placed['id']}?ref={placed['pickup_ref']}").json
+    assert seen["state"] == "expired"
+    with app.app_context():
+        with pytest.raises(Conflict) as error:
+            orders.mark_paid(orders.lock_order(placed["id"]))
+        assert error.value.code == "order_expired"
+        db.session.rollback()
+    assert tick(app) == {"orders_expired": 1}
+    assert tick(app) == {"orders_expired": 0}
+    assert units(app, ids["meal_service"], ids["pork"]) == 40
+    with app.app_context():
+        assert db.session.scalar(sa.select(SetMealStock.remaining)) == 10
+        assert db.session.get(RetailItem, ids["beans"]).stock_remaining == 5
+        assert db.session.get(Order, placed["id"]).state == "expired"
+    cancel = client.post(f"/api/canteen/orders/{placed['id']}/cancel?ref={placed['pickup_ref']}")
+    assert cancel.status_code == 409 and cancel.json["code"] == "order_expired"
+    assert units(app, ids["meal_service"], ids["pork"]) == 40
+
+
+def test_stock_held_by_an_expired_order_is_reclaimed_when_ordering(app, client, ids):
+    first = client.post("/api/canteen/orders", json=body(ids, set_meal_line(ids, quantity=10)))
+    assert first.status_code == 201
+    assert client.post("/api/canteen/orders", json=body(ids, set_meal_line(ids))).json["code"] == "sold_out"
+    with app.app_context():
+        db.session.execute(sa.update(Order).values(expires_at=dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)))
+        db.session.commit()
+    again = client.post("/api/canteen/orders", json=body(ids, set_meal_line(ids)))
+    assert again.status_code == 201, again.json
+    with app.app_context():
+        assert db.session.scalar(sa.select(SetMealStock.remaining)) == 9
+        assert db.session.get(Order, first.json["id"]).state == "expired"
+
+
+def test_cancel_returns_stock_and_only_the_owner_may(app, client, ids, auth):
+    mine = auth("diner", sub="diner-1")
+    placed = client.post("/api/canteen/orders", json=body(ids, {"kind": "dish", "dish_id": ids["egg"]}),
+                         headers=mine).json
+    assert placed["diner_id"] == "diner-1"
+    assert units(app, ids["meal_service"], ids["egg"]) == 38
+    other = client.post(f"/api/canteen/orders/{placed['id']}/cancel", headers=auth("diner", sub="diner-2"))
+    assert other.status_code == 403 and other.json["code"] == "not_your_order"
+    assert client.post(f"/api/canteen/orders/{placed['id']}/cancel").status_code == 401
+    done = client.post(f"/api/canteen/orders/{placed['id']}/cancel", headers=mine)
+    assert done.status_code == 200 and done.json["state"] == "cancelled"
+    assert client.post(f"/api/canteen/orders/{placed['id']}/cancel", headers=mine).json["state"] == "cancelled"
+    assert units(app, ids["meal_service"], ids["egg"]) == 40
+
+
+def test_anonymous_kiosk_order_is_read_with_its_reference_and_has_a_qr_code(app, client, ids, auth):
+    placed = client.post("/api/canteen/orders", json=body(ids, {"kind": "dish", "dish_id": ids["rice"]},
+                                                          channel="kiosk")).json
+    assert placed["diner_id"] is None
+    assert client.get(f"/api/canteen/orders/{placed['id']}").status_code == 401
+    assert client.get(f"/api/canteen/orders/{placed['id']}?ref=wrong").status_code == 401
+    assert client.get(f"/api/canteen/orders/{placed['id']}?ref={placed['pickup_ref']}").status_code == 200
+    assert client.get(f"/api/canteen/orders/by-ref/{placed['pickup_ref']}").json["id"] == placed["id"]
+    assert client.get(f"/api/canteen/orders/{placed['id']}", headers=auth("staff")).status_code == 200
+    qr = client.get(f"/api/canteen/orders/{placed['id']}/qr.svg?ref={placed['pickup_ref']}")
+    assert qr.status_code == 200 and qr.mimetype == "image/svg+xml" and b"<svg" in qr.data
+
+
+def test_pickup_numbers_count_per_canteen_per_day(app, client, ids):
+    with app.app_context():
+        other = make_menu("fenglin-huiyuan", prefix="fl-")
+        next_day = make_menu(day=dt.date(2030, 3, 5), prefix="nd-")
+    numbers = [client.post("/api/canteen/orders", json=body(ids, {"kind": "dish", "dish_id": ids["rice"]}))
+               .json["pickup_number"] for _ in range(3)]
+    assert numbers == [1, 2, 3]
+    fl = client.post("/api/canteen/orders", json={"community_id": "fenglin-huiyuan",
+                                                  "meal_service_id": other["meal_service"],
+                                                  "lines": [{"kind": "dish", "dish_id": other["rice"]}]})
+    assert fl.json["pickup_number"] == 1
+    nd = client.post("/api/canteen/orders", json=body(next_day, {"kind": "dish", "dish_id": next_day["rice"]}))
+    assert nd.json["pickup_number"] == 1
+
+
+def test_payments_contract_mark_paid_is_idempotent_and_refund_needs_payment(app, client, ids):
+    placed = client.post("/api/canteen/orders", json=body(ids, {"kind": "dish", "dish_id": ids["rice"]})).json
+    with app.app_context():
+        order = orders.lock_order(placed["id"])
+        with pytest.raises(Conflict):
+            orders.mark_refunded(order)
+        orders.mark_paid(order)
+        paid_at = order.paid_at
+        orders.mark_paid(order)
+        db.session.commit()
+        order = orders.get_order(placed["id"])
+        assert order.state == "paid" and order.paid_at == paid_at
+        orders.mark_refunded(order)
+        orders.mark_refunded(order)
+        db.session.commit()
+        assert orders.get_order(placed["id"]).state == "refunded"
+        with pytest.raises(Conflict):
+            orders.mark_paid(orders.get_order(placed["id"]))
+
+
+def test_ordering_closes_at_the_cut_off(app, client, ids):
+    with app.app_context():
+        from linli.canteen.menu.models import MealService
+
+        db.session.execute(sa.update(MealService).values(
+            order_cutoff_at=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)))
+        db.session.commit()
+    before = snapshot(app)
+    response = client.post("/api/canteen/orders", json=body(ids, {"kind": "dish", "dish_id": ids["rice"]}))
+    assert response.status_code == 409 and response.json["code"] == "ordering_closed"
+    assert snapshot(app) == before
