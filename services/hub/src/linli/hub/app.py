@@ -22,7 +22,10 @@ def _api_blueprints() -> list[Any]:
 
 
 def _page_blueprints() -> list[Any]:
-    return []
+    from linli.hub.activities.pages import pages as activity_pages
+    from linli.hub.volunteers.pages import pages as volunteer_pages
+
+    return [activity_pages, volunteer_pages]
 
 
 def _hookspecs() -> list[Any]:

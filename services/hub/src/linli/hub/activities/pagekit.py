@@ -1,0 +1,98 @@
+"""Small helpers the activity and volunteer pages share: who is signed in, which community,
+same-origin form posts, local times, and answering htmx or plain form posts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, Response, flash, redirect, render_template, request
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from markupsafe import escape
+
+from linli.shared.auth import Identity, current_identity
+from linli.shared.communities import Community
+from linli.shared.errors import Forbidden, Problem
+from linli.shared.state import service_state
+
+LOCAL_TZ = ZoneInfo("Asia/Shanghai")
+WEEKDAYS_ZH = "一二三四五六日"
+WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def locale() -> str:
+    return str(get_locale() or "zh_CN")
+
+
+def when(start: dt.datetime, end: dt.datetime | None = None) -> str:
+    """'3月4日 周一 07:00–09:00' or 'Mon 4 Mar 07:00–09:00', in Shanghai time."""
+    start = start.astimezone(LOCAL_TZ)
+    if locale().startswith("en"):
+        text = f"{WEEKDAYS_EN[start.weekday()]} {start.day} {start.strftime('%b')} {start:%H:%M}"
+    else:
+        text = f"{start.month}月{start.day}日 周{WEEKDAYS_ZH[start.weekday()]} {start:%H:%M}"
+    if end is not None:
+        text += f"–{end.astimezone(LOCAL_TZ):%H:%M}"
+    return text
+
+
+def register_filters(blueprint: Blueprint) -> None:
+    blueprint.add_app_template_filter(when, "hub_when")
+
+
+def signed_in() -> Identity | None:
+    try:
+        return current_identity()
+    except Problem:  # an expired or broken cookie: treat as signed out
+        return None
+
+
+def choose_community(identity: Identity | None) -> Community:
+    communities = service_state().communities
+    wanted = request.args.get("community") or request.form.get("community")
+    if wanted:
+        return communities.require(wanted)
+    if identity is not None:
+        for community_id in sorted(identity.communities):
+            if community_id in communities:
+                return communities[community_id]
+    return communities[next(iter(communities))]
+
+
+def check_same_origin() -> None:
+    """Cookie-authenticated form posts must come from our own pages (no cross-site forms)."""
+    source = request.headers.get("Origin") or request.headers.get("Referer")
+    if not source:
+        raise Forbidden("The form post did not say where it came from.", code="cross_site_post")
+    parts = urlsplit(source)
+    if f"{parts.scheme}://{parts.netloc}" != request.host_url.rstrip("/"):
+        raise Forbidden("Forms can only be sent from this site's own pages.", code="cross_site_post")
+
+
+def sign_in_page() -> tuple[str, int]:
+    return render_template("hub/activities/sign_in_needed.html"), 401
+
+
+def act(action: Callable[[], Any], success: str, back: str, fragment: Callable[[], str] | None = None) -> Any:
+    """Run a page action: on htmx re-render the fragment, else flash and redirect back (PRG)."""
+    check_same_origin()
+    error = None
+    try:
+        action()
+    except Problem as problem:
+        error = _(problem.detail or problem.title)
+    if request.headers.get("HX-Request") and fragment is not None:
+        return Response(fragment_with_message(fragment(), error or success, error is not None))
+    flash(error or success, "error" if error else "ok")
+    return redirect(back, code=303)
+
+
+def fragment_with_message(html: str, message: str, is_error: bool) -> str:
+    """The fragment plus an out-of-band update of the page's ``#notice`` live region."""
+    role, css = ("alert", "flash flash-error") if is_error else ("status", "flash")
+    notice = f'<div id="notice" hx-swap-oob="true" aria-live="polite"><p class="{css}" role="{role}">{escape(message)}</p></div>'
+    return html + notice

@@ -1,0 +1,185 @@
+"""Volunteer phone pages: my shifts, open shifts, sign up, log hours, register an activity."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask import Blueprint, render_template, request, url_for
+from flask_babel import gettext as _
+
+from linli.hub.activities.pagekit import (
+    act,
+    choose_community,
+    register_filters,
+    sign_in_page,
+    signed_in,
+)
+from linli.hub.volunteers import service
+from linli.hub.volunteers.models import Volunteer
+from linli.shared.auth import Identity
+from linli.shared.communities import Community
+from linli.shared.errors import NotFound, Unprocessable
+
+pages = Blueprint("hub_volunteer_pages", __name__, url_prefix="/hub/volunteer")
+register_filters(pages)
+
+
+def _context() -> tuple[Identity, Community, Volunteer | None] | None:
+    identity = signed_in()
+    if identity is None or not identity.has_role("volunteer", *service.STAFF):
+        return None
+    community = choose_community(identity)
+    try:
+        volunteer = service.my_profile(identity, community.id)
+    except NotFound:
+        volunteer = None
+    return identity, community, volunteer
+
+
+def _render(template: str, **context: Any) -> str:
+    return render_template(f"hub/volunteers/{template}", **context)
+
+
+@pages.get("")
+def home() -> Any:
+    """My shifts and my hours; the profile form when there is no profile yet."""
+    context = _context()
+    if context is None:
+        return sign_in_page()
+    identity, community, volunteer = context
+    if volunteer is None:
+        return _render("profile.html", community=community, volunteer=None)
+    upcoming = [(a, s) for a, s in service.assignments_of(volunteer) if s.ends_at > service.utcnow()]
+    feed_url = url_for("hub_volunteers.shifts_feed", volunteer_id=volunteer.id, token=volunteer.feed_token,
+                       _external=True)
+    return _render("home.html", community=community, volunteer=volunteer, upcoming=upcoming,
+                   totals=service.hours_totals(volunteer), feed_url=feed_url)
+
+
+@pages.post("/profile")
+def save_profile() -> Any:
+    context = _context()
+    if context is None:
+        return sign_in_page()
+    identity, community, _volunteer = context
+    form = request.form
+    talents = [{"title_zh": t.strip(), "title_en": ""} for t in form.get("talents", "").split(",") if t.strip()]
+    return act(lambda: service.save_profile(
+        identity, community_id=community.id, display_name=form.get("display_name", "").strip()[:120],
+        phone=form.get("phone") or None, talents=talents, standby=bool(form.get("standby"))),
+        _("Profile saved."), url_for(".home", community=community.id))
+
+
+def _open_shifts(community: Community, volunteer: Volunteer) -> list[dict[str, Any]]:
+    start = service.utcnow()
+    mine = {s.id: a for a, s in service.assignments_of(volunteer)}
+    return [{"shift": shift, "taken": taken, "mine": mine.get(shift.id)}
+            for shift, taken in service.list_shifts(community.id, start=start, end=start + dt.timedelta(days=7))]
+
+
+@pages.get("/shifts")
+def open_shifts() -> Any:
+    context = _context()
+    if context is None:
+        return sign_in_page()
+    _identity, community, volunteer = context
+    if volunteer is None:
+        return _render("profile.html", community=community, volunteer=None)
+    return _render("shifts.html", community=community, volunteer=volunteer, rows=_open_shifts(community, volunteer))
+
+
+@pages.post("/shifts/<int:shift_id>/sign-up")
+def sign_up(shift_id: int) -> Any:
+    context = _context()
+    if context is None:
+        return sign_in_page()
+    identity, community, volunteer = context
+
+    def fragment() -> str:
+        assert volunteer is not None
+        row = next((r for r in _open_shifts(community, volunteer) if r["shift"].id == shift_id), None)
+        return _render("_shift_card.html", row=row, community=community) if row else ""
+
+    return act(lambda: service.sign_up(identity, shift_id), _("You are on this shift. Thank you!"),
+               url_for(".open_shifts", community=community.id), fragment)
+
+
+@pages.post("/assignments/<int:assignment_id>/cancel")
+def cancel(assignment_id: int) -> Any:
+    context = _context()
+    if context is None:
+        return sign_in_page()
+    identity, community, _volunteer = context
+    return act(lambda: service.cancel(identity, assignment_id), _("You have left the shift."),
+               url_for(".home", community=community.id))
+
+
+@pages.route("/hours", methods=["GET", "POST"])
+def hours() -> Any:
+    context = _context()
+    if context is None:
+        return sign_in_page()
+    identity, community, volunteer = context
+    if volunteer is None:
+        return _render("profile.html", community=community, volunteer=None)
+    if request.method == "POST":
+        return act(lambda: _log_hours(identity, community), _("Hours logged; staff will approve them."),
+                   url_for(".hours", community=community.id))
+    recent = [s for a, s in service.assignments_of(volunteer) if s.starts_at <= service.utcnow()][-10:]
+    return _render("hours.html", community=community, volunteer=volunteer, recent_shifts=recent,
+                   entries=service.list_hours(identity, community.id), totals=service.hours_totals(volunteer),
+                   today=service.local_today().isoformat())
+
+
+def _log_hours(identity: Identity, community: Community) -> None:
+    form = request.form
+    try:
+        work_date = dt.date.fromisoformat(form.get("work_date", ""))
+        hours_, minutes = float(form.get("hours") or 0), int(form.get("minutes") or 0)
+    except ValueError:
+        raise Unprocessable(_("Enter a date and a number of hours.")) from None
+    total = round(hours_ * 60) + minutes
+    if not 0 < total <= 1440:
+        raise Unprocessable(_("Between a minute and 24 hours, please."))
+    shift_id = int(form["shift_id"]) if form.get("shift_id", "").isdigit() else None
+    service.log_hours(identity, community_id=community.id, work_date=work_date, minutes=total,
+                      note=form.get("note", "")[:500], shift_id=shift_id)
+
+
+@pages.route("/activities/new", methods=["GET", "POST"])
+def new_activity() -> Any:
+    context = _context()
+    if context is None:
+        return sign_in_page()
+    identity, community, volunteer = context
+    if volunteer is None:
+        return _render("profile.html", community=community, volunteer=None)
+    if request.method == "POST":
+        return act(lambda: _register_activity(identity, community), _("Activity registered."),
+                   url_for(".new_activity", community=community.id))
+    return _render("activity_new.html", community=community, volunteer=volunteer)
+
+
+def _register_activity(identity: Identity, community: Community) -> None:
+    form = request.form
+    try:
+        day = dt.date.fromisoformat(form.get("date", ""))
+        start = dt.time.fromisoformat(form.get("start", ""))
+        end = dt.time.fromisoformat(form.get("end", ""))
+        capacity = int(form.get("capacity", ""))
+    except ValueError:
+        raise Unprocessable(_("Fill in the date, times and number of places.")) from None
+    starts_at = dt.datetime.combine(day, start, tzinfo=service.LOCAL_TZ).astimezone(dt.UTC)
+    ends_at = dt.datetime.combine(day, end, tzinfo=service.LOCAL_TZ).astimezone(dt.UTC)
+    if ends_at <= starts_at:
+        raise Unprocessable(_("The end must be after the start."))
+    if capacity < 0:
+        raise Unprocessable(_("The number of places cannot be below zero."))
+    title = form.get("title_zh", "").strip()
+    if not title:
+        raise Unprocessable(_("Give the activity a name."))
+    service.register_activity(identity, community_id=community.id, title_zh=title[:200],
+                              description=form.get("description", "")[:5000], capacity=capacity,
+                              starts_at=starts_at, ends_at=ends_at,
+                              repeat_weeks=min(52, max(0, int(form.get("repeat_weeks") or 0))))

@@ -1,0 +1,93 @@
+import datetime as dt
+
+from linli.hub.activities import service as activities
+from linli.hub.extensions import db
+from linli.hub.volunteers import service
+from linli.hub.volunteers.models import HourLog, ShiftAssignment
+from linli.shared.auth import Identity
+
+STAFF = Identity("staff-1", frozenset({"staff"}), frozenset({"north-bund"}))
+
+
+def volunteer_client(app, tokens, sub="v1"):
+    client = app.test_client()
+    client.set_cookie("linli_token", tokens("volunteer", sub=sub))
+    return client
+
+
+def post(client, url, **data):
+    return client.post(url, data=data, headers={"Origin": "http://localhost"})
+
+
+def test_volunteer_pages_sign_up_log_hours_and_register_activity(app, tokens):
+    with app.test_request_context(method="POST"):
+        service.generate_shifts("north-bund", "waste-sorting", start_date=service.local_today() + dt.timedelta(days=1),
+                                days=2)
+    client = volunteer_client(app, tokens)
+    assert client.get("/hub/volunteer").status_code == 200  # profile form first
+    assert "成为志愿者" in client.get("/hub/volunteer").get_data(as_text=True)
+    assert post(client, "/hub/volunteer/profile", display_name="李阿姨", talents="剪纸").status_code == 303
+
+    page = client.get("/hub/volunteer/shifts").get_data(as_text=True)
+    assert page.count("垃圾分类值守") == 6 and "报名" in page
+    english = client.get("/hub/volunteer/shifts?lang=en").get_data(as_text=True)
+    assert "Waste-sorting duty" in english and "Sign up" in english
+    client.get("/hub/volunteer/shifts?lang=zh_CN")  # the switch is remembered in a cookie; back to Chinese
+
+    with app.app_context():
+        shift_id = service.list_shifts("north-bund", start=service.utcnow(),
+                                       end=service.utcnow() + dt.timedelta(days=7))[0][0].id
+    fragment = client.post(f"/hub/volunteer/shifts/{shift_id}/sign-up",
+                           headers={"Origin": "http://localhost", "HX-Request": "true"})
+    assert fragment.status_code == 200
+    assert 'id="shift-' in fragment.get_data(as_text=True) and 'id="notice"' in fragment.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.query(ShiftAssignment).count() == 1
+
+    # a cross-site form post is refused and changes nothing
+    forged = client.post(f"/hub/volunteer/shifts/{shift_id}/sign-up", headers={"Origin": "https://evil.example"})
+    assert forged.status_code == 403
+
+    logged = post(client, "/hub/volunteer/hours", work_date=service.local_today().isoformat(), hours="2", note="值守")
+    assert logged.status_code == 303
+    hours_page = client.get("/hub/volunteer/hours").get_data(as_text=True)
+    assert "待审核" in hours_page
+    with app.app_context():
+        assert db.session.query(HourLog).one().minutes == 120
+
+    tomorrow = (service.local_today() + dt.timedelta(days=3)).isoformat()
+    made = post(client, "/hub/volunteer/activities/new", title_zh="剪纸课", date=tomorrow, start="14:00", end="16:00",
+                capacity="10", repeat_weeks="0")
+    assert made.status_code == 303
+    backwards = post(client, "/hub/volunteer/activities/new", title_zh="剪纸课", date=tomorrow, start="16:00",
+                     end="14:00", capacity="10")
+    assert backwards.status_code == 303
+    assert "结束时间必须晚于开始时间" in client.get(backwards.headers["Location"]).get_data(as_text=True)
+    with app.app_context():
+        titles = [a.title_zh for _s, a in activities.list_sessions("north-bund")]
+        assert titles == ["剪纸课"]
+
+
+def test_pages_need_a_signed_in_volunteer(app, tokens):
+    anonymous = app.test_client()
+    assert anonymous.get("/hub/volunteer/shifts").status_code == 401
+    diner = app.test_client()
+    diner.set_cookie("linli_token", tokens("diner", sub="d1"))
+    assert diner.get("/hub/volunteer").status_code == 401
+
+
+def test_resident_signs_up_for_an_activity_page(app, tokens):
+    start = service.utcnow() + dt.timedelta(days=2)
+    with app.test_request_context(method="POST"):
+        activities.create_activity(STAFF, community_id="north-bund", title_zh="葫芦丝乐队排练", capacity=1,
+                                   organiser_kind="team", starts_at=start, ends_at=start + dt.timedelta(hours=2))
+    anonymous = app.test_client().get("/hub/activities").get_data(as_text=True)
+    assert "葫芦丝乐队排练" in anonymous and "登录后报名" in anonymous
+    first = volunteer_client(app, tokens, "r1")
+    page = first.get("/hub/activities").get_data(as_text=True)
+    session_id = int(page.split('id="session-')[1].split('"')[0])
+    assert post(first, f"/hub/activities/sessions/{session_id}/sign-up").status_code == 303
+    assert "你已报名" in first.get("/hub/activities").get_data(as_text=True)
+    second = volunteer_client(app, tokens, "r2")
+    post(second, f"/hub/activities/sessions/{session_id}/sign-up")
+    assert "候补" in second.get("/hub/activities").get_data(as_text=True)
