@@ -63,13 +63,12 @@ class MealCardProvider(BasePaymentProvider):
 _INTENT_OUTCOMES = {"succeeded": "succeeded", "canceled": "canceled"}
 
 
-def intent_outcome(intent: Any) -> str | None:
+def intent_outcome(intent: dict[str, Any]) -> str | None:
     """Our payment state for a Stripe PaymentIntent's status (None: still waiting)."""
-    status = intent.get("status") if isinstance(intent, dict) else getattr(intent, "status", None)
+    status = intent.get("status")
     if status in _INTENT_OUTCOMES:
         return _INTENT_OUTCOMES[status]
-    last_error = intent.get("last_payment_error") if isinstance(intent, dict) else getattr(intent, "last_payment_error", None)
-    if status == "requires_payment_method" and last_error:
+    if status == "requires_payment_method" and intent.get("last_payment_error"):
         return "failed"
     return None
 
@@ -95,8 +94,7 @@ class StripeProvider(BasePaymentProvider):
                                            amount_fen=payment.amount_fen, currency=payment.currency,
                                            payment_method=ctx.options.get("payment_method"))
         except stripe.CardError as error:
-            intent_id = getattr(getattr(error, "error", None), "payment_intent", None)
-            intent_id = intent_id.get("id") if isinstance(intent_id, dict) else getattr(intent_id, "id", None)
+            intent_id = ((error.json_body or {}).get("error") or {}).get("payment_intent", {}).get("id")
             service.record_gateway_outcome(payment.id, "failed", external_ref=intent_id,
                                            failure_code=error.code or "card_declined")
             raise Problem(error.user_message or "The card was declined.", code="card_declined", status=402,
@@ -106,7 +104,8 @@ class StripeProvider(BasePaymentProvider):
             service.record_gateway_outcome(payment.id, "failed", failure_code="gateway_error")
             raise gateway.GatewayError("Stripe could not be reached; nothing was charged.",
                                        payment_id=payment.id) from None
-        service.record_gateway_outcome(payment.id, intent_outcome(intent) or "pending", external_ref=intent.id)
+        service.record_gateway_outcome(payment.id, intent_outcome(intent.to_dict()) or "pending",
+                                       external_ref=intent.id)
         config = gateway.settings()
         return {"client_secret": intent.client_secret, "publishable_key": config.publishable_key,
                 "payment_method_types": list(config.methods)}
@@ -115,12 +114,12 @@ class StripeProvider(BasePaymentProvider):
         if not payment.external_ref:
             raise Conflict("This payment has no Stripe intent yet.", code="no_intent")
         try:
-            intent = gateway.retrieve_intent(payment.external_ref)
+            intent = gateway.retrieve_intent(payment.external_ref).to_dict()
         except stripe.StripeError as error:
             raise gateway.GatewayError(f"Stripe could not be asked: {error}.") from None
-        if intent.metadata.get("linli_payment_id") not in (None, str(payment.id)):
+        if (intent.get("metadata") or {}).get("linli_payment_id") not in (None, str(payment.id)):
             raise Conflict("The intent belongs to another payment.", code="intent_mismatch")
-        if intent.amount != payment.amount_fen:
+        if intent.get("amount") != payment.amount_fen:
             raise Conflict("The intent's amount differs from the payment's.", code="intent_mismatch")
         return intent_outcome(intent)
 

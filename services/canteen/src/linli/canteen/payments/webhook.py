@@ -48,7 +48,7 @@ def _judge(event: Any, payment: Payment | None) -> str:
 
 
 def handle(body: bytes, signature: str | None) -> dict[str, str]:
-    event = gateway.verify_event(body, signature)  # 400 before anything is read or written
+    event = gateway.verify_event(body, signature).to_dict()  # 400 before anything is read or written
     try:
         intent = event["data"]["object"] if event["type"].startswith("payment_intent.") else None
         payment = _payment_for(intent) if intent is not None else None
@@ -61,9 +61,10 @@ def handle(body: bytes, signature: str | None) -> dict[str, str]:
             db.session.rollback()
             return {"status": "duplicate", "id": event["id"]}
         if payment is not None and verdict in INTENT_EVENTS.values():
-            last_error = intent.get("last_payment_error") or {} if intent is not None else {}
-            service.settle(payment.id, verdict, actor="stripe-webhook", external_ref=intent["id"] if intent else None,
-                           failure_code=(last_error.get("code") if isinstance(last_error, dict) else None) or verdict)
+            assert intent is not None
+            last_error = intent.get("last_payment_error") or {}
+            service.settle(payment.id, verdict, actor="stripe-webhook", external_ref=intent["id"],
+                           failure_code=last_error.get("code") or verdict)
         elif verdict not in ("ignored",):
             log.warning("stripe.event_not_applied", event_id=event["id"], verdict=verdict)
         db.session.commit()

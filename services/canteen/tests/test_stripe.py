@@ -1,0 +1,198 @@
+"""Stripe through a real localstripe, webhooks posted to a live gunicorn of the canteen."""
+
+import hashlib
+import hmac
+import json
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+import requests
+import stripe
+
+from linli.canteen.app import create_app
+from linli.canteen.extensions import db
+from linli.canteen.orders.models import Order
+from linli.canteen.payments.models import Payment, PaymentRefund, StripeEvent
+
+WEBHOOK = "/api/payments/stripe/webhook"
+
+
+@pytest.fixture
+def app(service_app, localstripe):
+    return service_app("canteen", create_app, migrate=False, **localstripe.config())
+
+
+@pytest.fixture
+def server(app, live_server, localstripe):
+    server = live_server(app, workers=2, threads=8, env=localstripe.config())
+    localstripe.register_webhook(server.url + WEBHOOK)
+    return server
+
+
+@pytest.fixture
+def browser_stripe(localstripe):
+    """What Stripe.js does in the diner's browser: confirm the intent with a card."""
+    return stripe.StripeClient("sk_test_linli", base_addresses={"api": localstripe.base}, max_network_retries=0)
+
+
+def sign(body, secret, timestamp=None):
+    timestamp = int(time.time()) if timestamp is None else timestamp
+    digest = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
+    return f"t={timestamp},v1={digest}"
+
+
+def state(app, order_id):
+    with app.app_context():
+        order = db.session.get(Order, order_id)
+        payments = db.session.query(Payment).filter_by(order_id=order_id).order_by(Payment.id).all()
+        return {
+            "order": order.state, "paid_at": order.paid_at,
+            "payments": [(p.provider, p.amount_fen, p.state, p.refunded_fen) for p in payments],
+            "completing": sum(1 for p in payments if p.completes_order),
+            "events": sorted((e.event_type, e.outcome) for e in db.session.query(StripeEvent)),
+            "refunds": sorted((r.amount_fen, r.state) for r in db.session.query(PaymentRefund)),
+        }
+
+
+def wait_for(predicate, timeout=6.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError("timed out waiting")
+
+
+def pay(server, order_id, headers=None, **body):
+    return requests.post(f"{server.url}/api/orders/{order_id}/payments", json={"provider": "stripe", **body},
+                         headers=headers or {}, timeout=15)
+
+
+def events_of(localstripe, kind):
+    listed = requests.get(f"{localstripe.base}/v1/events", headers={"Authorization": "Bearer sk_test_linli"},
+                          timeout=5).json()["data"]
+    return [e for e in listed if e["type"] == kind]
+
+
+def test_browser_confirmed_card_payment_is_paid_by_the_webhook(app, server, payable_order, browser_stripe):
+    order_id = payable_order(1880)
+    response = pay(server, order_id)
+    assert response.status_code == 201, response.text
+    payment = response.json()
+    assert payment["state"] == "pending" and payment["external_ref"].startswith("pi_")
+    assert payment["client_secret"] and payment["publishable_key"] == "pk_test_linli"
+    assert payment["payment_method_types"] == ["card"]
+    intent = browser_stripe.v1.payment_intents.retrieve(payment["external_ref"])
+    assert intent.amount == 1880 and intent.metadata["linli_payment_id"] == str(payment["id"])
+
+    browser_stripe.v1.payment_intents.update(intent.id, params={"payment_method": "pm_card_visa"})
+    assert browser_stripe.v1.payment_intents.confirm(intent.id).status == "succeeded"
+    assert state(app, order_id)["order"] == "pending_payment"  # nothing until Stripe tells us
+    final = wait_for(lambda: (s := state(app, order_id))["order"] == "paid" and s)
+    assert final["payments"] == [("stripe", 1880, "succeeded", 0)] and final["completing"] == 1
+    assert final["events"] == [("payment_intent.succeeded", "succeeded")]
+
+
+def test_decline_leaves_the_order_unpaid(app, server, payable_order):
+    order_id = payable_order(1200)
+    response = pay(server, order_id, payment_method="pm_card_chargeCustomerFail")
+    assert response.status_code == 402, response.text
+    assert response.headers["Content-Type"].startswith("application/problem+json")
+    assert response.json()["code"] == "card_declined"
+    after = state(app, order_id)
+    assert after["order"] == "pending_payment" and after["payments"] == [("stripe", 1200, "failed", 0)]
+    # the payment_failed webhook arrives a second later and changes nothing more
+    final = wait_for(lambda: (s := state(app, order_id))["events"] and s)
+    assert final["events"] == [("payment_intent.payment_failed", "failed")]
+    assert final["order"] == "pending_payment" and final["payments"] == [("stripe", 1200, "failed", 0)]
+    # the diner can try again with another card
+    retry = pay(server, order_id, payment_method="pm_card_visa")
+    assert retry.status_code == 201 and retry.json()["state"] == "succeeded"
+    assert state(app, order_id)["order"] == "paid"
+
+
+def test_refunds_full_partial_and_over_refund(app, server, payable_order, auth, browser_stripe):
+    staff = auth("staff", sub="counter-1")
+    order_id = payable_order(2000)
+    payment = pay(server, order_id, payment_method="pm_card_visa").json()
+    assert payment["state"] == "succeeded"
+    url = f"{server.url}/api/payments/{payment['id']}/refunds"
+    partial = requests.post(url, json={"amount_fen": 500, "reason": "half portion swapped"}, headers=staff, timeout=15)
+    assert partial.status_code == 201 and partial.json()["state"] == "succeeded"
+    assert partial.json()["external_ref"].startswith("re_")
+    before = state(app, order_id)
+    over = requests.post(url, json={"amount_fen": 1501}, headers=staff, timeout=15)
+    assert over.status_code == 409 and over.json()["code"] == "refund_exceeds_payment"
+    assert over.headers["Content-Type"].startswith("application/problem+json")
+    assert state(app, order_id) == before
+    rest = requests.post(url, json={}, headers=staff, timeout=15)
+    assert rest.status_code == 201 and rest.json()["amount_fen"] == 1500
+    after = state(app, order_id)
+    assert after["order"] == "refunded" and after["payments"] == [("stripe", 2000, "succeeded", 2000)]
+    assert after["refunds"] == [(500, "succeeded"), (1500, "succeeded")]
+    refunds = browser_stripe.v1.refunds.list(params={"payment_intent": payment["external_ref"]})
+    assert sorted(r.amount for r in refunds.data) == [500, 1500]  # Stripe moved exactly that
+    again = requests.post(url, json={"amount_fen": 1}, headers=staff, timeout=15)
+    assert again.status_code == 409
+    assert len(browser_stripe.v1.refunds.list(params={"payment_intent": payment["external_ref"]}).data) == 2
+
+
+def test_duplicated_webhook_changes_nothing(app, server, payable_order, localstripe):
+    order_id = payable_order(800)
+    payment = pay(server, order_id, payment_method="pm_card_visa").json()
+    first = wait_for(lambda: (s := state(app, order_id))["events"] and s)
+    event = next(e for e in events_of(localstripe, "payment_intent.succeeded")
+                 if e["data"]["object"]["id"] == payment["external_ref"])
+    body = json.dumps(event).encode()
+    for _ in range(3):  # Stripe redelivers: signed correctly, same event id
+        response = requests.post(server.url + WEBHOOK, data=body, timeout=10, headers={
+            "Stripe-Signature": sign(body, "whsec_linli_test"), "Content-Type": "application/json"})
+        assert response.status_code == 200 and response.json()["status"] == "duplicate"
+    assert state(app, order_id) == first and first["completing"] == 1
+
+
+@pytest.mark.parametrize("forgery", ["wrong-secret", "stale", "missing", "tampered-body"])
+def test_forged_or_stale_signature_is_refused(app, server, payable_order, localstripe, browser_stripe, forgery):
+    order_id = payable_order(1880)
+    payment = pay(server, order_id).json()
+    # a succeeded event for this payment's intent, as an attacker would write it
+    intent = browser_stripe.v1.payment_intents.retrieve(payment["external_ref"]).to_dict()
+    intent["status"] = "succeeded"
+    event = {"id": "evt_forged_1", "object": "event", "type": "payment_intent.succeeded", "created": int(time.time()),
+             "api_version": "2017-08-15", "data": {"object": intent}, "livemode": False}
+    body = json.dumps(event).encode()
+    headers = {"Content-Type": "application/json"}
+    if forgery == "wrong-secret":
+        headers["Stripe-Signature"] = sign(body, "whsec_guessed")
+    elif forgery == "stale":
+        headers["Stripe-Signature"] = sign(body, "whsec_linli_test", timestamp=int(time.time()) - 3600)
+    elif forgery == "tampered-body":
+        headers["Stripe-Signature"] = sign(body.replace(b"succeeded", b"succeeded "), "whsec_linli_test")
+    before = state(app, order_id)
+    response = requests.post(server.url + WEBHOOK, data=body, headers=headers, timeout=10)
+    assert response.status_code == 400
+    assert response.headers["Content-Type"].startswith("application/problem+json")
+    assert response.json()["code"] == "bad_signature"
+    assert state(app, order_id) == before and before["order"] == "pending_payment" and before["events"] == []
+
+
+def test_webhook_and_confirm_race_marks_the_order_paid_once(app, server, payable_order, browser_stripe):
+    order_id = payable_order(2600)
+    payment = pay(server, order_id).json()
+    intent_id = payment["external_ref"]
+    browser_stripe.v1.payment_intents.update(intent_id, params={"payment_method": "pm_card_visa"})
+    browser_stripe.v1.payment_intents.confirm(intent_id)  # the webhook leaves localstripe ~1 s from now
+
+    def confirm(delay):
+        time.sleep(delay)
+        return requests.post(f"{server.url}/api/payments/{payment['id']}/confirm", timeout=15)
+
+    with ThreadPoolExecutor(max_workers=12) as pool:  # confirms before, around and after the webhook
+        responses = list(pool.map(confirm, [0.0, 0.5, 0.8, 0.9, 0.95, 1.0, 1.0, 1.02, 1.05, 1.1, 1.2, 1.5]))
+    assert all(r.status_code == 200 and r.json()["state"] == "succeeded" for r in responses)
+    final = wait_for(lambda: (s := state(app, order_id))["events"] and s)
+    assert final["order"] == "paid" and final["completing"] == 1
+    assert final["payments"] == [("stripe", 2600, "succeeded", 0)]
+    assert final["events"] == [("payment_intent.succeeded", "succeeded")]
