@@ -112,7 +112,9 @@ preload_app = False
 
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 errorlog = "-"
-accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")  # stdout; "" or "none" to switch off
+# The apps write their own access line (JSON, with request id and service); gunicorn's is off
+# unless asked for: GUNICORN_ACCESS_LOG=- (stdout) or a file path.
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "none")
 if accesslog.lower() in {"", "none", "off"}:
     accesslog = None
 # One JSON object per line (values are not JSON-escaped by gunicorn, so a header holding a

@@ -1,0 +1,56 @@
+# Linli: `make run` serves the whole suite on SQLite at http://127.0.0.1:$(PORT);
+# `make test` runs every test on SQLite and PostgreSQL. Both set up what they need first.
+
+PORT ?= 8000
+SERVICES := canteen hub cases
+UV_VERSION := 0.13.8
+UV := $(shell command -v uv 2>/dev/null || echo python3 -m uv)
+RUN := $(UV) run --frozen
+
+export LINLI_VAR_DIR ?= $(CURDIR)/var
+export LINLI_COMMUNITIES_FILE ?= $(CURDIR)/communities.toml
+
+.PHONY: help setup migrate seed run test lint browser clean
+
+help:
+	@echo "make run    - set up, migrate, load demo data and serve the suite on http://127.0.0.1:$(PORT)"
+	@echo "make test   - set up and run all tests (SQLite and PostgreSQL), lint included"
+	@echo "make lint   - ruff and the import contracts"
+
+setup:
+	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet "uv==$(UV_VERSION)"
+	$(UV) sync --frozen --quiet
+
+migrate: setup
+	@for s in $(SERVICES); do echo "migrating $$s"; $(RUN) flask --app linli.$$s.app db upgrade || exit 1; done
+
+seed: migrate
+	@for s in $(SERVICES); do $(RUN) flask --app linli.$$s.app linli seed-demo || exit 1; done
+
+run: seed
+	@echo ""
+	@echo "Linli is starting on http://127.0.0.1:$(PORT)/"
+	@echo "  canteen  http://127.0.0.1:$(PORT)/canteen/kiosk   (API: /canteen/openapi.json)"
+	@echo "  hub      http://127.0.0.1:$(PORT)/hub/login       (API: /hub/openapi.json)"
+	@echo "  cases    http://127.0.0.1:$(PORT)/cases/catalogue/fenglin-huiyuan (API: /cases/openapi.json)"
+	@echo "  a staff token for the APIs: $(RUN) flask --app linli.cases.app linli token --sub demo-staff --role staff --community north-bund --community fenglin-huiyuan"
+	@echo ""
+	LINLI_PORT=$(PORT) $(RUN) honcho -f deploy/Procfile.dev -d . start
+
+lint: setup
+	$(RUN) ruff check .
+	$(RUN) lint-imports
+
+browser:
+	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "wenquanyi"; then \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+	    echo "installing Debian's chromium and a CJK font for the browser tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; \
+	  else echo "Chromium missing: install Debian's chromium and fonts-wqy-microhei (browser tests will skip)"; fi; \
+	fi
+
+test: setup lint browser
+	$(RUN) pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf var test-artifacts .pytest_cache
