@@ -24,8 +24,13 @@ from linli.shared.db import utcnow
 from linli.shared.errors import Conflict, Forbidden, NotFound, Unauthorized, Unprocessable
 from linli.shared.state import service_state
 
-hasher = PasswordHasher()
-_DUMMY_HASH = hasher.hash("linli-no-such-account")
+_STRONG = PasswordHasher()  # argon2id, RFC 9106 low-memory profile
+_FAST = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)  # tests only (TESTING=True)
+_DUMMY_HASH = _STRONG.hash("linli-no-such-account")
+
+
+def _hasher() -> PasswordHasher:
+    return _FAST if current_app.config.get("TESTING") else _STRONG
 MIN_PASSWORD_LENGTH = 8
 # roles a staff member may give; staff, manager and admin accounts are made by admins
 STAFF_GRANTABLE = frozenset({"diner", "volunteer", "team_lead"})
@@ -42,7 +47,7 @@ class IssuedToken:
 def hash_password(password: str) -> str:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise Unprocessable(f"A password needs at least {MIN_PASSWORD_LENGTH} characters.", code="weak_password")
-    return hasher.hash(password)
+    return _hasher().hash(password)
 
 
 def create_account(
@@ -108,8 +113,8 @@ def authenticate(username: str, password: str) -> Account:
         raise Unauthorized("Wrong username or password.", code="invalid_credentials")
     if account.disabled:
         raise Forbidden("This account has been disabled; ask the residents' committee.", code="account_disabled")
-    if hasher.check_needs_rehash(account.password_hash):
-        account.password_hash = hasher.hash(password)
+    if _hasher().check_needs_rehash(account.password_hash):
+        account.password_hash = _hasher().hash(password)
     account.last_login_at = utcnow()
     db.session.commit()
     return account
@@ -117,7 +122,7 @@ def authenticate(username: str, password: str) -> Account:
 
 def _verify(password_hash: str, password: str) -> bool:
     try:
-        return hasher.verify(password_hash, password)
+        return _hasher().verify(password_hash, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 

@@ -1,0 +1,59 @@
+"""Routes of bookings."""
+
+from flask_smorest import Blueprint
+
+from linli.hub.bookings import service
+from linli.hub.bookings.schemas import (
+    BookingCreateSchema,
+    BookingQuerySchema,
+    BookingResultSchema,
+    BookingSchema,
+)
+from linli.shared.auth import current_identity, require_identity, require_roles
+
+blp = Blueprint("bookings", __name__, url_prefix="/api/bookings", description="Room bookings, never overlapping")
+
+
+@blp.post("")
+@blp.arguments(BookingCreateSchema)
+@blp.response(201, BookingResultSchema)
+@blp.alt_response(409, description="The time is taken (or held for an open round)")
+@blp.doc(security=[{"bearer": []}])
+@require_roles("staff", "manager", "team_lead")
+def create_booking(data):  # type: ignore[no-untyped-def]
+    """Book a room once or weekly; weeks that are taken or closed are skipped and listed."""
+    return service.create_booking(require_identity(), **data)
+
+
+@blp.get("")
+@blp.arguments(BookingQuerySchema, location="query")
+@blp.response(200, BookingSchema(many=True))
+def list_bookings(query):  # type: ignore[no-untyped-def]
+    """Active bookings of a room in a time window."""
+    return service.list_bookings(current_identity(), **query)
+
+
+@blp.post("/<int:booking_id>/cancel")
+@blp.response(200, BookingSchema)
+@blp.doc(security=[{"bearer": []}])
+def cancel_booking(booking_id):  # type: ignore[no-untyped-def]
+    """Cancel a booking; the time is free again at once."""
+    return service.cancel_booking(require_identity(), booking_id)
+
+
+@blp.post("/<int:booking_id>/approve")
+@blp.response(200, BookingSchema)
+@blp.doc(security=[{"bearer": []}])
+@require_roles("staff", "manager")
+def approve_booking(booking_id):  # type: ignore[no-untyped-def]
+    """Approve a pending booking (rooms that need staff approval)."""
+    return service.decide_booking(require_identity(), booking_id, approve=True)
+
+
+@blp.post("/<int:booking_id>/reject")
+@blp.response(200, BookingSchema)
+@blp.doc(security=[{"bearer": []}])
+@require_roles("staff", "manager")
+def reject_booking(booking_id):  # type: ignore[no-untyped-def]
+    """Reject a pending booking."""
+    return service.decide_booking(require_identity(), booking_id, approve=False)

@@ -1,0 +1,53 @@
+"""Routes of rooms: list, create, blackouts, iCalendar feed."""
+
+from flask import Response
+from flask_smorest import Blueprint
+
+from linli.hub.rooms import calendar, service
+from linli.hub.rooms.schemas import BlackoutSchema, RoomCreateSchema, RoomQuerySchema, RoomSchema
+from linli.shared.auth import require_identity, require_roles
+
+blp = Blueprint("rooms", __name__, url_prefix="/api/rooms", description="Rooms of the hub (活动室, 谈心室, ...)")
+
+
+@blp.get("")
+@blp.arguments(RoomQuerySchema, location="query")
+@blp.response(200, RoomSchema(many=True))
+def list_rooms(query):  # type: ignore[no-untyped-def]
+    """Rooms of one community."""
+    return service.list_rooms(query["community_id"])
+
+
+@blp.post("")
+@blp.arguments(RoomCreateSchema)
+@blp.response(201, RoomSchema)
+@blp.doc(security=[{"bearer": []}])
+@require_roles("staff", "manager")
+def create_room(data):  # type: ignore[no-untyped-def]
+    """Add a room (staff of its community)."""
+    return service.create_room(require_identity(), **data)
+
+
+@blp.get("/<int:room_id>")
+@blp.response(200, RoomSchema)
+def get_room(room_id):  # type: ignore[no-untyped-def]
+    """One room with its blackout periods."""
+    return service.get_room(room_id)
+
+
+@blp.post("/<int:room_id>/blackouts")
+@blp.arguments(BlackoutSchema)
+@blp.response(201, BlackoutSchema)
+@blp.doc(security=[{"bearer": []}])
+@require_roles("staff", "manager")
+def add_blackout(data, room_id):  # type: ignore[no-untyped-def]
+    """Close the room for a period (repairs, cleaning, holidays)."""
+    return service.add_blackout(require_identity(), room_id, **data)
+
+
+@blp.get("/<int:room_id>/calendar.ics")
+@blp.response(200, content_type="text/calendar")
+def room_calendar(room_id):  # type: ignore[no-untyped-def]
+    """The room's bookings as an iCalendar (RFC 5545) feed."""
+    body = calendar.room_feed(service.get_room(room_id))
+    return Response(body, mimetype="text/calendar", headers={"Content-Disposition": f'inline; filename="room-{room_id}.ics"'})

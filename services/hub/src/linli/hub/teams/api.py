@@ -1,0 +1,38 @@
+"""Routes of teams."""
+
+from flask_smorest import Blueprint
+
+from linli.hub.teams import service
+from linli.hub.teams.schemas import MemberSchema, TeamCreateSchema, TeamQuerySchema, TeamSchema
+from linli.shared.auth import require_identity, require_roles
+
+blp = Blueprint("teams", __name__, url_prefix="/api/teams", description="Resident teams (团队)")
+
+
+@blp.get("")
+@blp.arguments(TeamQuerySchema, location="query")
+@blp.response(200, TeamSchema(many=True))
+@blp.doc(security=[{"bearer": []}])
+def list_teams(query):  # type: ignore[no-untyped-def]
+    """Teams of one community (members of that community)."""
+    require_identity().require_community(query["community_id"])
+    return service.list_teams(query["community_id"])
+
+
+@blp.post("")
+@blp.arguments(TeamCreateSchema)
+@blp.response(201, TeamSchema)
+@blp.doc(security=[{"bearer": []}])
+@require_roles("staff", "manager")
+def create_team(data):  # type: ignore[no-untyped-def]
+    """Register a team with its lead."""
+    return service.create_team(require_identity(), **data)
+
+
+@blp.post("/<int:team_id>/members")
+@blp.arguments(MemberSchema)
+@blp.response(201, MemberSchema)
+@blp.doc(security=[{"bearer": []}])
+def add_member(data, team_id):  # type: ignore[no-untyped-def]
+    """Add a member (the team's lead or staff)."""
+    return service.add_member(require_identity(), team_id, **data)
