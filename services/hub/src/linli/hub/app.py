@@ -12,10 +12,10 @@ from linli.shared.factory import ServiceSpec, create_service_app
 
 def _api_blueprints() -> list[Any]:
     from linli.hub.accounts.api import blp as accounts_blp
+    from linli.hub.activities.api import blp as activities_blp
     from linli.hub.bookings.api import blp as bookings_blp
     from linli.hub.rooms.api import blp as rooms_blp
     from linli.hub.teams.api import blp as teams_blp
-    from linli.hub.activities.api import blp as activities_blp
     from linli.hub.volunteers.api import blp as volunteers_blp
 
     return [accounts_blp, teams_blp, rooms_blp, bookings_blp, activities_blp, volunteers_blp]
@@ -43,13 +43,13 @@ def _builtin_plugins() -> list[Any]:
 
 def _models() -> None:
     """Import every models module so that its tables are on the metadata."""
-    import linli.hub.accounts.models  # noqa: F401
-    import linli.hub.activities.models  # noqa: F401
-    import linli.hub.bookings.models  # noqa: F401
-    import linli.hub.people.models  # noqa: F401
-    import linli.hub.rooms.models  # noqa: F401
-    import linli.hub.rounds.models  # noqa: F401
-    import linli.hub.teams.models  # noqa: F401
+    import linli.hub.accounts.models
+    import linli.hub.activities.models
+    import linli.hub.bookings.models
+    import linli.hub.people.models
+    import linli.hub.rooms.models
+    import linli.hub.rounds.models
+    import linli.hub.teams.models
     import linli.hub.volunteers.models  # noqa: F401
 
 
