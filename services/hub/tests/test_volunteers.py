@@ -231,3 +231,26 @@ def test_a_community_plugin_adds_its_own_template(service_app, tmp_path, pytestc
         assert set(service.shift_templates("fenglin-huiyuan")) == {"waste-sorting"}
         made = service.generate_shifts("north-bund", "greening", start_date=DAY, days=7)
         assert [(s.starts_at.astimezone(SHANGHAI).weekday(), s.headcount) for s in made] == [(5, 4)]
+
+
+def test_demo_data_and_tick_are_idempotent(app):
+    from linli.hub.activities.demo import seed_demo_activities
+    from linli.hub.activities.models import ActivitySession, Registration
+
+    def snapshot():
+        with app.app_context():
+            return tuple(db.session.query(m).count() for m in (Activity, ActivitySession, Registration, Shift,
+                                                                ShiftAssignment, service.Volunteer))
+
+    seed_demo_activities(app)
+    first = snapshot()
+    seed_demo_activities(app)
+    assert snapshot() == first
+    activities_, sessions, registrations, shifts, _assignments, people = first
+    assert activities_ == 4 and registrations == 5 and shifts == 21 and people == 4
+    with app.app_context():
+        waiting = db.session.query(Registration).filter_by(status="waitlisted").count()
+        assert waiting == 2
+    done = app.extensions["linli_spec"].tick(app)
+    assert done["activity_offers_expired"] == 0 and "volunteer_shifts_generated" in done
+    assert app.extensions["linli_spec"].tick(app)["volunteer_shifts_generated"] == 0

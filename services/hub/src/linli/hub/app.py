@@ -53,6 +53,24 @@ def _models() -> None:
     import linli.hub.volunteers.models  # noqa: F401
 
 
+def _seed_demo(app: Flask) -> None:
+    """Demo data of every area, safe to run twice; accounts first, the areas that use them after."""
+    from linli.hub.activities.demo import seed_demo_activities
+
+    seed_demo_activities(app)
+
+
+def _tick(app: Flask) -> dict[str, int]:
+    """What is due in every area; idempotent."""
+    from linli.hub.activities import service as activities
+    from linli.hub.volunteers import service as volunteers
+
+    done: dict[str, int] = {}
+    done.update(activities.tick(app))
+    done.update(volunteers.tick(app))
+    return done
+
+
 def _init_accounts(app: Flask) -> None:
     from linli.hub.accounts.setup import init_accounts
 
@@ -71,6 +89,8 @@ SPEC = ServiceSpec(
     hookspecs=_hookspecs,
     builtin_plugins=_builtin_plugins,
     extra_init=(_init_accounts,),
+    seed_demo=_seed_demo,
+    tick=_tick,
 )
 
 
