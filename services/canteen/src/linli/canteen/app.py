@@ -16,9 +16,10 @@ def _api_blueprints() -> list[Any]:
     from linli.canteen.menu.api import blp as menu_blp
     from linli.canteen.orders.api import blp as orders_blp
     from linli.canteen.payments.api import blp as payments_blp
+    from linli.canteen.reports.api import blp as reports_blp
     from linli.canteen.stock.api import blp as stock_blp
 
-    return [menu_blp, stock_blp, orders_blp, kitchen_blp, payments_blp, diners_blp]
+    return [menu_blp, stock_blp, orders_blp, kitchen_blp, reports_blp, payments_blp, diners_blp]
 
 
 def _page_blueprints() -> list[Any]:

@@ -1,0 +1,66 @@
+"""Routes of reports (manager and staff); ``?format=csv`` for a spreadsheet."""
+
+from __future__ import annotations
+
+from flask import Response
+from flask_smorest import Blueprint
+
+from linli.canteen.reports import service
+from linli.canteen.reports.schemas import (
+    CoversSchema,
+    ReportQuerySchema,
+    SalesReportSchema,
+    TakingsRowSchema,
+)
+from linli.shared.auth import require_identity, require_roles
+
+blp = Blueprint("canteen_reports", __name__, url_prefix="/api/canteen/reports",
+                description="Sales per dish and portion, covers per meal service, takings per payment method")
+STAFF = ("staff", "manager")
+SECURITY = [{"bearer": []}]
+
+
+def _csv(text: str, name: str, query: dict) -> Response:  # type: ignore[type-arg]
+    filename = f"{name}-{query['community_id']}-{query['date_from']}-{query['date_to']}.csv"
+    return Response("\ufeff" + text, mimetype="text/csv",  # BOM: Excel opens the Chinese names right
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def _args(query: dict) -> dict:  # type: ignore[type-arg]
+    return {k: query[k] for k in ("community_id", "date_from", "date_to")}
+
+
+@blp.get("/sales")
+@blp.arguments(ReportQuerySchema, location="query")
+@blp.response(200, SalesReportSchema)
+@blp.alt_response(200, content_type="text/csv", description="format=csv", success=True)
+@blp.doc(security=SECURITY)
+@require_roles(*STAFF)
+def sales(query):  # type: ignore[no-untyped-def]
+    """Sales per dish and portion per meal service, half-portion uptake; set meals and retail goods."""
+    report = service.sales(require_identity(), **_args(query))
+    return _csv(service.sales_csv(report), "sales", query) if query["format"] == "csv" else report
+
+
+@blp.get("/covers")
+@blp.arguments(ReportQuerySchema, location="query")
+@blp.response(200, CoversSchema(many=True))
+@blp.alt_response(200, content_type="text/csv", description="format=csv", success=True)
+@blp.doc(security=SECURITY)
+@require_roles(*STAFF)
+def covers(query):  # type: ignore[no-untyped-def]
+    """Covers (orders served) per meal service per day."""
+    rows = service.covers(require_identity(), **_args(query))
+    return _csv(service.to_csv(rows, service.COVERS_COLUMNS), "covers", query) if query["format"] == "csv" else rows
+
+
+@blp.get("/takings")
+@blp.arguments(ReportQuerySchema, location="query")
+@blp.response(200, TakingsRowSchema(many=True))
+@blp.alt_response(200, content_type="text/csv", description="format=csv", success=True)
+@blp.doc(security=SECURITY)
+@require_roles(*STAFF)
+def takings(query):  # type: ignore[no-untyped-def]
+    """Net takings per payment method (cash, meal card, subsidy, Stripe), refunds deducted."""
+    rows = service.takings(require_identity(), **_args(query))
+    return _csv(service.to_csv(rows, service.TAKINGS_COLUMNS), "takings", query) if query["format"] == "csv" else rows
