@@ -15,10 +15,11 @@ def _api_blueprints() -> list[Any]:
     from linli.hub.activities.api import blp as activities_blp
     from linli.hub.bookings.api import blp as bookings_blp
     from linli.hub.rooms.api import blp as rooms_blp
+    from linli.hub.rounds.api import blp as rounds_blp
     from linli.hub.teams.api import blp as teams_blp
     from linli.hub.volunteers.api import blp as volunteers_blp
 
-    return [accounts_blp, teams_blp, rooms_blp, bookings_blp, activities_blp, volunteers_blp]
+    return [accounts_blp, teams_blp, rooms_blp, bookings_blp, rounds_blp, activities_blp, volunteers_blp]
 
 
 def _page_blueprints() -> list[Any]:
@@ -63,11 +64,13 @@ def _seed_demo(app: Flask) -> None:
 def _tick(app: Flask) -> dict[str, int]:
     """What is due in every area; idempotent."""
     from linli.hub.activities import service as activities
+    from linli.hub.rounds import service as rounds
     from linli.hub.volunteers import service as volunteers
 
     done: dict[str, int] = {}
     done.update(activities.tick(app))
     done.update(volunteers.tick(app))
+    done["rounds_closed"] = rounds.close_due_rounds()
     return done
 
 
