@@ -1,0 +1,95 @@
+"""The database layer: SQLite pragmas and single writer, UTC datetimes, no pool shared across fork."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import threading
+import time
+
+import pytest
+import sqlalchemy as sa
+
+from linli.shared.db import UTCDateTime, engine_options
+
+
+@pytest.mark.engines("sqlite")
+def test_sqlite_runs_in_wal_with_foreign_keys_and_busy_timeout(app):
+    with app.app_context():
+        connection = app.extensions["linli"].db.session.connection()
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30000
+
+
+@pytest.mark.engines("sqlite")
+def test_sqlite_writers_queue_instead_of_failing(app):
+    """Two read-then-write transactions: the second waits for the first (BEGIN IMMEDIATE)."""
+    db = app.extensions["linli"].db
+    order: list[str] = []
+
+    def writer(name: str, hold: float) -> None:
+        with app.app_context():
+            session = db.session
+            session.execute(sa.text("SELECT count(*) FROM linli_inbox_event")).scalar()
+            order.append(f"{name}-read")
+            time.sleep(hold)
+            session.execute(sa.text("INSERT INTO linli_inbox_event (id, source, event_type, received_at) "
+                                    "VALUES (:id, 't', 't', '2026-01-01 00:00:00')"), {"id": name})
+            session.commit()
+            order.append(f"{name}-done")
+
+    first = threading.Thread(target=writer, args=("a", 0.3))
+    first.start()
+    time.sleep(0.1)
+    second = threading.Thread(target=writer, args=("b", 0))
+    second.start()
+    first.join()
+    second.join()
+    assert order == ["a-read", "a-done", "b-read", "b-done"]
+
+
+def test_datetimes_come_back_aware_in_utc(app):
+    shanghai = dt.timezone(dt.timedelta(hours=8))
+    with app.app_context():
+        db = app.extensions["linli"].db
+        models = app.extensions["linli"].models
+        db.session.add(models.InboxEvent(id="x", source="t", event_type="t",
+                                         received_at=dt.datetime(2026, 11, 23, 12, 0, tzinfo=shanghai)))
+        db.session.commit()
+        db.session.expunge_all()
+        stored = db.session.get(models.InboxEvent, "x").received_at
+    assert stored == dt.datetime(2026, 11, 23, 4, 0, tzinfo=dt.UTC) and stored.tzinfo is not None
+
+
+def test_naive_datetimes_are_refused():
+    with pytest.raises(ValueError):
+        UTCDateTime().process_bind_param(dt.datetime(2026, 1, 1), sa.create_engine("sqlite://").dialect)
+
+
+def test_postgres_pool_settings_are_configurable():
+    options = engine_options("postgresql+psycopg://x/y", {"LINLI_DB_POOL_SIZE": "3"})
+    assert options["pool_size"] == 3 and options["max_overflow"] == 10 and options["pool_pre_ping"]
+
+
+def test_no_connection_is_inherited_across_fork(app):
+    with app.app_context():
+        db = app.extensions["linli"].db
+        db.session.execute(sa.text("SELECT 1"))
+        db.session.commit()
+        parent_pool_id = id(db.engine.pool)
+        checked_in = db.engine.pool.checkedin()
+    assert checked_in >= 1
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # child: the pool it inherited has been replaced by a fresh, empty one
+        try:
+            with app.app_context():
+                fresh = app.extensions["linli"].db.engine.pool
+                ok = id(fresh) != parent_pool_id and fresh.checkedin() == 0
+        except Exception:
+            ok = False
+        os.write(write, b"1" if ok else b"0")
+        os._exit(0)
+    os.waitpid(pid, 0)
+    assert os.read(read, 1) == b"1"
