@@ -7,6 +7,8 @@ in production set ``LINLI_RATELIMIT_STORAGE_URI`` (e.g. redis://) so that all wo
 
 from __future__ import annotations
 
+import os
+
 from flask import Flask, current_app, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -29,7 +31,7 @@ def _login_key() -> str:
 
 def init_accounts(app: Flask) -> None:
     init_keys(app)
-    app.config.setdefault("LINLI_LOGIN_RATE_LIMIT", DEFAULT_LOGIN_LIMIT)
+    app.config.setdefault("LINLI_LOGIN_RATE_LIMIT", os.environ.get("LINLI_LOGIN_RATE_LIMIT", DEFAULT_LOGIN_LIMIT))
     limiter = Limiter(
         key_func=get_remote_address,
         app=app,
