@@ -14,7 +14,7 @@ from linli.canteen.orders.schemas import (
 )
 from linli.shared.auth import current_identity, require_identity
 
-blp = Blueprint("canteen_orders", __name__, url_prefix="/api/canteen/orders",
+blp = Blueprint("canteen_orders_api", __name__, url_prefix="/api/canteen/orders",
                 description="Orders (订单): lines of dishes (full/half), set meals, retail goods; pickup number")
 SECURITY = [{"bearer": []}, {}]
 
@@ -29,7 +29,7 @@ def place_order(data):  # type: ignore[no-untyped-def]
     Prices are computed here. Errors: 409 ``sold_out``, 409 ``ordering_closed``, 422 ``unknown_dish``,
     ``no_half_portion``, ``invalid_choice``, 403 ``wrong_community``. No token = anonymous (kiosk)."""
     order = service.place_order(current_identity(), **data)
-    return order, 201, {"Location": url_for("canteen_orders.get_order", order_id=order.id)}
+    return order, 201, {"Location": url_for("canteen_orders_api.get_order", order_id=order.id)}
 
 
 @blp.get("")
