@@ -23,7 +23,9 @@ def _api_blueprints() -> list[Any]:
 
 
 def _page_blueprints() -> list[Any]:
-    return []
+    from linli.canteen.pages import blueprints as page_blueprints
+
+    return page_blueprints()
 
 
 def _hookspecs() -> list[Any]:

@@ -1,0 +1,104 @@
+"""The counter page for staff: find an order by its pickup number, take cash, hand orders over,
+and order for an elderly diner at the counter. ``/counter/<community_id>``, staff token in the
+``linli_token`` cookie."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Blueprint, render_template, request, url_for
+from flask_babel import gettext as _
+
+from linli.canteen.extensions import db
+from linli.canteen.kitchen import service as kitchen
+from linli.canteen.menu.service import local_today
+from linli.canteen.orders import service as orders
+from linli.canteen.orders.models import Order
+from linli.canteen.pages.common import (
+    act,
+    choose_community_page,
+    community_or_404,
+    register_filters,
+    sign_in_page,
+    staff_of,
+)
+from linli.canteen.pages.ordering import Flow, ordering_blueprint
+from linli.canteen.payments import service as payments
+from linli.shared.auth import Identity
+from linli.shared.db import utcnow
+
+COUNTER_ORDER = Flow(name="counter_order", channel="counter", prefix="/counter", base="/order",
+                     body_class="staff", staff=True, title="Order for a diner")
+order_pages = ordering_blueprint(COUNTER_ORDER)
+
+pages = Blueprint("canteen_counter", __name__, url_prefix="/counter")
+register_filters(pages)
+HANDOVER_STATES = ("paid", "preparing", "ready")
+
+
+def find_by_number(community_id: str, number: int) -> Order | None:
+    """Today's order with that pickup number."""
+    return db.session.scalar(sa.select(Order).where(Order.community_id == community_id,
+                                                    Order.pickup_date == local_today(),
+                                                    Order.pickup_number == number))
+
+
+def _today(community_id: str, *where: sa.ColumnElement[bool]) -> list[Order]:
+    return list(db.session.scalars(sa.select(Order).where(
+        Order.community_id == community_id, Order.pickup_date == local_today(), *where).order_by(Order.pickup_number)))
+
+
+def take_cash(identity: Identity, order_id: int) -> None:
+    """Staff took the cash: confirm the diner's open cash payment, or record one (confirmed at once)."""
+    order = orders.get_order(order_id)
+    identity.require_community(order.community_id)
+    open_cash = [p for p in payments.order_payments(order.id) if p.provider == "cash" and p.state in
+                 ("created", "pending")]
+    if open_cash:
+        payments.confirm_payment(identity, open_cash[0].id)
+    else:
+        payments.start_payment(identity, order.id, provider="cash")
+
+
+@pages.get("")
+def choose() -> Any:
+    return choose_community_page("Counter", "canteen_counter.desk")
+
+
+@pages.get("/<community_id>")
+def desk(community_id: str) -> Any:
+    community = community_or_404(community_id)
+    identity = staff_of(community_id)
+    if identity is None:
+        return sign_in_page(community)
+    number_text = request.args.get("number", "").strip()
+    found = None
+    if number_text:
+        found = find_by_number(community_id, int(number_text)) if number_text.isdigit() else None
+    summary = payments.payment_summary(identity, found.id) if found else None
+    waiting = _today(community_id, Order.state == "pending_payment", Order.expires_at > utcnow())
+    handover = _today(community_id, Order.state.in_(HANDOVER_STATES))
+    return render_template("canteen/staff/counter.html", community=community, identity=identity,
+                           number=number_text, found=found, summary=summary, waiting=waiting, handover=handover)
+
+
+@pages.post("/<community_id>/orders/<int:order_id>/cash")
+def cash(community_id: str, order_id: int) -> Any:
+    community = community_or_404(community_id)
+    identity = staff_of(community_id)
+    if identity is None:
+        return sign_in_page(community)
+    number = request.form.get("number", "")
+    return act(lambda: take_cash(identity, order_id), _("Cash received. The order goes to the kitchen."),
+               url_for(".desk", community_id=community_id, number=number))
+
+
+@pages.post("/<community_id>/orders/<int:order_id>/collected")
+def collected(community_id: str, order_id: int) -> Any:
+    community = community_or_404(community_id)
+    identity = staff_of(community_id)
+    if identity is None:
+        return sign_in_page(community)
+    return act(lambda: kitchen.advance(identity, order_id, "collected"), _("Handed over."),
+               url_for(".desk", community_id=community_id, number=request.form.get("number", "")))

@@ -1,0 +1,86 @@
+"""The kitchen page for staff: paid orders by meal service; preparing → ready → collected. The queue
+refreshes itself every 5 seconds (htmx polling of a fragment). ``/kitchen/<community_id>``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, render_template, request, url_for
+from flask_babel import gettext as _
+
+from linli.canteen.kitchen import service as kitchen
+from linli.canteen.menu.service import list_meal_services, local_today
+from linli.canteen.orders.models import Order
+from linli.canteen.pages.common import (
+    act,
+    choose_community_page,
+    community_or_404,
+    register_filters,
+    sign_in_page,
+    staff_of,
+)
+from linli.shared.auth import Identity
+
+pages = Blueprint("canteen_kitchen", __name__, url_prefix="/kitchen")
+register_filters(pages)
+COLUMNS = ("paid", "preparing", "ready")
+NEXT_STEP = {"paid": "preparing", "preparing": "ready", "ready": "collected"}
+
+
+def _service_id() -> int | None:
+    value = request.values.get("service", "")
+    return int(value) if value.isdigit() else None
+
+
+def _queue(identity: Identity, community_id: str, meal_service_id: int | None) -> dict[str, list[Order]]:
+    columns: dict[str, list[Order]] = {state: [] for state in COLUMNS}
+    for order in kitchen.queue(identity, community_id=community_id, pickup_date=local_today(),
+                               meal_service_id=meal_service_id):
+        columns[order.state].append(order)
+    return columns
+
+
+def _fragment(identity: Identity, community_id: str, meal_service_id: int | None) -> str:
+    return render_template("canteen/staff/_kitchen_queue.html", community_id=community_id,
+                           service_id=meal_service_id, columns=_queue(identity, community_id, meal_service_id),
+                           next_step=NEXT_STEP)
+
+
+@pages.get("")
+def choose() -> Any:
+    return choose_community_page("Kitchen", "canteen_kitchen.board")
+
+
+@pages.get("/<community_id>")
+def board(community_id: str) -> Any:
+    community = community_or_404(community_id)
+    identity = staff_of(community_id)
+    if identity is None:
+        return sign_in_page(community)
+    service_id = _service_id()
+    return render_template("canteen/staff/kitchen.html", community=community, identity=identity,
+                           services=list_meal_services(community_id, local_today()), service_id=service_id,
+                           queue_html=_fragment(identity, community_id, service_id))
+
+
+@pages.get("/<community_id>/queue")
+def queue(community_id: str) -> Any:
+    community = community_or_404(community_id)
+    identity = staff_of(community_id)
+    if identity is None:
+        return sign_in_page(community)
+    return _fragment(identity, community_id, _service_id())
+
+
+@pages.post("/<community_id>/orders/<int:order_id>/<any(preparing, ready, collected):to_state>")
+def advance(community_id: str, order_id: int, to_state: str) -> Any:
+    community = community_or_404(community_id)
+    identity = staff_of(community_id)
+    if identity is None:
+        return sign_in_page(community)
+    service_id = _service_id()
+    messages = {"preparing": _("Being prepared."), "ready": _("Ready: call the number."),
+                "collected": _("Handed over.")}
+    return act(lambda: kitchen.advance(identity, order_id, to_state), messages[to_state],
+               url_for(".board", community_id=community_id, service=service_id),
+               lambda: _fragment(identity, community_id, service_id))

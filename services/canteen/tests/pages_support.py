@@ -1,0 +1,29 @@
+"""Helpers of the page tests: a menu open for ordering right now, and same-origin form headers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask import Flask
+
+from linli.canteen.extensions import db
+from linli.canteen.menu.models import MealService
+from linli.canteen.menu.service import local_today
+from linli.canteen.orders.testing import make_menu
+from linli.shared.db import utcnow
+
+ORIGIN = {"Origin": "http://localhost"}
+
+
+def open_menu(app: Flask, *, portions: int = 20, set_meal_limit: int = 10) -> dict[str, Any]:
+    """Today's lunch, open for orders for the next hours (whatever the clock says)."""
+    with app.app_context():
+        ids = make_menu(day=local_today(), portions=portions, set_meal_limit=set_meal_limit)
+        service = db.session.get(MealService, ids["meal_service"])
+        now = utcnow()
+        service.starts_at = now - dt.timedelta(minutes=30)
+        service.ends_at = now + dt.timedelta(hours=3)
+        service.order_cutoff_at = now + dt.timedelta(hours=2)
+        db.session.commit()
+        return ids
