@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Flask, current_app
+from flask import Flask, current_app, has_app_context
 
 from linli.hub.activities.models import Activity, ActivitySession, Registration
 from linli.hub.extensions import db
@@ -327,18 +328,18 @@ def tick(app: Flask, now: dt.datetime | None = None) -> dict[str, int]:
     """Record expired offers and pass them on; safe to run any number of times."""
     now = now or utcnow()
     done = {"activity_offers_expired": 0, "activity_offers_made": 0}
-    with app.app_context():
+    with nullcontext() if has_app_context() else app.app_context():
         session_ids = db.session.scalars(
             sa.select(Registration.session_id).where(Registration.status == "offered",
                                                      Registration.offer_expires_at <= now).distinct()
         ).all()
-        db.session.rollback()
         for session_id in session_ids:
             session = get_session(session_id, lock=True)
             result = _advance(session, now)
             db.session.commit()
             done["activity_offers_expired"] += result["expired"]
             done["activity_offers_made"] += result["offered"]
+        db.session.commit()
     return done
 
 

@@ -7,11 +7,12 @@ single writer does the same), count the assignments that hold a place, then inse
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import nullcontext
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import Flask
+from flask import Flask, has_app_context
 
 from linli.hub.activities import service as activities
 from linli.hub.activities.models import Activity
@@ -409,7 +410,7 @@ def register_activity(identity: Identity, *, community_id: str, **fields: Any) -
 def tick(app: Flask, now: dt.datetime | None = None) -> dict[str, int]:
     """Keep a week of shifts generated ahead from every community's templates (idempotent)."""
     made = 0
-    with app.app_context():
+    with nullcontext() if has_app_context() else app.app_context():
         state = service_state()
         for community_id in state.communities:
             for code in shift_templates(community_id):
