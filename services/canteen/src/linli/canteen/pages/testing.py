@@ -1,4 +1,5 @@
-"""Helpers of the page tests: a menu open for ordering right now, and same-origin form headers."""
+"""Helpers of the page tests: a menu open for ordering right now, and same-origin form headers.
+Not used by the running service."""
 
 from __future__ import annotations
 
