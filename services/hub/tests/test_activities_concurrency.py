@@ -86,3 +86,27 @@ def test_300_concurrent_signups_fill_30_places_and_queue_the_rest_in_arrival_ord
         live = db.session.scalar(sa.select(sa.func.count()).where(
             Registration.session_id == session_id, Registration.status.in_(("registered", "offered"))))
         assert live == CAPACITY
+
+
+def test_concurrent_shift_signups_never_exceed_the_headcount(app, client, auth, tokens, live_server):
+    from linli.hub.volunteers import service as volunteers
+    from linli.hub.volunteers.models import ShiftAssignment
+
+    with app.test_request_context(method="POST"):
+        shift = volunteers.generate_shifts("north-bund", "waste-sorting", start_date=dt.date(2030, 3, 4), days=1)[0]
+        shift_id, headcount = shift.id, shift.headcount
+    people = 40
+    for i in range(people):
+        made = client.put("/api/hub/volunteers/me", json={"community_id": "north-bund", "display_name": f"v{i}"},
+                          headers=auth("volunteer", sub=f"v{i}"))
+        assert made.status_code == 200
+    headers = [{"Authorization": f"Bearer {tokens('volunteer', sub=f'v{i}')}"} for i in range(people)]
+    server = live_server(app, workers=4, threads=8)
+    url = f"{server.url}/api/hub/volunteers/shifts/{shift_id}/assignments"
+    with ThreadPoolExecutor(max_workers=40) as pool:
+        responses = list(pool.map(lambda h: post_with_retry(url, h), headers))
+    codes = sorted(r.status_code for r in responses)
+    assert codes == [201] * headcount + [409] * (people - headcount), server.log()
+    assert {r.json()["code"] for r in responses if r.status_code == 409} == {"shift_full"}
+    with app.app_context():
+        assert db.session.query(ShiftAssignment).filter_by(shift_id=shift_id).count() == headcount
