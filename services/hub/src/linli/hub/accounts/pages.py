@@ -1,0 +1,58 @@
+"""Sign-in page: the token goes into the ``linli_token`` cookie that every hub page reads."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from linli.hub.accounts import service
+from linli.hub.accounts.setup import login_rate_limit
+from linli.hub.activities.pagekit import check_same_origin
+from linli.shared.errors import Problem
+
+pages = Blueprint("hub_account_pages", __name__, url_prefix="/hub")
+COOKIE = "linli_token"
+
+
+def _safe_next(target: str | None) -> str:
+    """Only local paths: never redirect off-site after sign-in."""
+    if not target:
+        return url_for("hub_round_pages.team")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return url_for("hub_round_pages.team")
+    return target
+
+
+@pages.get("/login")
+def login_form() -> Any:
+    return render_template("hub/accounts/login.html", next=request.args.get("next", ""), error=None)
+
+
+@pages.post("/login")
+def login() -> Any:
+    check_same_origin()
+    username = request.form.get("username", "").strip()
+    next_url = _safe_next(request.form.get("next"))
+    try:
+        login_rate_limit()
+        issued = service.login(username, request.form.get("password", ""))
+    except Problem as problem:
+        message = _(problem.detail or problem.title)
+        return render_template("hub/accounts/login.html", next=request.form.get("next", ""), error=message,
+                               username=username), problem.status
+    response = redirect(next_url, code=303)
+    response.set_cookie(COOKIE, issued.access_token, max_age=issued.expires_in, httponly=True, samesite="Lax",
+                        secure=request.is_secure or bool(current_app.config.get("LINLI_SECURE_COOKIES")))
+    return response
+
+
+@pages.post("/logout")
+def logout() -> Any:
+    check_same_origin()
+    response = redirect(url_for(".login_form"), code=303)
+    response.delete_cookie(COOKIE)
+    return response

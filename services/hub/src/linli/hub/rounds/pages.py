@@ -1,0 +1,209 @@
+"""Team lead pages (request slots in a round, see results and why) and staff pages (room calendar,
+round management). Pages call the domain services directly."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Blueprint, render_template, request, url_for
+from flask_babel import gettext as _
+
+from linli.hub.activities.pagekit import (
+    LOCAL_TZ,
+    act,
+    choose_community,
+    register_filters,
+    sign_in_page,
+    signed_in,
+)
+from linli.hub.bookings.models import ACTIVE_STATES, Booking
+from linli.hub.extensions import db
+from linli.hub.rooms.models import Room
+from linli.hub.rooms.service import list_rooms
+from linli.hub.rounds import service
+from linli.hub.rounds.models import BookingRound, RoundDecision, RoundRequest
+from linli.hub.teams.models import Team
+from linli.hub.teams.service import list_teams, teams_led_by
+from linli.shared.errors import Unprocessable
+
+pages = Blueprint("hub_round_pages", __name__, url_prefix="/hub")
+register_filters(pages)
+
+OUTCOME_LABELS = {"won": "Granted", "lost": "Not granted", "quota": "Not granted (quota)",
+                  "unavailable": "Not granted (unavailable)"}
+
+
+def explain(decision: RoundDecision) -> str:
+    """The decision's reason in the reader's language, from its recorded detail."""
+    d = decision.detail or {}
+    kind = d.get("kind")
+    if decision.outcome == "won" and kind == "uncontested":
+        return _("Granted: no other team asked for this slot.")
+    if decision.outcome == "won":
+        return _("Granted: your team drew position %(position)s of %(drawn)s in the weighted lottery "
+                 "(it had won %(won)s of the %(asked)s slots it asked for in recent rounds).",
+                 position=d.get("position"), drawn=d.get("drawn"), won=d.get("won_recently", 0),
+                 asked=d.get("asked_recently", 0))
+    if decision.outcome == "quota":
+        return _("Not granted: your team already had its weekly quota of %(quota)s slot(s) that week.",
+                 quota=d.get("weekly_quota"))
+    if decision.outcome == "unavailable":
+        return _("Not granted: the slot was booked outside the round.")
+    if d.get("winner_position"):
+        return _("Not granted: %(winner)s drew position %(winner_position)s; your team drew position "
+                 "%(position)s of %(drawn)s.", winner=d.get("winner_team", "?"),
+                 winner_position=d.get("winner_position"), position=d.get("position"), drawn=d.get("drawn"))
+    return _("Not granted: the slot went to %(winner)s.", winner=d.get("winner_team", "?"))
+
+
+def _rooms_by_id(community_id: str) -> dict[int, Room]:
+    return {room.id: room for room in list_rooms(community_id)}
+
+
+# --- team lead -------------------------------------------------------------------------------
+
+@pages.get("/team")
+def team() -> Any:
+    identity = signed_in()
+    if identity is None or not identity.has_role("team_lead", "staff", "manager"):
+        return sign_in_page()
+    community = choose_community(identity)
+    led = [t for t in teams_led_by(identity) if t.community_id == community.id]
+    if identity.is_staff and not led:
+        led = list_teams(community.id)
+    chosen = next((t for t in led if str(t.id) == request.args.get("team")), led[0] if led else None)
+    open_rounds, results = [], []
+    if chosen is not None:
+        rooms = _rooms_by_id(community.id)
+        for round_ in service.list_rounds(community.id, status="open"):
+            ranks = {r.slot_id: r.rank for r in service.team_requests(round_.id, chosen.id)}
+            open_rounds.append({"round": round_, "ranks": ranks, "rooms": rooms})
+        for round_ in service.list_rounds(community.id, status="allocated")[:3]:
+            decisions = service.decisions_for(identity, round_.id, team_id=chosen.id)
+            if decisions:
+                slots = {s.id: s for s in round_.slots}
+                results.append({"round": round_, "rows": [
+                    {"decision": d, "slot": slots[d.slot_id], "room": rooms.get(slots[d.slot_id].room_id),
+                     "why": explain(d), "label": _(OUTCOME_LABELS[d.outcome])} for d in decisions]})
+    return render_template("hub/rounds/team.html", community=community, teams=led, team=chosen,
+                           open_rounds=open_rounds, results=results)
+
+
+@pages.post("/team/rounds/<int:round_id>/requests")
+def submit(round_id: int) -> Any:
+    identity = signed_in()
+    if identity is None:
+        return sign_in_page()
+    team_id = request.form.get("team", type=int) or 0
+    ranked = sorted(((int(v), int(k.removeprefix("rank-"))) for k, v in request.form.items()
+                     if k.startswith("rank-") and v.isdigit()), key=lambda item: item[0])
+
+    def send() -> None:
+        if not ranked:
+            raise Unprocessable(_("Choose at least one slot."), code="no_slots")
+        service.submit_requests(identity, round_id, team_id=team_id, slot_ids=[slot for _rank, slot in ranked])
+
+    return act(send, _("Your requests are in. Results come when the round closes."),
+               url_for(".team", team=team_id, community=request.form.get("community")))
+
+
+# --- staff -----------------------------------------------------------------------------------
+
+def _staff() -> Any:
+    identity = signed_in()
+    if identity is None or not identity.is_staff:
+        return None
+    return identity
+
+
+@pages.get("/staff/rooms")
+def staff_rooms() -> Any:
+    identity = _staff()
+    if identity is None:
+        return sign_in_page()
+    community = choose_community(identity)
+    identity.require_community(community.id)
+    try:
+        monday = dt.date.fromisoformat(request.args.get("week", ""))
+    except ValueError:
+        monday = dt.datetime.now(LOCAL_TZ).date()
+    monday -= dt.timedelta(days=monday.weekday())
+    start = dt.datetime.combine(monday, dt.time(0), tzinfo=LOCAL_TZ)
+    rooms = list_rooms(community.id)
+    bookings = db.session.execute(
+        sa.select(Booking, Team).outerjoin(Team, Team.id == Booking.team_id)
+        .where(Booking.community_id == community.id, Booking.status.in_(ACTIVE_STATES),
+               Booking.starts_at < start + dt.timedelta(days=7), Booking.ends_at > start)
+        .order_by(Booking.starts_at)).all()
+    grid: dict[tuple[int, int], list[dict[str, Any]]] = {}
+    for booking, team_ in bookings:
+        day = (booking.starts_at.astimezone(LOCAL_TZ).date() - monday).days
+        times = (f"{booking.starts_at.astimezone(LOCAL_TZ):%H:%M}–"
+                 f"{booking.ends_at.astimezone(LOCAL_TZ):%H:%M}")
+        grid.setdefault((day, booking.room_id), []).append(
+            {"booking": booking, "times": times, "label": booking.title or (team_.name_zh if team_ else "")})
+    days = [monday + dt.timedelta(days=n) for n in range(7)]
+    rounds = service.list_rounds(community.id)[:10]
+    counts = dict(db.session.execute(
+        sa.select(RoundRequest.round_id, sa.func.count(sa.distinct(RoundRequest.team_id)))
+        .where(RoundRequest.round_id.in_([r.id for r in rounds])).group_by(RoundRequest.round_id)).all())
+    return render_template("hub/rounds/staff.html", community=community, rooms=rooms, days=days, grid=grid,
+                           rounds=rounds, counts=counts, prev_week=monday - dt.timedelta(days=7),
+                           next_week=monday + dt.timedelta(days=7), monday=monday)
+
+
+@pages.post("/staff/rounds")
+def create_round() -> Any:
+    identity = _staff()
+    if identity is None:
+        return sign_in_page()
+    community = choose_community(identity)
+    form = request.form
+
+    def create() -> None:
+        try:
+            first_day = dt.date.fromisoformat(form["first_day"])
+            start, end = dt.time.fromisoformat(form["start"]), dt.time.fromisoformat(form["end"])
+            closes = dt.datetime.fromisoformat(form["closes_at"]).replace(tzinfo=LOCAL_TZ)
+            weeks = max(1, min(int(form.get("weeks", "1")), 12))
+            quota = int(form.get("quota") or 1)
+        except (KeyError, ValueError):
+            raise Unprocessable(_("Fill in every field of the round."), code="bad_form") from None
+        room_ids = [int(r) for r in form.getlist("rooms") if r.isdigit()]
+        if start >= end:
+            raise Unprocessable(_("A slot must end after it starts."), code="end_before_start")
+        slots = service.weekly_slots(room_ids, first_day=first_day, weeks=weeks, start=start, end=end, tz=LOCAL_TZ)
+        service.create_round(identity, community_id=community.id, title=form.get("title", "").strip()[:200] or "—",
+                             closes_at=closes, slots=slots, weekly_quota=quota)
+
+    return act(create, _("The round is open for requests."), url_for(".staff_rooms", community=community.id))
+
+
+@pages.post("/staff/rounds/<int:round_id>/close")
+def close_round(round_id: int) -> Any:
+    identity = _staff()
+    if identity is None:
+        return sign_in_page()
+    return act(lambda: service.close_round(identity, round_id), _("The round is decided."),
+               url_for(".round_detail", round_id=round_id))
+
+
+@pages.get("/staff/rounds/<int:round_id>")
+def round_detail(round_id: int) -> Any:
+    identity = _staff()
+    if identity is None:
+        return sign_in_page()
+    round_: BookingRound = service.get_round(round_id)
+    identity.require_community(round_.community_id)
+    community = choose_community(identity)
+    rooms = _rooms_by_id(round_.community_id)
+    teams = {t.id: t for t in list_teams(round_.community_id)}
+    decisions = service.decisions_for(identity, round_id)
+    slots = {s.id: s for s in round_.slots}
+    rows = [{"decision": d, "team": teams.get(d.team_id), "slot": slots[d.slot_id],
+             "room": rooms.get(slots[d.slot_id].room_id), "why": explain(d), "label": _(OUTCOME_LABELS[d.outcome])}
+            for d in decisions]
+    return render_template("hub/rounds/round.html", community=community, round=round_, rows=rows, rooms=rooms,
+                           teams=teams)
