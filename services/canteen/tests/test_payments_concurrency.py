@@ -1,0 +1,94 @@
+"""Real concurrent requests against a live gunicorn, on SQLite and PostgreSQL."""
+
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+
+import requests
+
+from linli.canteen.diners.meal_card import ledger_sum, require_card
+from linli.canteen.extensions import db
+from linli.canteen.orders.models import Order
+from linli.canteen.payments.models import Payment
+
+NB = "north-bund"
+
+
+def card_figures(app, diner):
+    with app.app_context():
+        card = require_card(NB, diner)
+        return card.balance_fen, ledger_sum(card)
+
+
+def test_100_concurrent_charges_on_one_meal_card(app, client, auth, payable_order, live_server, engine):
+    top_up = client.post("/api/meal-cards/grandma-wang/top-ups", json={"community_id": NB, "amount_fen": 5000},
+                         headers=auth("staff"))
+    assert top_up.status_code == 201
+    orders = [payable_order(300, diner_id="grandma-wang") for _ in range(100)]
+    server = live_server(app, workers=2, threads=8)
+    diner = auth("diner", sub="grandma-wang")
+
+    def pay(order_id):
+        response = requests.post(f"{server.url}/api/orders/{order_id}/payments", json={"provider": "meal_card"},
+                                 headers=diner, timeout=60)
+        return response.status_code, response.json().get("code")
+
+    with ThreadPoolExecutor(max_workers=32) as pool:
+        results = list(pool.map(pay, orders))
+    statuses = Counter(status for status, _ in results)
+    successes = statuses[201]
+    balance, ledger_total = card_figures(app, "grandma-wang")
+    print(f"\n[{engine}] 100 concurrent meal-card charges of 300 fen on 5000 fen: {dict(statuses)}, "
+          f"balance {balance}, ledger sum {ledger_total}, drawn {5000 - balance}")
+    assert set(statuses) <= {201, 409}, results
+    assert all(code == "insufficient_balance" for status, code in results if status == 409)
+    assert successes == 5000 // 300  # 16: every charge that fitted went through, no more
+    assert balance >= 0 and balance == ledger_total == 5000 - successes * 300
+    with app.app_context():
+        assert db.session.query(Order).filter_by(state="paid").count() == successes
+        assert db.session.query(Payment).filter_by(state="succeeded").count() == successes
+
+
+def test_one_order_is_paid_once_under_concurrent_pay_and_confirm(app, client, auth, payable_order, live_server, engine):
+    staff = auth("staff", sub="counter-1")
+    client.post("/api/meal-cards/grandpa-li/top-ups", json={"community_id": NB, "amount_fen": 10000}, headers=staff)
+    card_order = payable_order(600, diner_id="grandpa-li")
+    keyed_order = payable_order(700, diner_id="grandpa-li")
+    cash_order = payable_order(1880)
+    server = live_server(app, workers=2, threads=8)
+    diner = auth("diner", sub="grandpa-li")
+    cash_payment = requests.post(f"{server.url}/api/orders/{cash_order}/payments", json={"provider": "cash"},
+                                 timeout=30).json()
+    assert cash_payment["state"] == "pending"
+
+    def pay(order_id, key=None):
+        headers = {**diner, **({"Idempotency-Key": key} if key else {})}
+        response = requests.post(f"{server.url}/api/orders/{order_id}/payments", json={"provider": "meal_card"},
+                                 headers=headers, timeout=60)
+        return response.status_code, response.json().get("id"), response.headers.get("Idempotent-Replayed")
+
+    def confirm(_):
+        response = requests.post(f"{server.url}/api/payments/{cash_payment['id']}/confirm", headers=staff, timeout=60)
+        return response.status_code, response.json().get("state")
+
+    with ThreadPoolExecutor(max_workers=48) as pool:
+        plain = [pool.submit(pay, card_order) for _ in range(20)]
+        keyed = [pool.submit(pay, keyed_order, "tap-once") for _ in range(20)]
+        confirms = [pool.submit(confirm, i) for i in range(20)]
+        plain, keyed, confirms = ([f.result() for f in fs] for fs in (plain, keyed, confirms))
+
+    print(f"\n[{engine}] 20 concurrent meal-card pays of one order: {Counter(s for s, _, _ in plain)}; "
+          f"same Idempotency-Key: {Counter((s, r) for s, _, r in keyed)}; "
+          f"20 concurrent cash confirms: {Counter(confirms)}")
+    assert Counter(s for s, _, _ in plain)[201] == 1 and {s for s, _, _ in plain} <= {201, 409}
+    fresh = [p for s, p, r in keyed if s == 201 and r is None]
+    assert len(fresh) == 1  # one request did the work; the others were replays (same payment) or told to wait
+    assert all(p == fresh[0] for s, p, r in keyed if s == 201) and {s for s, _, _ in keyed} <= {201, 409}
+    assert all(c == (200, "succeeded") for c in confirms)
+    balance, ledger_total = card_figures(app, "grandpa-li")
+    assert balance == ledger_total == 10000 - 600 - 700  # money moved once per order
+    with app.app_context():
+        for order_id, total in ((card_order, 600), (keyed_order, 700), (cash_order, 1880)):
+            order = db.session.get(Order, order_id)
+            payments = db.session.query(Payment).filter_by(order_id=order_id).all()
+            assert order.state == "paid" and order.paid_at is not None
+            assert [(p.amount_fen, p.state, p.completes_order) for p in payments] == [(total, "succeeded", True)]
