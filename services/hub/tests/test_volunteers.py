@@ -144,24 +144,41 @@ def test_bad_hours_are_refused_and_change_nothing(app, client, auth, body, code)
     assert table_counts(app) == before
 
 
-def test_swap_hands_over_or_exchanges_shifts(app, client, auth):
+def test_swap_needs_the_other_volunteers_yes_and_keeps_headcounts(app, client, auth):
     morning, noon, evening = generate(client, auth)
     a = profile(client, auth, "va", "甲")
     b = profile(client, auth, "vb", "乙")
+    profile(client, auth, "vc", "丙")
     mine = client.post(f"{API}/shifts/{morning['id']}/assignments", json={}, headers=auth("volunteer", sub="va")).json
     theirs = client.post(f"{API}/shifts/{evening['id']}/assignments", json={}, headers=auth("volunteer", sub="vb")).json
-    exchanged = client.post(f"{API}/assignments/{mine['id']}/swap", headers=auth("volunteer", sub="va"),
-                            json={"to_volunteer_id": b["id"], "exchange_assignment_id": theirs["id"]})
-    assert exchanged.status_code == 200, exchanged.json
-    assert {(x["shift_id"], x["volunteer_id"]) for x in exchanged.json} == {(morning["id"], b["id"]),
-                                                                         (evening["id"], a["id"])}
-    # a hands the evening shift over to b... who is not on it yet
-    handed = client.post(f"{API}/assignments/{exchanged.json[1]['id']}/swap", headers=auth("volunteer", sub="va"),
-                         json={"to_volunteer_id": b["id"]})
-    assert handed.status_code == 200 and handed.json[0]["volunteer_id"] == b["id"]
-    stranger = client.post(f"{API}/assignments/{handed.json[0]['id']}/swap", headers=auth("volunteer", sub="va"),
-                           json={"to_volunteer_id": a["id"]})
+
+    offered = client.post(f"{API}/assignments/{mine['id']}/swap", headers=auth("volunteer", sub="va"),
+                          json={"to_volunteer_id": b["id"], "exchange_assignment_id": theirs["id"]})
+    assert offered.status_code == 201 and offered.json["status"] == "pending"
+    with app.app_context():  # nothing moves before b says yes
+        assert db.session.get(ShiftAssignment, mine["id"]).status == "signed_up"
+    not_for_c = client.post(f"{API}/swaps/{offered.json['id']}/accept", headers=auth("volunteer", sub="vc"))
+    assert not_for_c.status_code == 403 and not_for_c.json["code"] == "not_yours"
+    accepted = client.post(f"{API}/swaps/{offered.json['id']}/accept", headers=auth("volunteer", sub="vb"))
+    assert accepted.status_code == 200 and accepted.json["status"] == "accepted"
+    again = client.post(f"{API}/swaps/{offered.json['id']}/accept", headers=auth("volunteer", sub="vb"))
+    assert again.status_code == 409 and again.json["code"] == "already_decided"
+    with app.app_context():
+        live = {(x.shift_id, x.volunteer_id) for x in db.session.query(ShiftAssignment).filter_by(status="signed_up")}
+        assert live == {(morning["id"], b["id"]), (evening["id"], a["id"])}
+        evening_of_a = db.session.query(ShiftAssignment).filter_by(shift_id=evening["id"], status="signed_up").one().id
+
+    # a hand-over b declines changes nothing; a staff hand-over applies at once
+    declined = client.post(f"{API}/assignments/{evening_of_a}/swap", headers=auth("volunteer", sub="va"),
+                           json={"to_volunteer_id": b["id"]}).json
+    assert client.post(f"{API}/swaps/{declined['id']}/decline", headers=auth("volunteer", sub="vb")).json[
+        "status"] == "declined"
+    stranger = client.post(f"{API}/assignments/{evening_of_a}/swap", headers=auth("volunteer", sub="vc"),
+                           json={"to_volunteer_id": b["id"]})
     assert stranger.status_code == 403 and stranger.json["code"] == "not_yours"
+    by_staff = client.post(f"{API}/assignments/{evening_of_a}/swap", headers=auth("staff"),
+                           json={"to_volunteer_id": b["id"]})
+    assert by_staff.status_code == 201 and by_staff.json["status"] == "accepted"
     with app.app_context():
         assert service.taken(morning["id"]) == 1 and service.taken(evening["id"]) == 1
         assert service.taken(noon["id"]) == 0

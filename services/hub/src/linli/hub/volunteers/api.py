@@ -26,6 +26,7 @@ from linli.hub.volunteers.schemas import (
     ShiftQuerySchema,
     ShiftSchema,
     ShiftSignUpSchema,
+    SwapOutSchema,
     SwapSchema,
     TemplateSchema,
     VolunteerActivitySchema,
@@ -126,11 +127,27 @@ def cancel(assignment_id: int) -> Any:
 
 @blp.post("/assignments/<int:assignment_id>/swap")
 @blp.arguments(SwapSchema)
-@blp.response(200, AssignmentSchema(many=True))
+@blp.response(201, SwapOutSchema)
 @blp.doc(security=BEARER)
-def swap(data: dict[str, Any], assignment_id: int) -> Any:
-    """Hand the shift to another volunteer, or exchange it for one of theirs."""
-    return service.swap(require_identity(), assignment_id, **data)
+def propose_swap(data: dict[str, Any], assignment_id: int) -> Any:
+    """Offer the shift to another volunteer, or an exchange for one of theirs; staff swaps apply at once."""
+    return service.propose_swap(require_identity(), assignment_id, **data)
+
+
+@blp.post("/swaps/<int:swap_id>/accept")
+@blp.response(200, SwapOutSchema)
+@blp.doc(security=BEARER)
+def accept_swap(swap_id: int) -> Any:
+    """Accept a swap offered to you: the shifts change hands."""
+    return service.answer_swap(require_identity(), swap_id, accept=True)
+
+
+@blp.post("/swaps/<int:swap_id>/decline")
+@blp.response(200, SwapOutSchema)
+@blp.doc(security=BEARER)
+def decline_swap(swap_id: int) -> Any:
+    """Decline a swap offered to you."""
+    return service.answer_swap(require_identity(), swap_id, accept=False)
 
 
 @blp.post("/assignments/<int:assignment_id>/no-show")

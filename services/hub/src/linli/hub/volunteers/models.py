@@ -118,3 +118,25 @@ class HourLog(db.Model):  # type: ignore[name-defined,misc]
     decided_by: Mapped[str | None] = mapped_column(sa.String(120))
     decided_at: Mapped[dt.datetime | None] = mapped_column()
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class ShiftSwap(db.Model):  # type: ignore[name-defined,misc]
+    """A volunteer offers their shift to another (hand-over) or offers to exchange shifts; the other
+    volunteer accepts or declines. Staff swaps take effect at once."""
+
+    __tablename__ = "volunteer_shift_swap"
+    __table_args__ = (
+        sa.CheckConstraint("status IN ('pending', 'accepted', 'declined', 'withdrawn')", name="status_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[str] = mapped_column(sa.String(64))
+    assignment_id: Mapped[int] = mapped_column(sa.ForeignKey("volunteer_shift_assignment.id", ondelete="CASCADE"),
+                                               index=True)
+    to_volunteer_id: Mapped[int] = mapped_column(sa.ForeignKey("volunteer.id", ondelete="CASCADE"), index=True)
+    exchange_assignment_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("volunteer_shift_assignment.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(sa.String(16), default="pending")
+    requested_by: Mapped[str] = mapped_column(sa.String(120))
+    decided_at: Mapped[dt.datetime | None] = mapped_column()
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -125,6 +125,16 @@ class SwapSchema(Schema):
     exchange_assignment_id = ma.fields.Integer(load_default=None, allow_none=True, strict=True)
 
 
+class SwapOutSchema(Schema):
+    id = ma.fields.Integer()
+    assignment_id = ma.fields.Integer()
+    to_volunteer_id = ma.fields.Integer()
+    exchange_assignment_id = ma.fields.Integer(allow_none=True)
+    status = ma.fields.String(metadata={"description": "pending, accepted, declined"})
+    requested_by = ma.fields.String()
+    decided_at = ma.fields.DateTime(allow_none=True)
+
+
 class NoShowSchema(Schema):
     backfill_with_standby = ma.fields.Boolean(load_default=True)
 

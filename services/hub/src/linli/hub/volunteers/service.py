@@ -17,7 +17,14 @@ from flask import Flask, has_app_context
 from linli.hub.activities import service as activities
 from linli.hub.activities.models import Activity
 from linli.hub.extensions import db
-from linli.hub.volunteers.models import HOLDS_PLACE, HourLog, Shift, ShiftAssignment, Volunteer
+from linli.hub.volunteers.models import (
+    HOLDS_PLACE,
+    HourLog,
+    Shift,
+    ShiftAssignment,
+    ShiftSwap,
+    Volunteer,
+)
 from linli.shared.auth import Identity
 from linli.shared.db import lock_for_update, utcnow
 from linli.shared.errors import Conflict, Forbidden, NotFound, Unprocessable
@@ -244,32 +251,91 @@ def cancel(identity: Identity, assignment_id: int, *, now: dt.datetime | None = 
     return assignment
 
 
-def swap(identity: Identity, assignment_id: int, *, to_volunteer_id: int,
-         exchange_assignment_id: int | None = None, now: dt.datetime | None = None) -> list[ShiftAssignment]:
-    """Hand a shift over to another volunteer, or exchange shifts with them (``exchange_assignment_id``)."""
+def propose_swap(identity: Identity, assignment_id: int, *, to_volunteer_id: int,
+                 exchange_assignment_id: int | None = None, now: dt.datetime | None = None) -> ShiftSwap:
+    """Offer your shift to another volunteer (hand-over) or to exchange it for one of theirs.
+
+    The other volunteer accepts or declines; when staff propose it, it takes effect at once."""
     now = now or utcnow()
-    given, shift = _assignment(identity, assignment_id)
+    given = db.session.get(ShiftAssignment, assignment_id)
+    if given is None:
+        raise NotFound(f"No shift assignment {assignment_id}.", code="assignment_not_found")
     _own_or_staff(identity, given)
+    shift = get_shift(given.shift_id)
+    identity.require_community(shift.community_id)
     target = get_volunteer(to_volunteer_id)
-    if target.community_id != shift.community_id or not target.active:
-        raise Unprocessable("Swap only with an active volunteer of this community.", code="volunteer_not_in_community")
-    if given.status != "signed_up" or shift.starts_at <= now:
+    if target.community_id != shift.community_id or not target.active or target.id == given.volunteer_id:
+        raise Unprocessable("Swap only with another active volunteer of this community.",
+                            code="volunteer_not_in_community")
+    proposal = ShiftSwap(community_id=shift.community_id, assignment_id=given.id, to_volunteer_id=target.id,
+                         exchange_assignment_id=exchange_assignment_id, requested_by=identity.subject)
+    _check_swappable(proposal, now)
+    db.session.add(proposal)
+    if identity.has_role(*STAFF):
+        _carry_out(identity, proposal, now)
+    db.session.commit()
+    return proposal
+
+
+def answer_swap(identity: Identity, swap_id: int, *, accept: bool, now: dt.datetime | None = None) -> ShiftSwap:
+    """The volunteer a swap was offered to accepts (it takes effect) or declines it."""
+    now = now or utcnow()
+    proposal = db.session.get(ShiftSwap, swap_id)
+    if proposal is None:
+        raise NotFound(f"No swap {swap_id}.", code="swap_not_found")
+    identity.require_community(proposal.community_id)
+    if get_volunteer(proposal.to_volunteer_id).account_id != identity.subject:
+        raise Forbidden("This swap was offered to someone else.", code="not_yours")
+    if proposal.status != "pending":
+        raise Conflict(f"The swap was {proposal.status} already.", code="already_decided")
+    if accept:
+        _carry_out(identity, proposal, now)
+    else:
+        proposal.status = "declined"
+        proposal.decided_at = now
+    db.session.commit()
+    return proposal
+
+
+def swaps_for(volunteer: Volunteer) -> list[ShiftSwap]:
+    """Pending swaps offered to this volunteer."""
+    return list(db.session.scalars(sa.select(ShiftSwap).where(
+        ShiftSwap.to_volunteer_id == volunteer.id, ShiftSwap.status == "pending").order_by(ShiftSwap.id)))
+
+
+def _check_swappable(proposal: ShiftSwap, now: dt.datetime) -> None:
+    given = db.session.get(ShiftAssignment, proposal.assignment_id)
+    if given is None or given.status != "signed_up" or get_shift(given.shift_id).starts_at <= now:
         raise Conflict("Only a shift that has not started can be swapped.", code="not_swappable")
-    giver = get_volunteer(given.volunteer_id)
-    moves = [(given, shift, target)]
-    if exchange_assignment_id is not None:
-        taken_back, other_shift = _assignment(identity, exchange_assignment_id)
-        if taken_back.volunteer_id != target.id or taken_back.status != "signed_up" or other_shift.starts_at <= now:
+    if proposal.exchange_assignment_id is not None:
+        back = db.session.get(ShiftAssignment, proposal.exchange_assignment_id)
+        if (back is None or back.volunteer_id != proposal.to_volunteer_id or back.status != "signed_up"
+                or get_shift(back.shift_id).starts_at <= now):
             raise Conflict("The other shift is not theirs to exchange.", code="not_swappable")
-        moves.append((taken_back, other_shift, giver))
-    made = []
-    for old, old_shift, new_volunteer in moves:
+
+
+def _carry_out(identity: Identity, proposal: ShiftSwap, now: dt.datetime) -> None:
+    """Lock the shifts involved in id order (no deadlock between two swaps), re-check, move."""
+    given = db.session.get(ShiftAssignment, proposal.assignment_id)
+    back = db.session.get(ShiftAssignment, proposal.exchange_assignment_id) if proposal.exchange_assignment_id else None
+    assert given is not None
+    shift_ids = sorted({given.shift_id} | ({back.shift_id} if back else set()))
+    shifts = {s.id: s for s in db.session.scalars(
+        lock_for_update(sa.select(Shift).where(Shift.id.in_(shift_ids)).order_by(Shift.id)))}
+    for assignment in (given, back):
+        if assignment is not None:
+            db.session.refresh(assignment)
+    _check_swappable(proposal, now)
+    moves = [(given, get_volunteer(proposal.to_volunteer_id))]
+    if back is not None:
+        moves.append((back, get_volunteer(given.volunteer_id)))
+    for old, new_volunteer in moves:
         old.status = "swapped_out"
         old.marked_by = identity.subject
         db.session.flush()
-        made.append(_place(old_shift, new_volunteer, swapped_from_id=old.id, marked_by=identity.subject))
-    db.session.commit()
-    return made
+        _place(shifts[old.shift_id], new_volunteer, swapped_from_id=old.id, marked_by=identity.subject)
+    proposal.status = "accepted"
+    proposal.decided_at = now
 
 
 def mark_no_show(identity: Identity, assignment_id: int, *, backfill_with_standby: bool = True,
