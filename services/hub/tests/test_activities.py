@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from linli.hub.activities import service
 from linli.hub.activities.models import Activity, ActivitySession, Registration
-from linli.hub.extensions import db
+from linli.hub.extensions import db, shared_models
 from linli.hub.rooms.models import Room
 from linli.shared.auth import Identity
 
@@ -52,6 +52,12 @@ def statuses(app, session_id):
         return {r.account_id: (r.effective_status(NOW + dt.timedelta(hours=5)), r.position) for r in rows}
 
 
+def offers_published():
+    events = db.session.scalars(sa.select(shared_models.OutboxEvent).where(
+        shared_models.OutboxEvent.event_type == "hub.activity.place_offered")).all()
+    return sorted(e.payload["registration_id"] for e in events)
+
+
 def test_signup_waitlist_cancel_promotes_and_unconfirmed_offer_passes_on(app, client, auth):
     session_id = create_session(client, auth, make_room(app), capacity=2)
     with app.test_request_context(method="POST"):
@@ -64,6 +70,7 @@ def test_signup_waitlist_cancel_promotes_and_unconfirmed_offer_passes_on(app, cl
         offered = db.session.get(Registration, regs["c"].id)
         assert offered.status == "offered"
         assert offered.offer_expires_at == NOW + dt.timedelta(minutes=120)
+        assert offers_published() == [regs["c"].id]  # c is told (event to the other services)
         # a newcomer cannot jump the queue while the offer is open
         late = service.sign_up(person("f"), session_id, now=NOW)
         assert late.status == "waitlisted" and late.position == 4
@@ -77,6 +84,7 @@ def test_signup_waitlist_cancel_promotes_and_unconfirmed_offer_passes_on(app, cl
         assert db.session.get(Registration, regs["c"].id).status == "expired"
         d = db.session.get(Registration, regs["d"].id)
         assert d.status == "offered"
+        assert offers_published() == [regs["c"].id, regs["d"].id]
         with pytest.raises(Exception) as too_late:
             service.confirm_offer(person("c"), regs["c"].id, now=later)
         assert getattr(too_late.value, "code", None) == "no_offer"

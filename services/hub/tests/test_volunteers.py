@@ -83,7 +83,10 @@ def test_signup_never_above_headcount_and_full_shift_is_a_problem(app, client, a
 def test_no_show_is_backfilled_by_a_standby_volunteer(app, client, auth):
     shift = generate(client, auth)[1]  # 11:00–13:00, headcount 1
     profile(client, auth, "v1", "李阿姨")
-    standby = profile(client, auth, "v2", "陈师傅", standby=True)
+    profile(client, auth, "v0", "周阿姨", standby=True,
+            availability=[{"weekday": 0, "start": "07:00", "end": "09:00"}])  # not free at noon
+    standby = profile(client, auth, "v2", "陈师傅", standby=True,
+                      availability=[{"weekday": 0, "start": "10:00", "end": "14:00"}])  # free then: chosen
     assignment = client.post(f"{API}/shifts/{shift['id']}/assignments", json={},
                              headers=auth("volunteer", sub="v1")).json
     early = client.post(f"{API}/assignments/{assignment['id']}/no-show", json={}, headers=auth("staff"))

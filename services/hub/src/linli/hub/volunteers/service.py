@@ -385,12 +385,21 @@ def _backfill(identity: Identity, shift: Shift, volunteer_id: int | None, now: d
         return None
     busy = sa.select(ShiftAssignment.volunteer_id).join(Shift, Shift.id == ShiftAssignment.shift_id).where(
         ShiftAssignment.status.in_(HOLDS_PLACE), Shift.starts_at < shift.ends_at, Shift.ends_at > shift.starts_at)
-    standby = db.session.scalars(sa.select(Volunteer).where(
+    candidates = db.session.scalars(sa.select(Volunteer).where(
         Volunteer.community_id == shift.community_id, Volunteer.standby.is_(True), Volunteer.active.is_(True),
-        Volunteer.id.not_in(busy)).order_by(Volunteer.id).limit(1)).first()
-    if standby is None:
+        Volunteer.id.not_in(busy)).order_by(Volunteer.id)).all()
+    if not candidates:
         return None
+    # who said they are free then comes first; then who gave no availability at all
+    standby = min(candidates, key=lambda v: (0 if available(v, shift) else 1 if not v.availability else 2, v.id))
     return _place(shift, standby, backfill_of_id=missed, marked_by=identity.subject)
+
+
+def available(volunteer: Volunteer, shift: Shift) -> bool:
+    """Whether the volunteer's stated availability (local weekday and times) covers the shift."""
+    start, end = shift.starts_at.astimezone(LOCAL_TZ), shift.ends_at.astimezone(LOCAL_TZ)
+    return any(int(w.get("weekday", -1)) == start.weekday() and str(w.get("start", "")) <= f"{start:%H:%M}"
+               and f"{end:%H:%M}" <= str(w.get("end", "")) for w in volunteer.availability)
 
 
 def mark_attended(identity: Identity, assignment_id: int) -> ShiftAssignment:
