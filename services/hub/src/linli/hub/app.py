@@ -60,7 +60,9 @@ def _models() -> None:
 def _seed_demo(app: Flask) -> None:
     """Demo data of every area, safe to run twice; accounts first, the areas that use them after."""
     from linli.hub.activities.demo import seed_demo_activities
+    from linli.hub.demo import seed_demo_core
 
+    seed_demo_core(app)
     seed_demo_activities(app)
 
 
