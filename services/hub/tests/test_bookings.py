@@ -160,3 +160,31 @@ def test_ical_feed_parses_back_with_the_bookings(client, world, lead, staff):
     assert "葫芦丝乐队" in str(events[0]["summary"])
     assert "公开课" in str(events[1]["summary"])
     assert str(events[0]["location"]) == "活动室"
+
+
+@pytest.mark.engines("postgresql")
+def test_postgresql_exclusion_constraint_refuses_overlap_without_the_service_check(app, world):
+    from sqlalchemy.exc import IntegrityError
+
+    from linli.hub.bookings.service import insert_booking
+    from linli.shared.errors import Conflict
+
+    day = next_weekday(4)
+
+    def booking(start, end, status="confirmed"):
+        return Booking(room_id=world["room"], community_id=world["community"], starts_at=local(day, *start),
+                       ends_at=local(day, *end), status=status, booked_by="t")
+
+    with app.app_context():
+        db.session.add(booking((19, 0), (21, 0)))
+        db.session.commit()
+        db.session.add(booking((20, 0), (20, 30)))
+        with pytest.raises(IntegrityError, match="booking_no_overlap"):
+            db.session.commit()
+        db.session.rollback()
+        with pytest.raises(Conflict):
+            insert_booking(booking((18, 0), (19, 30)))
+        db.session.rollback()
+        db.session.add(booking((19, 0), (21, 0), status="cancelled"))  # only active bookings hold the time
+        db.session.commit()
+        assert count_bookings(app) == 2
