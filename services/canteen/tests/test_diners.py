@@ -167,3 +167,19 @@ def test_meal_card_reads_and_top_ups_are_guarded(app, client, auth):
     ledger = client.get("/api/meal-cards/grandma-wang/ledger?community_id=north-bund", headers=staff).json
     assert ledger["card"]["balance_fen"] == 3000 == ledger["ledger_sum_fen"]
     assert [(e["kind"], e["amount_fen"], e["created_by"]) for e in ledger["entries"]] == [("top_up", 3000, "counter-1")]
+
+
+def test_demo_diners_are_seeded_once(app, client, auth):
+    from linli.canteen.diners.demo import seed_demo
+
+    seed_demo(app)
+    seed_demo(app)
+    assert [p[1] for p in profiles(app)] == ["demo-hy-elder-sun", "demo-hy-office-li", "demo-nb-elder-wu",
+                                             "demo-nb-office-chen"]
+    staff = auth("staff", communities=[NB, FH])
+    card = client.get("/api/meal-cards/demo-nb-elder-wu?community_id=north-bund", headers=staff).json
+    assert card["balance_fen"] == 10_000
+    quote = client.get("/api/diners/demo-nb-elder-wu/subsidy?community_id=north-bund", headers=staff).json
+    assert quote["eligible"] and quote["per_meal_fen"] == 800
+    quote = client.get("/api/diners/demo-hy-elder-sun/subsidy?community_id=fenglin-huiyuan", headers=staff).json
+    assert quote["eligible"] and quote["per_meal_fen"] == 200

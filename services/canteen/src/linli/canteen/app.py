@@ -44,9 +44,11 @@ def _builtin_plugins() -> list[Any]:
 
 
 def _seed_demo(app: Flask) -> None:
+    from linli.canteen.diners.demo import seed_demo as seed_diners
     from linli.canteen.menu.demo import seed_demo
 
     seed_demo(app)
+    seed_diners(app)
 
 
 def _tick(app: Flask) -> dict[str, int]:
