@@ -40,13 +40,16 @@ class LiveServer:
 
 
 def start_live_server(app_target: str, env: dict[str, str], workdir: Path, *, workers: int = 4,
-                      threads: int = 8, timeout: float = 30.0) -> LiveServer:
+                      threads: int = 8, timeout: float = 90.0) -> LiveServer:
     port = free_port()
     log_path = workdir / f"gunicorn-{port}.log"
     command = [
         sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--worker-class", "gthread",
-        "--workers", str(workers), "--threads", str(threads), "--graceful-timeout", "5",
-        "--timeout", "60", app_target,
+        "--workers", str(workers), "--threads", str(threads), "--graceful-timeout", "2",
+        "--timeout", "120", "--no-control-socket",
+        # import and build the app once in the master, then fork: workers start at once; each
+        # worker's engine is disposed after the fork (linli.shared.db), so no connection is shared
+        "--preload", app_target,
     ]
     full_env = {**os.environ, **env}
     handle = log_path.open("wb")
