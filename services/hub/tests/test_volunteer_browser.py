@@ -63,3 +63,14 @@ def test_volunteer_signs_up_for_a_shift_and_logs_hours(app, tokens, live_server,
     assert "My shifts" in page.locator("main").inner_text()
     page.screenshot(path=str(artifacts_dir / "hub-volunteer-home-en.png"), full_page=True)
     assert axe_violations(page) == []
+
+    # staff approve the hours the volunteer logged
+    page.context.clear_cookies()
+    page.context.add_cookies([{"name": "linli_token", "value": tokens("staff", sub="staff-1"), "url": server.url}])
+    page.goto(f"{server.url}/hub/volunteer/approvals?lang=zh_CN")
+    card = page.locator("section.shift-card", has_text="李阿姨")
+    assert "2.0 小时" in card.inner_text()
+    page.screenshot(path=str(artifacts_dir / "hub-volunteer-approvals.png"), full_page=True)
+    assert axe_violations(page) == []
+    card.get_by_role("button", name="批准", exact=True).click()
+    page.get_by_text("没有待审核的时长").wait_for()

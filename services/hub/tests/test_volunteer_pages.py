@@ -91,3 +91,33 @@ def test_resident_signs_up_for_an_activity_page(app, tokens):
     second = volunteer_client(app, tokens, "r2")
     post(second, f"/hub/activities/sessions/{session_id}/sign-up")
     assert "候补" in second.get("/hub/activities").get_data(as_text=True)
+
+
+def test_swap_offer_is_answered_and_staff_approve_hours_on_pages(app, tokens):
+    volunteer_a = Identity("va", frozenset({"volunteer"}), frozenset({"north-bund"}))
+    with app.test_request_context(method="POST"):
+        shift = service.generate_shifts("north-bund", "waste-sorting",
+                                        start_date=service.local_today() + dt.timedelta(days=1), days=1)[0]
+        service.save_profile(volunteer_a, community_id="north-bund", display_name="甲")
+        b = service.save_profile(Identity("vb", frozenset({"volunteer"}), frozenset({"north-bund"})),
+                                 community_id="north-bund", display_name="乙")
+        given = service.sign_up(volunteer_a, shift.id)
+        swap = service.propose_swap(volunteer_a, given.id, to_volunteer_id=b.id)
+        service.log_hours(volunteer_a, community_id="north-bund", work_date=service.local_today(), minutes=90)
+    client_b = volunteer_client(app, tokens, "vb")
+    home = client_b.get("/hub/volunteer").get_data(as_text=True)
+    assert "甲 请你接这个班" in home
+    assert post(client_b, f"/hub/volunteer/swaps/{swap.id}/accept").status_code == 303
+    assert "退出这个班次" in client_b.get("/hub/volunteer").get_data(as_text=True)
+
+    assert client_b.get("/hub/volunteer/approvals").status_code == 401  # volunteers do not approve
+    staff = app.test_client()
+    staff.set_cookie("linli_token", tokens("staff", sub="staff-1"))
+    page = staff.get("/hub/volunteer/approvals").get_data(as_text=True)
+    assert "甲" in page and "1.5 小时" in page
+    with app.app_context():
+        hours_id = db.session.query(HourLog).one().id
+    assert post(staff, f"/hub/volunteer/approvals/{hours_id}/approve").status_code == 303
+    with app.app_context():
+        assert db.session.get(HourLog, hours_id).status == "approved"
+    assert "没有待审核的时长" in staff.get("/hub/volunteer/approvals").get_data(as_text=True)

@@ -15,8 +15,9 @@ from linli.hub.activities.pagekit import (
     sign_in_page,
     signed_in,
 )
+from linli.hub.extensions import db
 from linli.hub.volunteers import service
-from linli.hub.volunteers.models import Volunteer
+from linli.hub.volunteers.models import Shift, ShiftAssignment, ShiftSwap, Volunteer
 from linli.shared.auth import Identity
 from linli.shared.communities import Community
 from linli.shared.errors import NotFound, Unprocessable
@@ -53,8 +54,52 @@ def home() -> Any:
     upcoming = [(a, s) for a, s in service.assignments_of(volunteer) if s.ends_at > service.utcnow()]
     feed_url = url_for("hub_volunteers.shifts_feed", volunteer_id=volunteer.id, token=volunteer.feed_token,
                        _external=True)
-    return _render("home.html", community=community, volunteer=volunteer, upcoming=upcoming,
+    swaps = [(swap, *_swap_shifts(swap)) for swap in service.swaps_for(volunteer)]
+    return _render("home.html", community=community, volunteer=volunteer, upcoming=upcoming, swaps=swaps,
                    totals=service.hours_totals(volunteer), feed_url=feed_url)
+
+
+def _swap_shifts(swap: ShiftSwap) -> tuple[Shift, Shift | None, str]:
+    given = db.session.get(ShiftAssignment, swap.assignment_id)
+    back = db.session.get(ShiftAssignment, swap.exchange_assignment_id) if swap.exchange_assignment_id else None
+    assert given is not None
+    return (service.get_shift(given.shift_id), service.get_shift(back.shift_id) if back else None,
+            service.get_volunteer(given.volunteer_id).display_name)
+
+
+@pages.post("/swaps/<int:swap_id>/<any(accept, decline):answer>")
+def answer_swap(swap_id: int, answer: str) -> Any:
+    context = _context()
+    if context is None:
+        return sign_in_page()
+    identity, community, _volunteer = context
+    accept = answer == "accept"
+    return act(lambda: service.answer_swap(identity, swap_id, accept=accept),
+               _("The shift is yours now.") if accept else _("Swap declined."),
+               url_for(".home", community=community.id))
+
+
+@pages.get("/approvals")
+def approvals() -> Any:
+    """Staff: hours waiting for approval."""
+    identity = signed_in()
+    if identity is None or not identity.has_role(*service.STAFF):
+        return sign_in_page()
+    community = choose_community(identity)
+    entries = service.list_hours(identity, community.id, status="pending")
+    names = {v.id: v.display_name for v in service.list_volunteers(identity, community.id)}
+    return _render("approvals.html", community=community, entries=entries, names=names)
+
+
+@pages.post("/approvals/<int:hours_id>/<any(approve, reject):decision>")
+def decide(hours_id: int, decision: str) -> Any:
+    identity = signed_in()
+    if identity is None or not identity.has_role(*service.STAFF):
+        return sign_in_page()
+    community = choose_community(identity)
+    approve = decision == "approve"
+    return act(lambda: service.decide_hours(identity, hours_id, approve=approve),
+               _("Approved.") if approve else _("Not approved."), url_for(".approvals", community=community.id))
 
 
 @pages.post("/profile")
