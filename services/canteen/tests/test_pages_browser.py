@@ -83,9 +83,10 @@ def kiosk_order(page: Any, base: str, words: dict[str, str], report: dict[str, A
     page.get_by_role("button", name=words["cash"]).click()
 
     number = page.locator(".pickup-number")
-    number.wait_for()
+    number.wait_for(timeout=30000)
     assert page.get_by_text(words["pay_at_counter"]).is_visible()
-    assert page.locator("img.qr").evaluate("img => img.complete && img.naturalWidth > 0")
+    page.wait_for_function("() => { const img = document.querySelector('img.qr'); "
+                           "return img && img.complete && img.naturalWidth > 0; }")  # the QR code loaded
     assert number.evaluate("el => parseFloat(getComputedStyle(el).fontSize)") >= 96
     assert_kiosk_sizes(page, f"pickup-{lang}", report)
     assert axe_violations(page) == []

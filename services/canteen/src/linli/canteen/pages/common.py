@@ -72,6 +72,11 @@ def order_state(state: str) -> str:
             }.get(state, state)
 
 
+def payment_state(state: str) -> str:
+    return {"created": _("started"), "pending": _("not yet received"), "succeeded": _("received"),
+            "failed": _("failed"), "canceled": _("cancelled")}.get(state, state)
+
+
 def provider_name(identifier: str) -> str:
     return {"cash": _("Cash at the counter"), "meal_card": _("Meal card"), "stripe": _("Card / WeChat Pay / Alipay"),
             "subsidy": _("Elderly meal subsidy")}.get(identifier, identifier)
@@ -87,7 +92,7 @@ def canteen_name(community: Community) -> str:
 def register_filters(blueprint: Blueprint) -> None:
     for func, filter_name in ((money, "money"), (local_time, "hm"), (local_date, "day"), (name, "tr"),
                               (meal_kind, "meal_kind"), (order_state, "order_state"),
-                              (provider_name, "provider_name"), (canteen_name, "name")):
+                              (provider_name, "provider_name"), (payment_state, "payment_state"), (canteen_name, "name")):
         blueprint.add_app_template_filter(func, f"canteen_{filter_name}")
 
 
