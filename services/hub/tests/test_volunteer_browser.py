@@ -59,6 +59,14 @@ def test_volunteer_signs_up_for_a_shift_and_logs_hours(app, tokens, live_server,
     page.screenshot(path=str(artifacts_dir / "hub-activities-signed-up.png"), full_page=True)
     assert axe_violations(page) == []
 
+    # the volunteer helping at the class checks people in
+    session_id = page.locator("section.shift-card").first.get_attribute("id").removeprefix("session-")
+    page.goto(f"{server.url}/hub/volunteer/sessions/{session_id}")
+    page.get_by_role("button", name="签到").click()
+    page.get_by_text("✓ 已到").wait_for()
+    page.screenshot(path=str(artifacts_dir / "hub-volunteer-roster.png"), full_page=True)
+    assert axe_violations(page) == []
+
     page.goto(f"{server.url}/hub/volunteer?lang=en")
     assert "My shifts" in page.locator("main").inner_text()
     page.screenshot(path=str(artifacts_dir / "hub-volunteer-home-en.png"), full_page=True)

@@ -121,3 +121,25 @@ def test_swap_offer_is_answered_and_staff_approve_hours_on_pages(app, tokens):
     with app.app_context():
         assert db.session.get(HourLog, hours_id).status == "approved"
     assert "没有待审核的时长" in staff.get("/hub/volunteer/approvals").get_data(as_text=True)
+
+
+def test_volunteer_running_an_activity_checks_people_in(app, tokens):
+    teacher = Identity("teacher", frozenset({"volunteer"}), frozenset({"north-bund"}))
+    start = service.utcnow() + dt.timedelta(hours=1)
+    with app.test_request_context(method="POST"):
+        service.save_profile(teacher, community_id="north-bund", display_name="王老师")
+        service.register_activity(teacher, community_id="north-bund", title_zh="书法班", capacity=1,
+                                  starts_at=start, ends_at=start + dt.timedelta(hours=2))
+        session_id = activities.list_sessions("north-bund")[0][0].id
+        came = activities.sign_up(Identity("r1", frozenset({"diner"}), frozenset({"north-bund"}), name="张阿姨"),
+                                  session_id)
+        activities.sign_up(Identity("r2", frozenset({"diner"}), frozenset({"north-bund"}), name="周老伯"), session_id)
+    client = volunteer_client(app, tokens, "teacher")
+    home = client.get("/hub/volunteer").get_data(as_text=True)
+    assert "我组织的活动" in home and f"/hub/volunteer/sessions/{session_id}" in home
+    roster = client.get(f"/hub/volunteer/sessions/{session_id}").get_data(as_text=True)
+    assert "张阿姨" in roster and "候补 1 号" in roster and roster.count(">签到</button>") == 1
+    assert post(client, f"/hub/volunteer/registrations/{came.id}/check-in").status_code == 303
+    assert "✓ 已到" in client.get(f"/hub/volunteer/sessions/{session_id}").get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(activities.Registration, came.id).checked_in_by == "teacher"

@@ -16,6 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Flask, current_app, has_app_context
 
+from linli.hub.accounts.models import Account
 from linli.hub.activities.models import Activity, ActivitySession, Registration
 from linli.hub.extensions import db
 from linli.hub.people.models import Resident
@@ -123,6 +124,19 @@ def list_sessions(community_id: str, *, start: dt.datetime | None = None,
     return [(row[0], row[1]) for row in db.session.execute(query)]
 
 
+def sessions_organised_by(community_id: str, organiser_kind: str, organiser_ref: str, *,
+                          since: dt.datetime) -> list[tuple[ActivitySession, Activity]]:
+    """Sessions of the activities someone organises (e.g. a volunteer's classes), from ``since``."""
+    query = (
+        sa.select(ActivitySession, Activity).join(Activity, Activity.id == ActivitySession.activity_id)
+        .where(Activity.community_id == community_id, Activity.organiser_kind == organiser_kind,
+               Activity.organiser_ref == organiser_ref, ActivitySession.ends_at > since,
+               ActivitySession.cancelled.is_(False))
+        .order_by(ActivitySession.starts_at, ActivitySession.id)
+    )
+    return [(row[0], row[1]) for row in db.session.execute(query)]
+
+
 @dataclass(frozen=True)
 class SessionCounts:
     capacity: int
@@ -178,7 +192,7 @@ def sign_up(
         display_name = display_name or resident.name
     else:
         person_key, account_id = f"account:{identity.subject}", identity.subject
-        display_name = display_name or identity.name or ""
+        display_name = display_name or identity.name or _known_name(identity.subject, session.community_id)
     live = db.session.scalars(
         sa.select(Registration).where(Registration.session_id == session.id,
                                       Registration.person_key == person_key,
@@ -205,6 +219,19 @@ def sign_up(
     db.session.add(registration)
     db.session.commit()
     return registration
+
+
+def _known_name(subject: str, community_id: str) -> str:
+    """The name the hub knows for a token subject: its account's, else a volunteer profile's."""
+    if subject.isdigit():
+        account = db.session.get(Account, int(subject))
+        if account is not None:
+            return account.display_name
+    from linli.hub.volunteers.models import Volunteer  # volunteers build on activities, not back
+
+    name = db.session.scalar(sa.select(Volunteer.display_name).where(
+        Volunteer.community_id == community_id, Volunteer.account_id == subject))
+    return name or ""
 
 
 def _advance(session: ActivitySession, now: dt.datetime) -> dict[str, int]:

@@ -8,6 +8,8 @@ from typing import Any
 from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
 
+from linli.hub.activities import service as activities
+from linli.hub.activities.models import Activity, Registration
 from linli.hub.activities.pagekit import (
     act,
     choose_community,
@@ -55,7 +57,10 @@ def home() -> Any:
     feed_url = url_for("hub_volunteers.shifts_feed", volunteer_id=volunteer.id, token=volunteer.feed_token,
                        _external=True)
     swaps = [(swap, *_swap_shifts(swap)) for swap in service.swaps_for(volunteer)]
+    running = activities.sessions_organised_by(community.id, "volunteer", str(volunteer.id),
+                                               since=service.utcnow() - dt.timedelta(hours=12))
     return _render("home.html", community=community, volunteer=volunteer, upcoming=upcoming, swaps=swaps,
+                   running=running,
                    totals=service.hours_totals(volunteer), feed_url=feed_url)
 
 
@@ -77,6 +82,31 @@ def answer_swap(swap_id: int, answer: str) -> Any:
     return act(lambda: service.answer_swap(identity, swap_id, accept=accept),
                _("The shift is yours now.") if accept else _("Swap declined."),
                url_for(".home", community=community.id))
+
+
+@pages.get("/sessions/<int:session_id>")
+def roster(session_id: int) -> Any:
+    """Who signed up for a session, with check-in buttons (volunteers running it, staff)."""
+    context = _context()
+    if context is None:
+        return sign_in_page()
+    identity, community, _volunteer = context
+    session = activities.get_session(session_id)
+    activity = db.session.get(Activity, session.activity_id)
+    people = activities.roster(identity, session_id)
+    return _render("roster.html", community=community, session=session, activity=activity, people=people,
+                   now=service.utcnow())
+
+
+@pages.post("/registrations/<int:registration_id>/check-in")
+def check_in(registration_id: int) -> Any:
+    context = _context()
+    if context is None:
+        return sign_in_page()
+    identity, community, _volunteer = context
+    registration = db.session.get(Registration, registration_id)
+    back = url_for(".roster", session_id=registration.session_id if registration else 0, community=community.id)
+    return act(lambda: activities.check_in(identity, registration_id), _("Checked in."), back)
 
 
 @pages.get("/approvals")
