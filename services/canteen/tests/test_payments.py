@@ -203,3 +203,43 @@ def test_open_cash_payment_can_be_canceled_then_paid_another_way(app, client, au
     assert canceled.status_code == 200 and canceled.json["state"] == "canceled"
     paid = client.post(f"/api/orders/{order_id}/payments", json={"provider": "cash"}, headers=auth("staff"))
     assert paid.status_code == 201 and paid.json["state"] == "succeeded"
+
+
+def test_cash_is_not_taken_for_an_expired_order(app, client, auth, payable_order):
+    order_id = payable_order(700, expires_in=1)
+    pending = client.post(f"/api/orders/{order_id}/payments", json={"provider": "cash"}).json
+    import time
+
+    time.sleep(1.2)
+    before = snapshot(app, order_id)
+    response = client.post(f"/api/payments/{pending['id']}/confirm", headers=auth("staff"))
+    assert response.status_code == 409 and response.json["code"] == "order_not_payable"
+    assert snapshot(app, order_id) == before
+
+
+def test_tick_gives_back_the_money_of_orders_that_expired(app, client, auth, payable_order):
+    staff = auth("staff", sub="counter-1")
+    birth = dt.date.today().replace(year=dt.date.today().year - 66) - dt.timedelta(days=1)
+    client.put("/api/diners/grandpa-li", headers=staff, json={
+        "community_id": NB, "birth_date": birth.isoformat(), "groups": [], "subsidy_eligible": True})
+    order_id = payable_order(1500, diner_id="grandpa-li", expires_in=1)
+    diner = auth("diner", sub="grandpa-li")
+    subsidy = client.post(f"/api/orders/{order_id}/payments", json={"provider": "subsidy"}, headers=diner)
+    assert subsidy.status_code == 201 and subsidy.json["amount_fen"] == 300
+    cash = client.post(f"/api/orders/{order_id}/payments", json={"provider": "cash"}, headers=diner)
+    assert cash.status_code == 201 and cash.json["state"] == "pending"
+    import time
+
+    time.sleep(1.2)  # the diner walked away; the order expires
+    tick = app.extensions["linli_spec"].tick
+    figures = tick(app)
+    assert figures["orders_expired"] == 1
+    assert figures["payments_canceled"] == 1 and figures["payments_refunded"] == 1
+    after = snapshot(app, order_id)
+    assert after["order"][0] == "expired"
+    assert after["payments"] == [("cash", 1200, "canceled", 0), ("subsidy", 300, "succeeded", 300)]
+    again = tick(app)
+    assert again["payments_canceled"] == 0 and again["payments_refunded"] == 0
+    assert snapshot(app, order_id) == after
+    quote = client.get("/api/diners/grandpa-li/subsidy?community_id=north-bund", headers=diner).json
+    assert quote["meals_left_today"] == 1  # the refunded subsidy gives the day's meal back

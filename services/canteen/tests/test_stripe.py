@@ -201,3 +201,19 @@ def test_webhook_and_confirm_race_marks_the_order_paid_once(app, server, payable
     assert final["order"] == "paid" and final["completing"] == 1
     assert final["payments"] == [("stripe", 2600, "succeeded", 0)]
     assert final["events"] == [("payment_intent.succeeded", "succeeded")]
+
+
+def test_card_money_arriving_after_the_order_expired_goes_back(app, client, payable_order, browser_stripe):
+    order_id = payable_order(1880, expires_in=2)
+    payment = client.post(f"/api/orders/{order_id}/payments", json={"provider": "stripe"}).json
+    assert payment["state"] == "pending"
+    time.sleep(2.2)  # the diner took too long; the order expired meanwhile
+    browser_stripe.v1.payment_intents.update(payment["external_ref"], params={"payment_method": "pm_card_visa"})
+    assert browser_stripe.v1.payment_intents.confirm(payment["external_ref"]).status == "succeeded"
+    confirmed = client.post(f"/api/payments/{payment['id']}/confirm")
+    assert confirmed.status_code == 200 and confirmed.json["state"] == "succeeded"
+    after = state(app, order_id)
+    assert after["order"] == "pending_payment" and after["paid_at"] is None and after["completing"] == 0
+    assert after["payments"] == [("stripe", 1880, "succeeded", 1880)] and after["refunds"] == [(1880, "succeeded")]
+    refunds = browser_stripe.v1.refunds.list(params={"payment_intent": payment["external_ref"]})
+    assert [r.amount for r in refunds.data] == [1880]

@@ -53,8 +53,9 @@ def _seed_demo(app: Flask) -> None:
 
 def _tick(app: Flask) -> dict[str, int]:
     from linli.canteen.orders.tasks import tick
+    from linli.canteen.payments.tasks import tick as payments_tick
 
-    return tick(app)
+    return {**tick(app), **payments_tick(app)}  # orders expire first, then their money goes back
 
 
 def _models() -> None:

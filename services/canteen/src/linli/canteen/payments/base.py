@@ -48,6 +48,7 @@ class BasePaymentProvider:
     name_zh: ClassVar[str] = ""
     name_en: ClassVar[str] = ""
     needs_diner: ClassVar[bool] = False  # an identified diner must pay (meal card, subsidy)
+    external: ClassVar[bool] = False  # money moves outside our database (Stripe): it may arrive late
     refundable: ClassVar[bool] = True
 
     def is_available(self, community: Community) -> bool:

@@ -39,6 +39,7 @@ class Payment(db.Model):  # type: ignore[name-defined,misc]
     refunded_fen: Mapped[int] = mapped_column(sa.Integer, default=0)
     failure_code: Mapped[str | None] = mapped_column(sa.String(64))
     completes_order: Mapped[bool | None] = mapped_column(sa.Boolean)  # True on one payment per order, else NULL
+    needs_refund: Mapped[bool] = mapped_column(default=False)  # money arrived for an order that cannot be paid
     note: Mapped[str] = mapped_column(sa.String(200), default="")
     created_by: Mapped[str] = mapped_column(sa.String(120), default="anonymous")
     confirmed_by: Mapped[str | None] = mapped_column(sa.String(120))

@@ -77,6 +77,7 @@ class StripeProvider(BasePaymentProvider):
     """A PaymentIntent per payment; paid only from a verified webhook or a retrieved intent."""
 
     identifier = "stripe"
+    external = True
     name_zh = "银行卡 / 微信支付 / 支付宝"
     name_en = "Card / WeChat Pay / Alipay"
 

@@ -29,6 +29,8 @@ from linli.shared.state import service_state
 
 log = structlog.get_logger("linli.canteen.payments")
 COVERING_STATES = (*OPEN_STATES, "succeeded")
+DEAD_ORDER_STATES = ("expired", "cancelled")
+SYSTEM = Identity(subject="system", roles=frozenset({"admin"}), communities=frozenset({"*"}))
 
 
 # --- providers --------------------------------------------------------------------------------
@@ -169,19 +171,36 @@ def _on_succeeded(order: Order, payment: Payment, actor: str) -> None:
     db.session.flush()
     if order.paid_at is not None or order.state != "pending_payment":
         if order.paid_at is None:
-            log.warning("payment.for_unpayable_order", payment_id=payment.id, order_state=order.state)
-            payment.note = f"order was {order.state} when the money arrived: refund it"
+            _orphaned(payment, f"order_{order.state}")
         return
     if covered_fen(order.id, ("succeeded",)) < order.total_fen:
         return
     try:
         mark_paid(order)
-    except Conflict as error:  # expired while the card was being charged: keep the money visible
-        log.warning("payment.order_not_payable", payment_id=payment.id, code=error.code)
-        payment.note = f"{error.code}: refund it"
+    except Conflict as error:  # expired while the card was being charged
+        _orphaned(payment, error.code)
         return
     payment.completes_order = True
     db.session.flush()
+
+
+def _orphaned(payment: Payment, reason: str) -> None:
+    """Money arrived for an order that can no longer be paid: it goes back (``refund_orphaned``)."""
+    log.warning("payment.order_not_payable", payment_id=payment.id, reason=reason)
+    payment.needs_refund = True
+    payment.note = f"{reason} when the money arrived: refunded"
+
+
+def refund_orphaned(payment: Payment) -> PaymentRefund | None:
+    """Refund a payment whose money arrived too late, after the commit that found it (no lock held).
+    A failure is logged and left for the next ``tick``."""
+    if not payment.needs_refund or payment.state != "succeeded" or payment.refunded_fen >= payment.amount_fen:
+        return None
+    try:
+        return refund_payment(SYSTEM, payment.id, reason="the order could not be paid any more")
+    except Problem as error:
+        log.warning("payment.orphan_refund_failed", payment_id=payment.id, code=error.code)
+        return None
 
 
 def settle(payment_id: int, outcome: str, *, actor: str, failure_code: str | None = None,
@@ -219,6 +238,7 @@ def record_gateway_outcome(payment_id: int, outcome: str, *, external_ref: str |
     except Exception:
         db.session.rollback()
         raise
+    refund_orphaned(payment)
     return payment
 
 
@@ -237,6 +257,10 @@ def confirm_payment(identity: Identity | None, payment_id: int) -> Payment:
                        payment_state=payment.state)
     community = service_state().communities.require(payment.community_id)
     provider = _provider(community, payment.provider)
+    if not provider.external:  # cash is only taken for an order that can still be paid
+        state = get_order(payment.order_id).effective_state
+        if state != "pending_payment":
+            raise Conflict(f"An order in state {state} cannot be paid.", code="order_not_payable", order_state=state)
     _release_transaction()
     outcome = provider.confirm(payment, identity)
     if outcome is None:
@@ -248,6 +272,7 @@ def confirm_payment(identity: Identity | None, payment_id: int) -> Payment:
     except Exception:
         db.session.rollback()
         raise
+    refund_orphaned(payment)
     return payment
 
 
@@ -306,7 +331,7 @@ def refund_payment(identity: Identity, payment_id: int, *, amount_fen: int | Non
         provider.refund(payment, refund, identity)
         if refund.state == "succeeded":
             refund.done_at = utcnow()
-            _maybe_refund_order(order)
+            _refund_done(order, payment)
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -337,7 +362,7 @@ def _finish_refund(refund_id: int, state: str, external_ref: str | None) -> Paym
             if state == "failed":
                 payment.refunded_fen -= refund.amount_fen
             else:
-                _maybe_refund_order(order)
+                _refund_done(order, payment)
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -345,11 +370,42 @@ def _finish_refund(refund_id: int, state: str, external_ref: str | None) -> Paym
     return refund
 
 
-def _maybe_refund_order(order: Order) -> None:
+def _refund_done(order: Order, payment: Payment) -> None:
+    if payment.refunded_fen >= payment.amount_fen:
+        payment.needs_refund = False
     db.session.flush()
     paid = covered_fen(order.id, ("succeeded",))
     if order.paid_at is not None and paid > 0 and refunded_fen(order.id) >= paid:
         mark_refunded(order)
+
+
+# --- periodic work ----------------------------------------------------------------------------
+
+
+def settle_dead_orders(limit: int = 200) -> dict[str, int]:
+    """Expired or cancelled orders keep no money: open payments are canceled, succeeded ones
+    (e.g. the subsidy part of a split payment never completed) refunded; late card money too."""
+    dead = sa.select(Order.id).where(Order.state.in_(DEAD_ORDER_STATES))
+    open_ids = list(db.session.scalars(sa.select(Payment.id).where(
+        Payment.state.in_(OPEN_STATES), Payment.order_id.in_(dead)).order_by(Payment.id).limit(limit)))
+    refund_ids = list(db.session.scalars(sa.select(Payment.id).where(
+        Payment.state == "succeeded", Payment.refunded_fen < Payment.amount_fen,
+        sa.or_(Payment.needs_refund.is_(True), Payment.order_id.in_(dead))).order_by(Payment.id).limit(limit)))
+    db.session.commit()
+    canceled = refunded = 0
+    for payment_id in open_ids:
+        try:
+            cancel_payment(SYSTEM, payment_id)
+            canceled += 1
+        except Problem as error:
+            log.warning("payment.cancel_failed", payment_id=payment_id, code=error.code)
+    for payment_id in refund_ids:
+        try:
+            refund_payment(SYSTEM, payment_id, reason="the order was not completed")
+            refunded += 1
+        except Problem as error:
+            log.warning("payment.refund_failed", payment_id=payment_id, code=error.code)
+    return {"payments_canceled": canceled, "payments_refunded": refunded}
 
 
 # --- reports ----------------------------------------------------------------------------------

@@ -71,4 +71,6 @@ def handle(body: bytes, signature: str | None) -> dict[str, str]:
     except Exception:
         db.session.rollback()
         raise
+    if payment is not None and verdict == "succeeded":
+        service.refund_orphaned(payment)
     return {"status": verdict, "id": event["id"]}
