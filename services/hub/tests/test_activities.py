@@ -225,3 +225,16 @@ def test_signup_to_another_communitys_activity_is_refused(app, client, auth):
     missing = client.post("/api/hub/activities/sessions/99999/registrations", json={}, headers=auth(sub="r1"))
     assert missing.status_code == 404 and missing.json["code"] == "session_not_found"
     assert counts(app) == before
+
+
+def test_confirm_window_comes_from_linli_waitlist_confirm_minutes(service_app, auth):
+    from linli.hub.app import create_app
+
+    app = service_app("hub", create_app, migrate=False, LINLI_WAITLIST_CONFIRM_MINUTES=30)
+    client = app.test_client()
+    session_id = create_session(client, auth, make_room(app), capacity=1)
+    with app.test_request_context(method="POST"):
+        first = service.sign_up(person("a"), session_id, now=NOW)
+        second = service.sign_up(person("b"), session_id, now=NOW)
+        service.cancel(person("a"), first.id, now=NOW)
+        assert db.session.get(Registration, second.id).offer_expires_at == NOW + dt.timedelta(minutes=30)
