@@ -44,7 +44,7 @@ def menu_of_the_day(query, community_id):  # type: ignore[no-untyped-def]
     etag = menu_etag(community_id, day)
     if etag in request.if_none_match:
         return Response(status=304, headers={**headers, "ETag": f'"{etag}"'})
-    etag, body = menu_of_the_day_cached(community_id, day)
+    etag, body = menu_of_the_day_cached(community_id, day, etag)
     return Response(body, mimetype="application/json", headers={**headers, "ETag": f'"{etag}"'})
 
 

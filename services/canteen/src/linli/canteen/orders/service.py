@@ -22,16 +22,10 @@ from flask import current_app
 from sqlalchemy.dialects import postgresql, sqlite
 
 from linli.canteen.extensions import db
-from linli.canteen.menu.models import (
-    PORTIONS,
-    Dish,
-    MealService,
-    RetailItem,
-    SetMeal,
-    SetMealGroup,
-    SetMealOption,
-)
+from linli.canteen.menu.models import PORTIONS
+from linli.canteen.orders import fastpath
 from linli.canteen.orders.models import Order, OrderAdjustment, OrderLine, PickupCounter
+from linli.canteen.orders.offers import Offers, load_offers
 from linli.canteen.stock import service as stock
 from linli.canteen.stock.models import DishStock, SetMealStock
 from linli.shared.auth import Identity
@@ -70,37 +64,6 @@ def _quantity(line: dict[str, Any]) -> int:
     return quantity
 
 
-def _dish_offers(meal_service_id: int) -> dict[int, Any]:
-    rows = db.session.execute(
-        sa.select(DishStock.id.label("stock_id"), Dish.id, Dish.name_zh, Dish.name_en, Dish.full_price_fen,
-                  Dish.half_price_fen)
-        .join(Dish, Dish.id == DishStock.dish_id)
-        .where(DishStock.meal_service_id == meal_service_id, Dish.active.is_(True))
-    ).all()
-    return {row.id: row for row in rows}
-
-
-def _set_meal_offers(meal_service_id: int, set_meal_ids: set[int]) -> dict[int, dict[str, Any]]:
-    rows = db.session.execute(
-        sa.select(SetMealStock.id.label("stock_id"), SetMeal.id, SetMeal.name_zh, SetMeal.name_en,
-                  SetMeal.price_fen, SetMealGroup.id.label("group_id"), SetMealGroup.choose,
-                  SetMealOption.dish_id, SetMealOption.portion)
-        .join(SetMeal, SetMeal.id == SetMealStock.set_meal_id)
-        .join(SetMealGroup, SetMealGroup.set_meal_id == SetMeal.id)
-        .join(SetMealOption, SetMealOption.group_id == SetMealGroup.id)
-        .where(SetMealStock.meal_service_id == meal_service_id, SetMealStock.set_meal_id.in_(set_meal_ids),
-               SetMeal.active.is_(True))
-        .order_by(SetMealGroup.position, SetMealOption.id)
-    ).all()
-    offers: dict[int, dict[str, Any]] = {}
-    for row in rows:
-        offer = offers.setdefault(row.id, {"stock_id": row.stock_id, "name_zh": row.name_zh,
-                                           "name_en": row.name_en, "price_fen": row.price_fen, "groups": {}})
-        group = offer["groups"].setdefault(row.group_id, {"choose": row.choose, "options": {}})
-        group["options"][row.dish_id] = row.portion
-    return offers
-
-
 def _choose(offer: dict[str, Any], choices: list[int]) -> list[tuple[int, str]]:
     """Assign the chosen dish ids to the set meal's groups; fixed groups fill themselves."""
     if not isinstance(choices, list) or not all(isinstance(c, int) and not isinstance(c, bool) for c in choices):
@@ -124,19 +87,19 @@ def _choose(offer: dict[str, Any], choices: list[int]) -> list[tuple[int, str]]:
     return chosen
 
 
-def _price(meal_service: MealService, lines: list[dict[str, Any]]) -> _Priced:
+def _load(meal_service_id: int, lines: list[dict[str, Any]]) -> Offers:
     if not lines:
         raise Unprocessable("An order needs at least one line.", code="empty_order")
     if len(lines) > MAX_LINES:
         raise Unprocessable(f"At most {MAX_LINES} lines per order.", code="too_many_lines")
-    dishes = _dish_offers(meal_service.id)
-    set_meal_ids = {ln.get("set_meal_id") for ln in lines if ln.get("kind") == "set_meal"}
-    set_meals = _set_meal_offers(meal_service.id, set_meal_ids) if set_meal_ids else {}
-    retail_ids = {ln.get("retail_item_id") for ln in lines if ln.get("kind") == "retail"}
-    retail = {r.id: r for r in db.session.execute(
-        sa.select(RetailItem.id, RetailItem.name_zh, RetailItem.name_en, RetailItem.price_fen)
-        .where(RetailItem.id.in_(retail_ids), RetailItem.community_id == meal_service.community_id,
-               RetailItem.active.is_(True)))} if retail_ids else {}
+    set_meal_ids = {ln["set_meal_id"] for ln in lines if ln.get("kind") == "set_meal" and "set_meal_id" in ln}
+    retail_ids = {ln["retail_item_id"] for ln in lines if ln.get("kind") == "retail" and "retail_item_id" in ln}
+    loader = fastpath.load_offers if fastpath.is_postgresql() else load_offers
+    return loader(meal_service_id, set_meal_ids, retail_ids)
+
+
+def _price(offers: Offers, lines: list[dict[str, Any]]) -> _Priced:
+    dishes, set_meals, retail = offers.dishes, offers.set_meals, offers.retail
     priced = _Priced()
     for line in lines:
         kind, quantity = line.get("kind"), _quantity(line)
@@ -253,7 +216,8 @@ def _place(identity: Identity | None, *, community_id: str, meal_service_id: int
         raise Unprocessable("Mode is dine_in or takeaway.", code="invalid_mode")
     if channel not in CHANNELS:
         raise Unprocessable("Unknown channel.", code="invalid_channel")
-    meal_service = db.session.get(MealService, meal_service_id)
+    offers = _load(meal_service_id, lines)
+    meal_service = offers.service
     if meal_service is None or meal_service.community_id != community_id:
         raise NotFound("No such meal service here.", code="unknown_meal_service")
     now = utcnow()
@@ -264,7 +228,7 @@ def _place(identity: Identity | None, *, community_id: str, meal_service_id: int
     if pickup_time is not None and not (meal_service.starts_at <= pickup_time <= meal_service.ends_at):
         raise Unprocessable("Pick up during the meal service's hours.", code="invalid_pickup_time")
 
-    priced = _price(meal_service, lines)
+    priced = _price(offers, lines)
     draft = {"community_id": community_id, "diner_id": diner_id, "channel": channel, "mode": mode,
              "meal_service": {"id": meal_service.id, "kind": meal_service.kind,
                               "service_date": meal_service.service_date},
@@ -273,30 +237,40 @@ def _place(identity: Identity | None, *, community_id: str, meal_service_id: int
     adjustments_fen = sum(a["amount_fen"] for a in adjustments)
     total_fen = max(0, priced.subtotal_fen + adjustments_fen)
 
-    # write phase: hot rows first in a fixed order, then the inserts, then commit
-    stock.reserve(priced.draws)
-    number = _next_pickup_number(community_id, meal_service.service_date)
     values: dict[str, Any] = {
         "community_id": community_id, "diner_id": diner_id, "meal_service_id": meal_service.id,
-        "channel": channel, "mode": mode, "pickup_number": number, "pickup_date": meal_service.service_date,
+        "channel": channel, "mode": mode, "pickup_date": meal_service.service_date,
         "pickup_ref": secrets.token_urlsafe(12), "pickup_time": pickup_time, "state": "pending_payment",
         "subtotal_fen": priced.subtotal_fen, "adjustments_fen": adjustments_fen, "total_fen": total_fen,
         "currency": "CNY", "note": note, "expires_at": now + dt.timedelta(minutes=expiry_minutes()),
         "stock_released": False, "created_at": now, "updated_at": now,
     }
-    order_id = db.session.execute(sa.insert(Order).values(values).returning(Order.id)).scalar_one()
-    for line in priced.lines:
-        line["order_id"] = order_id
-    line_ids = db.session.execute(sa.insert(OrderLine).returning(OrderLine.id, sort_by_parameter_order=True),
-                                  priced.lines).scalars().all()
-    if adjustments:
-        db.session.execute(sa.insert(OrderAdjustment), [{**a, "order_id": order_id} for a in adjustments])
+    # write phase: hot rows first in a fixed order, then the inserts, then commit
+    if fastpath.is_postgresql():
+        order_id, number, line_ids = fastpath.write(priced.draws, values, priced.lines, adjustments)
+    else:
+        order_id, number, line_ids = _write(priced, values, adjustments)
     db.session.commit()
 
+    values["pickup_number"] = number
     order = Order(id=order_id, **values)  # transient copy of what was written: no reload round trips
-    order.lines = [OrderLine(id=line_id, **line) for line_id, line in zip(line_ids, priced.lines, strict=True)]
+    order.lines = [OrderLine(id=line_id, order_id=order_id, **line)
+                   for line_id, line in zip(line_ids, priced.lines, strict=True)]
     order.adjustments = [OrderAdjustment(order_id=order_id, **a) for a in adjustments]
     return order
+
+
+def _write(priced: _Priced, values: dict[str, Any], adjustments: list[dict[str, Any]]) -> tuple[int, int, list[int]]:
+    """The portable write phase (SQLite: the transaction already holds the single write lock)."""
+    stock.reserve(priced.draws)
+    number = _next_pickup_number(values["community_id"], values["pickup_date"])
+    order_id = db.session.execute(sa.insert(Order).values(**values, pickup_number=number)
+                                  .returning(Order.id)).scalar_one()
+    line_ids = db.session.execute(sa.insert(OrderLine).returning(OrderLine.id, sort_by_parameter_order=True),
+                                  [{**line, "order_id": order_id} for line in priced.lines]).scalars().all()
+    if adjustments:
+        db.session.execute(sa.insert(OrderAdjustment), [{**a, "order_id": order_id} for a in adjustments])
+    return order_id, number, list(line_ids)
 
 
 # --- reading and access -----------------------------------------------------------------------
