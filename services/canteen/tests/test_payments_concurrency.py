@@ -54,8 +54,11 @@ def test_one_order_is_paid_once_under_concurrent_pay_and_confirm(app, client, au
     card_order = payable_order(600, diner_id="grandpa-li")
     keyed_order = payable_order(700, diner_id="grandpa-li")
     cash_order = payable_order(1880)
-    server = live_server(app, workers=2, threads=8)
+    refund_order = payable_order(1000, diner_id="grandpa-li")
     diner = auth("diner", sub="grandpa-li")
+    card_payment = client.post(f"/api/orders/{refund_order}/payments", json={"provider": "meal_card"}, headers=diner)
+    assert card_payment.status_code == 201
+    server = live_server(app, workers=2, threads=8)
     cash_payment = requests.post(f"{server.url}/api/orders/{cash_order}/payments", json={"provider": "cash"},
                                  timeout=30).json()
     assert cash_payment["state"] == "pending"
@@ -70,22 +73,29 @@ def test_one_order_is_paid_once_under_concurrent_pay_and_confirm(app, client, au
         response = requests.post(f"{server.url}/api/payments/{cash_payment['id']}/confirm", headers=staff, timeout=60)
         return response.status_code, response.json().get("state")
 
-    with ThreadPoolExecutor(max_workers=48) as pool:
+    def refund(_):
+        response = requests.post(f"{server.url}/api/payments/{card_payment.json['id']}/refunds",
+                                 json={"amount_fen": 300}, headers=staff, timeout=60)
+        return response.status_code, response.json().get("code")
+
+    with ThreadPoolExecutor(max_workers=64) as pool:
         plain = [pool.submit(pay, card_order) for _ in range(20)]
         keyed = [pool.submit(pay, keyed_order, "tap-once") for _ in range(20)]
         confirms = [pool.submit(confirm, i) for i in range(20)]
-        plain, keyed, confirms = ([f.result() for f in fs] for fs in (plain, keyed, confirms))
+        refunds = [pool.submit(refund, i) for i in range(20)]
+        plain, keyed, confirms, refunds = ([f.result() for f in fs] for fs in (plain, keyed, confirms, refunds))
 
     print(f"\n[{engine}] 20 concurrent meal-card pays of one order: {Counter(s for s, _, _ in plain)}; "
           f"same Idempotency-Key: {Counter((s, r) for s, _, r in keyed)}; "
-          f"20 concurrent cash confirms: {Counter(confirms)}")
+          f"20 concurrent cash confirms: {Counter(confirms)}; 20 concurrent 300-fen refunds of 1000: {Counter(refunds)}")
     assert Counter(s for s, _, _ in plain)[201] == 1 and {s for s, _, _ in plain} <= {201, 409}
     fresh = [p for s, p, r in keyed if s == 201 and r is None]
     assert len(fresh) == 1  # one request did the work; the others were replays (same payment) or told to wait
     assert all(p == fresh[0] for s, p, r in keyed if s == 201) and {s for s, _, _ in keyed} <= {201, 409}
     assert all(c == (200, "succeeded") for c in confirms)
+    assert Counter(refunds) == Counter({(201, None): 3, (409, "refund_exceeds_payment"): 17})  # 900 of 1000
     balance, ledger_total = card_figures(app, "grandpa-li")
-    assert balance == ledger_total == 10000 - 600 - 700  # money moved once per order
+    assert balance == ledger_total == 10000 - 600 - 700 - 1000 + 900  # money moved once per order and refund
     with app.app_context():
         for order_id, total in ((card_order, 600), (keyed_order, 700), (cash_order, 1880)):
             order = db.session.get(Order, order_id)

@@ -217,3 +217,30 @@ def test_card_money_arriving_after_the_order_expired_goes_back(app, client, paya
     assert after["payments"] == [("stripe", 1880, "succeeded", 1880)] and after["refunds"] == [(1880, "succeeded")]
     refunds = browser_stripe.v1.refunds.list(params={"payment_intent": payment["external_ref"]})
     assert [r.amount for r in refunds.data] == [1880]
+
+
+def test_card_money_for_an_order_paid_meanwhile_goes_back(app, client, auth, payable_order, localstripe,
+                                                           browser_stripe):
+    order_id = payable_order(1880)
+    declined = client.post(f"/api/orders/{order_id}/payments",
+                           json={"provider": "stripe", "payment_method": "pm_card_chargeCustomerFail"})
+    assert declined.status_code == 402
+    payment_id = declined.json["payment_id"]
+    # the diner gives up on the card and pays cash; later their browser retries the card anyway
+    # (real Stripe re-confirms the same intent; localstripe cannot, so a twin intent stands in for it)
+    cash = client.post(f"/api/orders/{order_id}/payments", json={"provider": "cash"}, headers=auth("staff"))
+    assert cash.status_code == 201 and cash.json["state"] == "succeeded"
+    retried = browser_stripe.v1.payment_intents.create(params={
+        "amount": 1880, "currency": "cny", "payment_method": "pm_card_visa", "confirm": True,
+        "metadata": {"linli_payment_id": str(payment_id), "linli_order_id": str(order_id)}})
+    assert retried.status == "succeeded"
+    intent_id = retried.id
+    event = next(e for e in events_of(localstripe, "payment_intent.succeeded") if e["data"]["object"]["id"] == intent_id)
+    body = json.dumps(event).encode()
+    response = client.post(WEBHOOK, data=body, headers={"Stripe-Signature": sign(body, "whsec_linli_test")},
+                           content_type="application/json")
+    assert response.status_code == 200 and response.json["status"] == "succeeded"
+    after = state(app, order_id)
+    assert after["order"] == "paid" and after["completing"] == 1
+    assert after["payments"] == [("stripe", 1880, "succeeded", 1880), ("cash", 1880, "succeeded", 0)]
+    assert [r.amount for r in browser_stripe.v1.refunds.list(params={"payment_intent": intent_id}).data] == [1880]

@@ -170,8 +170,8 @@ def _on_succeeded(order: Order, payment: Payment, actor: str) -> None:
     payment.confirmed_by = actor
     db.session.flush()
     if order.paid_at is not None or order.state != "pending_payment":
-        if order.paid_at is None:
-            _orphaned(payment, f"order_{order.state}")
+        # paid by other means meanwhile (e.g. cash after a card payment was given up), or dead
+        _orphaned(payment, "order_already_paid" if order.paid_at is not None else f"order_{order.state}")
         return
     if covered_fen(order.id, ("succeeded",)) < order.total_fen:
         return
