@@ -102,8 +102,12 @@ def list_rounds(community_id: str, *, status: str | None = None) -> list[Booking
 
 def submit_requests(actor: Identity, round_id: int, *, team_id: int, slot_ids: Sequence[int],
                     now: dt.datetime | None = None) -> list[RoundRequest]:
-    """Replace the team's ranked requests (first = most wanted) while the round is open."""
-    round_ = get_round(round_id)
+    """Replace the team's ranked requests (first = most wanted) while the round is open.
+
+    The round row is locked (PostgreSQL) so that a request never lands after the round was decided."""
+    round_ = db.session.scalar(lock_for_update(sa.select(BookingRound).where(BookingRound.id == round_id)))
+    if round_ is None:
+        raise NotFound(f"No booking round {round_id}.", code="round_not_found")
     team = get_team(team_id)
     require_team_lead_or_staff(actor, team)
     if team.community_id != round_.community_id:
