@@ -244,3 +244,28 @@ def test_card_money_for_an_order_paid_meanwhile_goes_back(app, client, auth, pay
     assert after["order"] == "paid" and after["completing"] == 1
     assert after["payments"] == [("stripe", 1880, "succeeded", 1880), ("cash", 1880, "succeeded", 0)]
     assert [r.amount for r in browser_stripe.v1.refunds.list(params={"payment_intent": intent_id}).data] == [1880]
+
+
+def test_wechat_pay_and_alipay_are_offered_when_configured(app, client, payable_order, browser_stripe, monkeypatch):
+    monkeypatch.setenv("LINLI_STRIPE_METHODS", "card,wechat_pay,alipay")
+    order_id = payable_order(1880)
+    response = client.post(f"/api/orders/{order_id}/payments", json={"provider": "stripe"})
+    assert response.status_code == 201, response.json
+    assert response.json["payment_method_types"] == ["card", "wechat_pay", "alipay"]
+    intent = browser_stripe.v1.payment_intents.retrieve(response.json["external_ref"])
+    assert intent.status == "requires_payment_method" and intent.amount == 1880 and intent.currency == "cny"
+
+
+def test_card_payments_are_not_offered_without_a_key(service_app, payable_order, monkeypatch):
+    for name in ("STRIPE_API_KEY", "STRIPE_API_BASE", "STRIPE_WEBHOOK_SECRET"):
+        monkeypatch.delenv(name, raising=False)
+    plain = service_app("canteen", create_app, migrate=False)
+    client = plain.test_client()
+    order_id = payable_order(1880)
+    providers = [p["identifier"] for p in client.get(f"/api/orders/{order_id}/payments").json["providers"]]
+    assert "stripe" not in providers and "cash" in providers
+    response = client.post(f"/api/orders/{order_id}/payments", json={"provider": "stripe"})
+    assert response.status_code == 422 and response.json["code"] == "unknown_provider"
+    body = b'{"id": "evt_1", "type": "payment_intent.succeeded"}'
+    hook = client.post(WEBHOOK, data=body, headers={"Stripe-Signature": sign(body, "whsec_linli_test")})
+    assert hook.status_code == 409 and hook.json["code"] == "stripe_not_configured"
