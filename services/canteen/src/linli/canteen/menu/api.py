@@ -31,7 +31,7 @@ SECURITY = [{"bearer": []}]
 
 
 @blp.get("/communities/<community_id>/menu")
-@blp.arguments(DateQuerySchema, location="query")
+@blp.arguments(DateQuerySchema(), location="query")
 @blp.response(200, MenuSchema)
 @blp.alt_response(304, description="Not modified (If-None-Match matched the ETag)")
 def menu_of_the_day(query, community_id):  # type: ignore[no-untyped-def]
@@ -120,7 +120,7 @@ def restock_retail_item(data, item_id):  # type: ignore[no-untyped-def]
 
 
 @blp.get("/communities/<community_id>/meal-services")
-@blp.arguments(DateQuerySchema, location="query")
+@blp.arguments(DateQuerySchema(), location="query")
 @blp.response(200, MealServiceSchema(many=True))
 def list_meal_services(query, community_id):  # type: ignore[no-untyped-def]
     """Meal services (餐次) of a date: hours, order cut-off, dine-in/takeaway."""

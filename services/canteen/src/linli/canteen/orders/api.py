@@ -20,7 +20,7 @@ SECURITY = [{"bearer": []}, {}]
 
 
 @blp.post("")
-@blp.arguments(OrderCreateSchema)
+@blp.arguments(OrderCreateSchema())
 @blp.response(201, OrderSchema)
 @blp.doc(security=SECURITY)
 def place_order(data):  # type: ignore[no-untyped-def]
