@@ -269,3 +269,27 @@ def test_card_payments_are_not_offered_without_a_key(service_app, payable_order,
     body = b'{"id": "evt_1", "type": "payment_intent.succeeded"}'
     hook = client.post(WEBHOOK, data=body, headers={"Stripe-Signature": sign(body, "whsec_linli_test")})
     assert hook.status_code == 409 and hook.json["code"] == "stripe_not_configured"
+
+
+def test_a_refund_left_pending_by_a_dead_worker_is_finished_by_tick(app, client, payable_order, browser_stripe):
+    import datetime as dt
+
+    from linli.shared.db import utcnow
+
+    order_id = payable_order(1500)
+    payment = client.post(f"/api/orders/{order_id}/payments",
+                          json={"provider": "stripe", "payment_method": "pm_card_visa"}).json
+    with app.app_context():  # what a worker leaves behind if it dies right after reserving a refund
+        row = db.session.get(Payment, payment["id"])
+        row.refunded_fen = 400
+        db.session.add(PaymentRefund(payment_id=row.id, community_id=row.community_id, provider="stripe",
+                                     amount_fen=400, state="pending", created_by="counter-1",
+                                     created_at=utcnow() - dt.timedelta(minutes=10)))
+        db.session.commit()
+    figures = app.extensions["linli_spec"].tick(app)
+    assert figures["refunds_retried"] == 1
+    after = state(app, order_id)
+    assert after["refunds"] == [(400, "succeeded")] and after["payments"] == [("stripe", 1500, "succeeded", 400)]
+    assert [r.amount for r in browser_stripe.v1.refunds.list(params={"payment_intent": payment["external_ref"]}).data] \
+        == [400]
+    assert app.extensions["linli_spec"].tick(app)["refunds_retried"] == 0

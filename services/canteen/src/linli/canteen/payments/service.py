@@ -405,7 +405,26 @@ def settle_dead_orders(limit: int = 200) -> dict[str, int]:
             refunded += 1
         except Problem as error:
             log.warning("payment.refund_failed", payment_id=payment_id, code=error.code)
-    return {"payments_canceled": canceled, "payments_refunded": refunded}
+    return {"payments_canceled": canceled, "payments_refunded": refunded,
+            "refunds_retried": retry_pending_refunds(limit=limit)}
+
+
+def retry_pending_refunds(*, older_than: dt.timedelta = dt.timedelta(minutes=5), limit: int = 200) -> int:
+    """Refunds left pending (the worker died between reserving and asking the gateway) are sent
+    again with the same idempotency key, then finished or released."""
+    cutoff = utcnow() - older_than
+    pending = list(db.session.scalars(sa.select(PaymentRefund).where(
+        PaymentRefund.state == "pending", PaymentRefund.created_at < cutoff).order_by(PaymentRefund.id).limit(limit)))
+    db.session.commit()
+    for refund in pending:
+        payment = get_payment(refund.payment_id)
+        provider = providers_for(service_state().communities.require(payment.community_id)).get(payment.provider)
+        db.session.commit()
+        if provider is None:
+            continue
+        state, external_ref = provider.after_refund_commit(payment, refund)
+        _finish_refund(refund.id, state, external_ref)
+    return len(pending)
 
 
 # --- reports ----------------------------------------------------------------------------------
