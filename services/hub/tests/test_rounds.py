@@ -135,3 +135,15 @@ def test_bad_round_changes_nothing(app, client, world, auth, change, code):
     assert response.content_type == "application/problem+json" and response.json["code"] == code
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(BookingRound)) == 0
+
+
+def test_tick_command_decides_due_rounds(app, world, open_round, monkeypatch):
+    with app.app_context():
+        round_ = db.session.get(BookingRound, open_round["id"])
+        round_.closes_at = utcnow() - dt.timedelta(minutes=1)
+        db.session.commit()
+    result = app.test_cli_runner().invoke(args=["linli", "tick"])
+    assert result.exit_code == 0, result.output
+    assert '"rounds_closed": 1' in result.output
+    with app.app_context():
+        assert db.session.get(BookingRound, open_round["id"]).status == "allocated"

@@ -92,8 +92,15 @@ def is_special(household: Household) -> bool:
     return any(set(r.groups) & SPECIAL_GROUPS for r in household.residents)
 
 
+def _audited_read() -> None:
+    """An audited read writes: on SQLite start it as a writer (BEGIN IMMEDIATE) rather than upgrading later."""
+    if not db.session().in_transaction():
+        db.session.connection(execution_options={"linli_write": True})
+
+
 def read_household(actor: Identity, household_id: int) -> Household:
     """A staff member of the community reads a household; special-group reads are audited."""
+    _audited_read()
     household = _household(household_id)
     require_staff(actor, household.community_id)
     if is_special(household):
@@ -105,6 +112,7 @@ def list_households(actor: Identity, *, community_id: str, group: str | None = N
     """Households of a community (optionally those with a member in ``group``); special ones are audited."""
     service_state().communities.require(community_id)
     require_staff(actor, community_id)
+    _audited_read()
     query = (sa.select(Household).where(Household.community_id == community_id)
              .options(selectinload(Household.residents)).order_by(Household.compound, Household.building,
                                                                   Household.unit, Household.room))
