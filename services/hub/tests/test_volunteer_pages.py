@@ -143,3 +143,17 @@ def test_volunteer_running_an_activity_checks_people_in(app, tokens):
     assert "✓ 已到" in client.get(f"/hub/volunteer/sessions/{session_id}").get_data(as_text=True)
     with app.app_context():
         assert db.session.get(activities.Registration, came.id).checked_in_by == "teacher"
+
+    # at the front desk the teacher signs up a resident who has no phone, by name
+    from linli.hub.people.models import Household, Resident
+
+    with app.app_context():
+        household = Household(community_id="north-bund", compound="瑞虹", building="3", unit="1", room="402")
+        db.session.add(household)
+        db.session.flush()
+        db.session.add(Resident(household_id=household.id, community_id="north-bund", name="钱阿婆"))
+        db.session.commit()
+    missing = post(client, f"/hub/volunteer/sessions/{session_id}/sign-up-resident", resident="无名氏")
+    assert "找不到这个姓名或编号的居民" in client.get(missing.headers["Location"]).get_data(as_text=True)
+    assert post(client, f"/hub/volunteer/sessions/{session_id}/sign-up-resident", resident="钱阿婆").status_code == 303
+    assert "钱阿婆" in client.get(f"/hub/volunteer/sessions/{session_id}").get_data(as_text=True)

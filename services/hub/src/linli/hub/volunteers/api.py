@@ -60,6 +60,15 @@ def my_profile(query: dict[str, Any]) -> Any:
     return service.my_profile(require_identity(), query["community_id"])
 
 
+@blp.post("/me/feed-token")
+@blp.arguments(CommunityQuerySchema, location="query")
+@blp.response(200, OwnProfileSchema)
+@blp.doc(security=BEARER)
+def rotate_feed_token(query: dict[str, Any]) -> Any:
+    """Make a new calendar link; the old one stops working."""
+    return service.rotate_feed_token(require_identity(), query["community_id"])
+
+
 @blp.get("")
 @blp.arguments(VolunteerQuerySchema, location="query")
 @blp.response(200, VolunteerSchema(many=True))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import sqlalchemy as sa
 from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
 
@@ -18,6 +19,7 @@ from linli.hub.activities.pagekit import (
     signed_in,
 )
 from linli.hub.extensions import db
+from linli.hub.people.models import Resident
 from linli.hub.volunteers import service
 from linli.hub.volunteers.models import Shift, ShiftAssignment, ShiftSwap, Volunteer
 from linli.shared.auth import Identity
@@ -107,6 +109,34 @@ def check_in(registration_id: int) -> Any:
     registration = db.session.get(Registration, registration_id)
     back = url_for(".roster", session_id=registration.session_id if registration else 0, community=community.id)
     return act(lambda: activities.check_in(identity, registration_id), _("Checked in."), back)
+
+
+@pages.post("/sessions/<int:session_id>/sign-up-resident")
+def sign_up_resident(session_id: int) -> Any:
+    """At the front desk: sign a resident up by their number or exact name."""
+    context = _context()
+    if context is None:
+        return sign_in_page()
+    identity, community, _volunteer = context
+    wanted = request.form.get("resident", "").strip()
+
+    def sign_up() -> None:
+        resident_id = _find_resident(community.id, wanted)
+        activities.sign_up(identity, session_id, resident_id=resident_id)
+
+    return act(sign_up, _("Signed up."), url_for(".roster", session_id=session_id, community=community.id))
+
+
+def _find_resident(community_id: str, wanted: str) -> int:
+    if wanted.isdigit():
+        return int(wanted)
+    ids = db.session.scalars(sa.select(Resident.id).where(Resident.community_id == community_id,
+                                                          Resident.name == wanted).limit(2)).all()
+    if not ids:
+        raise NotFound(_("No resident with this name or number."))
+    if len(ids) > 1:
+        raise Unprocessable(_("Several residents have this name; use the resident number."))
+    return ids[0]
 
 
 @pages.get("/approvals")

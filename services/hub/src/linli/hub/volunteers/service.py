@@ -24,6 +24,7 @@ from linli.hub.volunteers.models import (
     ShiftAssignment,
     ShiftSwap,
     Volunteer,
+    new_feed_token,
 )
 from linli.shared.auth import Identity
 from linli.shared.db import lock_for_update, utcnow
@@ -75,6 +76,14 @@ def my_profile(identity: Identity, community_id: str) -> Volunteer:
         Volunteer.community_id == community_id, Volunteer.account_id == identity.subject)).first()
     if volunteer is None:
         raise NotFound("You have no volunteer profile in this community yet.", code="not_a_volunteer")
+    return volunteer
+
+
+def rotate_feed_token(identity: Identity, community_id: str) -> Volunteer:
+    """A new secret for your calendar link; the old link stops working."""
+    volunteer = my_profile(identity, community_id)
+    volunteer.feed_token = new_feed_token()
+    db.session.commit()
     return volunteer
 
 
