@@ -238,3 +238,33 @@ def test_ordering_closes_at_the_cut_off(app, client, ids):
     response = client.post("/api/canteen/orders", json=body(ids, {"kind": "dish", "dish_id": ids["rice"]}))
     assert response.status_code == 409 and response.json["code"] == "ordering_closed"
     assert snapshot(app) == before
+
+
+class LunchPromotion:
+    """A community plugin's promotion: 2 yuan off a lunch of 30 yuan or more."""
+
+    from linli.canteen import hookimpl
+
+    @hookimpl
+    def price_adjustments(self, community, order):
+        if order["meal_service"]["kind"] == "lunch" and order["subtotal_fen"] >= 3000:
+            return [{"code": "lunch_promo", "label_zh": "午市优惠", "label_en": "Lunch promotion", "amount_fen": -200}]
+        return None
+
+
+def test_price_adjustments_hook_changes_the_total_on_the_server(service_app, client):
+    from linli.canteen.app import create_app
+
+    app = service_app("canteen", create_app, migrate=False,
+                      LINLI_EXTRA_PLUGINS=[("builtin.test_lunch_promotion", LunchPromotion())])
+    client = app.test_client()
+    with app.app_context():
+        ids = make_menu()
+    small = client.post("/api/canteen/orders", json=body(ids, {"kind": "dish", "dish_id": ids["pork"]}))
+    assert small.json["total_fen"] == 1600 and small.json["adjustments"] == []
+    big = client.post("/api/canteen/orders", json=body(ids, {"kind": "dish", "dish_id": ids["pork"], "quantity": 2}))
+    assert big.status_code == 201
+    assert (big.json["subtotal_fen"], big.json["adjustments_fen"], big.json["total_fen"]) == (3200, -200, 3000)
+    assert big.json["adjustments"][0]["label_zh"] == "午市优惠"
+    read = client.get(f"/api/canteen/orders/{big.json['id']}?ref={big.json['pickup_ref']}").json
+    assert read["total_fen"] == 3000 and read["adjustments"][0]["amount_fen"] == -200
