@@ -131,6 +131,21 @@ def test_self_logged_hours_count_only_once_approved(app, client, auth):
     assert [h["minutes"] for h in pending] == [30]
 
 
+def test_hours_for_a_shift_need_the_volunteer_on_it_and_count_once(app, client, auth):
+    shift = generate(client, auth)[0]
+    profile(client, auth, "v1", "李阿姨")
+    profile(client, auth, "v2", "陈师傅")
+    client.post(f"{API}/shifts/{shift['id']}/assignments", json={}, headers=auth("volunteer", sub="v1"))
+    body = {"community_id": "north-bund", "work_date": "2026-01-05", "minutes": 120, "shift_id": shift["id"]}
+    not_there = client.post(f"{API}/hours", json=body, headers=auth("volunteer", sub="v2"))
+    assert not_there.status_code == 422 and not_there.json["code"] == "not_on_shift"
+    assert client.post(f"{API}/hours", json=body, headers=auth("volunteer", sub="v1")).status_code == 201
+    twice = client.post(f"{API}/hours", json=body, headers=auth("volunteer", sub="v1"))
+    assert twice.status_code == 409 and twice.json["code"] == "already_logged"
+    with app.app_context():
+        assert db.session.query(HourLog).count() == 1
+
+
 @pytest.mark.parametrize(("body", "code"), [
     ({"work_date": "2099-01-01", "minutes": 60}, "future_date"),
     ({"work_date": "2026-01-05", "minutes": 0}, "validation_error"),

@@ -432,13 +432,28 @@ def log_hours(identity: Identity, *, community_id: str, work_date: dt.date, minu
     volunteer = my_profile(identity, community_id)
     if work_date > local_today(now):
         raise Unprocessable("Hours cannot be logged for a day still to come.", code="future_date")
-    if shift_id is not None and get_shift(shift_id).community_id != community_id:
-        raise Unprocessable("That shift belongs to another community.", code="shift_not_in_community")
+    if shift_id is not None:
+        _check_shift_hours(volunteer, shift_id, community_id)
     entry = HourLog(volunteer_id=volunteer.id, community_id=community_id, shift_id=shift_id,
                     work_date=work_date, minutes=minutes, note=note, status="pending")
     db.session.add(entry)
     db.session.commit()
     return entry
+
+
+def _check_shift_hours(volunteer: Volunteer, shift_id: int, community_id: str) -> None:
+    """Hours for a shift: the volunteer was on it, and logs it once."""
+    if get_shift(shift_id).community_id != community_id:
+        raise Unprocessable("That shift belongs to another community.", code="shift_not_in_community")
+    on_shift = db.session.scalar(sa.select(ShiftAssignment.id).where(
+        ShiftAssignment.shift_id == shift_id, ShiftAssignment.volunteer_id == volunteer.id,
+        ShiftAssignment.status.in_(HOLDS_PLACE)))
+    if on_shift is None:
+        raise Unprocessable("You were not on that shift.", code="not_on_shift")
+    logged = db.session.scalar(sa.select(HourLog.id).where(
+        HourLog.volunteer_id == volunteer.id, HourLog.shift_id == shift_id, HourLog.status != "rejected"))
+    if logged is not None:
+        raise Conflict("Hours for that shift are logged already.", code="already_logged")
 
 
 def decide_hours(identity: Identity, hours_id: int, *, approve: bool, now: dt.datetime | None = None) -> HourLog:
