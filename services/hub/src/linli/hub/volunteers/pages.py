@@ -43,7 +43,7 @@ def _context() -> tuple[Identity, Community, Volunteer | None] | None:
 
 
 def _render(template: str, **context: Any) -> str:
-    return render_template(f"hub/volunteers/{template}", **context)
+    return render_template(f"hub/volunteers/{template}", viewer=signed_in(), **context)
 
 
 @pages.get("")
