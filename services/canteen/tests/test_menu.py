@@ -60,6 +60,14 @@ def test_staff_build_a_menu_through_the_api_and_the_day_features_solar_dishes(ap
         assert offered.status_code == 200 and offered.json["remaining_units"] == 60
     assert client.put(f"/api/canteen/meal-services/{ms}/set-meals/{set_meal.json['id']}", headers=staff,
                       json={"daily_limit": 50}).json["remaining"] == 50
+    stock = client.get(f"/api/canteen/meal-services/{ms}/stock", headers=staff).json
+    assert len(stock["dishes"]) == 4 and stock["set_meals"][0]["daily_limit"] == 50
+    moved = client.patch(f"/api/canteen/meal-services/{ms}", headers=staff,
+                         json={"order_cutoff_at": "2026-11-23T12:30:00+08:00", "takeaway": False})
+    assert moved.status_code == 200 and moved.json["takeaway"] is False
+    assert dt.datetime.fromisoformat(moved.json["order_cutoff_at"]) == dt.datetime(2026, 11, 23, 4, 30, tzinfo=dt.UTC)
+    bad = client.patch(f"/api/canteen/meal-services/{ms}", headers=staff, json={"dine_in": False})
+    assert bad.status_code == 422 and bad.json["code"] == "invalid_modes"
 
     menu = client.get(f"{base}/menu?date={DAY}")
     assert menu.status_code == 200

@@ -13,6 +13,7 @@ from linli.canteen.menu.schemas import (
     DishUpdateSchema,
     MealServiceCreateSchema,
     MealServiceSchema,
+    MealServiceUpdateSchema,
     MenuSchema,
     RestockSchema,
     RetailItemCreateSchema,
@@ -135,3 +136,13 @@ def list_meal_services(query, community_id):  # type: ignore[no-untyped-def]
 def create_meal_service(data, community_id):  # type: ignore[no-untyped-def]
     """Open a meal service on a date (breakfast, lunch, dinner, raw-food takeaway window)."""
     return service.create_meal_service(current_identity(), community_id=community_id, **data)
+
+
+@blp.patch("/meal-services/<int:meal_service_id>")
+@blp.arguments(MealServiceUpdateSchema)
+@blp.response(200, MealServiceSchema)
+@blp.doc(security=SECURITY)
+@require_roles(*STAFF)
+def update_meal_service(data, meal_service_id):  # type: ignore[no-untyped-def]
+    """Change a meal service's hours, order cut-off, dine-in/takeaway or note."""
+    return service.update_meal_service(require_identity(), meal_service_id, **data)

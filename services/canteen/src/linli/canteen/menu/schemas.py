@@ -228,3 +228,12 @@ class MenuSchema(Schema):
                                                           "{name_zh, name_en, start, next_*}, featured_tags"})
     services = ma.fields.List(ma.fields.Nested(MenuServiceSchema))
     retail = ma.fields.List(ma.fields.Nested(RetailItemSchema))
+
+
+class MealServiceUpdateSchema(Schema):
+    starts_at = ma.fields.AwareDateTime()
+    ends_at = ma.fields.AwareDateTime()
+    order_cutoff_at = ma.fields.AwareDateTime()
+    dine_in = ma.fields.Boolean()
+    takeaway = ma.fields.Boolean()
+    note = ma.fields.String(validate=ma.validate.Length(max=200))

@@ -227,3 +227,20 @@ def list_meal_services(community_id: str, service_date: dt.date) -> list[MealSer
         sa.select(MealService).where(MealService.community_id == community_id,
                                      MealService.service_date == service_date).order_by(MealService.starts_at)
     ))
+
+
+def update_meal_service(identity: Identity | None, meal_service_id: int, **fields: Any) -> MealService:
+    """Change hours, cut-off, dine-in/takeaway or the note of a meal service."""
+    service = get_meal_service(meal_service_id)
+    _check(identity, service.community_id)
+    for key, value in fields.items():
+        setattr(service, key, value)
+    if not service.starts_at < service.ends_at:
+        raise Unprocessable("A meal service must start before it ends.", code="invalid_hours")
+    if service.order_cutoff_at > service.ends_at:
+        raise Unprocessable("Orders must close before the meal service ends.", code="invalid_cutoff")
+    if not (service.dine_in or service.takeaway):
+        raise Unprocessable("Offer dine-in, takeaway or both.", code="invalid_modes")
+    bump_revision(service.community_id)
+    db.session.commit()
+    return service
