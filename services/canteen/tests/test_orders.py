@@ -268,3 +268,32 @@ def test_price_adjustments_hook_changes_the_total_on_the_server(service_app, cli
     assert big.json["adjustments"][0]["label_zh"] == "午市优惠"
     read = client.get(f"/api/canteen/orders/{big.json['id']}?ref={big.json['pickup_ref']}").json
     assert read["total_fen"] == 3000 and read["adjustments"][0]["amount_fen"] == -200
+
+
+def test_counter_staff_order_for_a_diner_and_modes_follow_the_meal_service(app, client, ids, auth):
+    staff, diner = auth("staff", sub="counter-1"), auth("diner", sub="diner-9")
+    line = {"kind": "dish", "dish_id": ids["rice"]}
+    for_diner = client.post("/api/canteen/orders", headers=staff,
+                            json=body(ids, line, diner_id="diner-9", channel="counter", mode="takeaway"))
+    assert for_diner.status_code == 201 and for_diner.json["diner_id"] == "diner-9"
+    assert client.get(f"/api/canteen/orders/{for_diner.json['id']}", headers=diner).status_code == 200
+    mine = client.get("/api/canteen/orders?community_id=north-bund", headers=diner).json
+    assert [o["id"] for o in mine] == [for_diner.json["id"]]
+    before = snapshot(app)
+    posing = client.post("/api/canteen/orders", headers=auth("diner", sub="diner-8"), json=body(ids, line,
+                                                                                              diner_id="diner-9"))
+    assert posing.status_code == 403 and posing.json["code"] == "missing_role"
+    with app.app_context():
+        from linli.canteen.menu.models import MealService
+
+        db.session.execute(sa.update(MealService).values(dine_in=False))
+        db.session.commit()
+    dine_in = client.post("/api/canteen/orders", json=body(ids, line, mode="dine_in"))
+    assert dine_in.status_code == 422 and dine_in.json["code"] == "invalid_mode"
+    late = client.post("/api/canteen/orders", json=body(ids, line, mode="takeaway",
+                                                        pickup_time="2030-03-04T20:00:00+08:00"))
+    assert late.status_code == 422 and late.json["code"] == "invalid_pickup_time"
+    assert snapshot(app) == before
+    ok = client.post("/api/canteen/orders", json=body(ids, line, mode="takeaway",
+                                                      pickup_time="2030-03-04T12:10:00+08:00"))
+    assert ok.status_code == 201 and ok.json["mode"] == "takeaway"
