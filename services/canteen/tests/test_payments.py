@@ -94,6 +94,16 @@ def test_meal_card_pays_and_refunds_go_back_to_the_card(app, client, auth, payab
     assert ledger["card"]["balance_fen"] == 5000 == ledger["ledger_sum_fen"]
     assert [e["kind"] for e in ledger["entries"]] == ["refund", "refund", "charge", "top_up"]
     assert client.get(f"/api/orders/{order_id}/payments", headers=diner).json["order_state"] == "refunded"
+    today = dt.date.today()
+    with app.app_context():  # takings are net of refunds
+        assert service.takings_by_method(NB, today - dt.timedelta(days=1), today + dt.timedelta(days=1)) == {
+            "meal_card": 0}
+    report = client.get(f"/api/payments/takings?community_id={NB}&date_from={today - dt.timedelta(days=1)}"
+                        f"&date_to={today + dt.timedelta(days=1)}", headers=staff)
+    assert report.status_code == 200 and report.json["takings_fen"] == {"meal_card": 0}
+    backwards = client.get(f"/api/payments/takings?community_id={NB}&date_from={today}"
+                           f"&date_to={today - dt.timedelta(days=1)}", headers=staff)
+    assert backwards.status_code == 422
 
 
 def test_split_payment_subsidy_then_meal_card(app, client, auth, payable_order):

@@ -6,6 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 import requests
 
 from linli.canteen.diners.meal_card import ledger_sum, require_card
+from linli.canteen.diners.models import MealCardEntry
 from linli.canteen.extensions import db
 from linli.canteen.orders.models import Order
 from linli.canteen.payments.models import Payment
@@ -46,6 +47,12 @@ def test_100_concurrent_charges_on_one_meal_card(app, client, auth, payable_orde
     with app.app_context():
         assert db.session.query(Order).filter_by(state="paid").count() == successes
         assert db.session.query(Payment).filter_by(state="succeeded").count() == successes
+        # every intermediate balance: the ledger replayed in order gives each line's balance, never below 0
+        entries = db.session.query(MealCardEntry).order_by(MealCardEntry.id).all()
+        running = 0
+        for entry in entries:
+            running += entry.amount_fen
+            assert entry.balance_after_fen == running >= 0
 
 
 def test_one_order_is_paid_once_under_concurrent_pay_and_confirm(app, client, auth, payable_order, live_server, engine):

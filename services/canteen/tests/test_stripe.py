@@ -71,9 +71,15 @@ def pay(server, order_id, headers=None, **body):
 
 
 def events_of(localstripe, kind):
-    listed = requests.get(f"{localstripe.base}/v1/events", headers={"Authorization": "Bearer sk_test_linli"},
-                          timeout=5).json()["data"]
-    return [e for e in listed if e["type"] == kind]
+    """Every event of ``kind`` localstripe holds (all pages)."""
+    found, params = [], {"limit": 100}
+    while True:
+        page = requests.get(f"{localstripe.base}/v1/events", params=params, timeout=5,
+                            headers={"Authorization": "Bearer sk_test_linli"}).json()
+        found += [e for e in page["data"] if e["type"] == kind]
+        if not page.get("has_more") or not page["data"]:
+            return found
+        params = {"limit": 100, "starting_after": page["data"][-1]["id"]}
 
 
 def test_browser_confirmed_card_payment_is_paid_by_the_webhook(app, server, payable_order, browser_stripe):
