@@ -191,15 +191,16 @@ def place_order(identity: Identity | None, *, community_id: str, meal_service_id
 
     Anonymous (``identity`` None) is allowed, as at a kiosk. Counter staff may order for a diner
     (``diner_id``); anyone else orders for themselves."""
-    try:
-        return _place(identity, community_id=community_id, meal_service_id=meal_service_id, lines=lines,
-                      mode=mode, channel=channel, pickup_time=pickup_time, note=note, diner_id=diner_id)
-    except Problem as problem:
-        db.session.rollback()
-        if problem.code != "sold_out" or not expire_due(meal_service_id=meal_service_id):
-            raise
-    return _place(identity, community_id=community_id, meal_service_id=meal_service_id, lines=lines,
-                  mode=mode, channel=channel, pickup_time=pickup_time, note=note, diner_id=diner_id)
+    for attempt in (1, 2):
+        try:
+            return _place(identity, community_id=community_id, meal_service_id=meal_service_id, lines=lines,
+                          mode=mode, channel=channel, pickup_time=pickup_time, note=note, diner_id=diner_id)
+        except Problem as problem:
+            db.session.rollback()  # nothing of a refused order stays, also for callers outside a request
+            # sold out: stock held by unpaid orders past their expiry comes back, then one more try
+            if attempt == 2 or problem.code != "sold_out" or not expire_due(meal_service_id=meal_service_id):
+                raise
+    raise AssertionError("unreachable")
 
 
 def _place(identity: Identity | None, *, community_id: str, meal_service_id: int, lines: list[dict[str, Any]],
@@ -408,10 +409,10 @@ def cancel_order(identity: Identity | None, order_id: int, ref: str | None = Non
         if order.state != "cancelled":
             raise Conflict(f"The order is {order.effective_state} now.", code=f"order_{order.effective_state}")
     db.session.commit()
-    return lock_free_reload(order_id)
+    return _reload(order_id)
 
 
-def lock_free_reload(order_id: int) -> Order:
+def _reload(order_id: int) -> Order:
     order = db.session.get(Order, order_id, populate_existing=True)
     if order is None:
         raise NotFound("No such order.", code="order_not_found")
