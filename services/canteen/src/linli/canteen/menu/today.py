@@ -15,6 +15,7 @@ from collections import OrderedDict
 from typing import Any
 
 import sqlalchemy as sa
+from flask import current_app
 
 from linli.canteen.extensions import db
 from linli.canteen.menu.models import (
@@ -30,9 +31,13 @@ from linli.canteen.stock.models import DishStock, SetMealStock
 from linli.shared.db import UTCDateTime, utcnow
 from linli.shared.state import service_state
 
-_CACHE: OrderedDict[tuple[str, str], tuple[str, bytes]] = OrderedDict()
 _CACHE_LOCK = threading.Lock()
 _CACHE_SIZE = 64
+
+
+def _cache() -> OrderedDict[tuple[str, str], tuple[str, bytes]]:
+    """Per app (so per database): ``{(community, date): (etag, body)}``."""
+    return current_app.extensions.setdefault("canteen_menu_cache", OrderedDict())  # type: ignore[no-any-return]
 
 
 _FINGERPRINT = sa.text("""
@@ -65,17 +70,17 @@ def menu_etag(community_id: str, day: dt.date, now: dt.datetime | None = None) -
 def menu_of_the_day_cached(community_id: str, day: dt.date, etag: str | None = None) -> tuple[str, bytes]:
     """``(etag, JSON body)`` of the menu, rebuilt only when the etag changed."""
     etag = etag or menu_etag(community_id, day)
-    key = (community_id, day.isoformat())
+    key, cache = (community_id, day.isoformat()), _cache()
     with _CACHE_LOCK:
-        hit = _CACHE.get(key)
+        hit = cache.get(key)
         if hit and hit[0] == etag:
-            _CACHE.move_to_end(key)
+            cache.move_to_end(key)
             return hit
     body = json.dumps(menu_of_the_day(community_id, day), ensure_ascii=False, default=str).encode()
     with _CACHE_LOCK:
-        _CACHE[key] = (etag, body)
-        while len(_CACHE) > _CACHE_SIZE:
-            _CACHE.popitem(last=False)
+        cache[key] = (etag, body)
+        while len(cache) > _CACHE_SIZE:
+            cache.popitem(last=False)
     return etag, body
 
 
