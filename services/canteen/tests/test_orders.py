@@ -297,3 +297,17 @@ def test_counter_staff_order_for_a_diner_and_modes_follow_the_meal_service(app, 
     ok = client.post("/api/canteen/orders", json=body(ids, line, mode="takeaway",
                                                       pickup_time="2030-03-04T12:10:00+08:00"))
     assert ok.status_code == 201 and ok.json["mode"] == "takeaway"
+
+
+def test_tick_command_expires_unpaid_orders(app, client, ids):
+    import json
+
+    placed = client.post("/api/canteen/orders", json=body(ids, {"kind": "dish", "dish_id": ids["egg"]})).json
+    with app.app_context():
+        db.session.execute(sa.update(Order).values(expires_at=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)))
+        db.session.commit()
+    result = app.test_cli_runner().invoke(args=["linli", "tick"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output.strip().splitlines()[-1])["orders_expired"] == 1
+    assert units(app, ids["meal_service"], ids["egg"]) == 40
+    assert client.get(f"/api/canteen/orders/{placed['id']}?ref={placed['pickup_ref']}").json["state"] == "expired"
