@@ -65,6 +65,10 @@ def test_one_order_is_paid_once_under_concurrent_pay_and_confirm(app, client, au
     diner = auth("diner", sub="grandpa-li")
     card_payment = client.post(f"/api/orders/{refund_order}/payments", json={"provider": "meal_card"}, headers=diner)
     assert card_payment.status_code == 201
+    elder = auth("diner", sub="grandma-wang")
+    assert client.put("/api/diners/grandma-wang", headers=staff, json={
+        "community_id": NB, "birth_date": "1940-05-01", "groups": [], "subsidy_eligible": True}).status_code == 200
+    elder_orders = [payable_order(1500, diner_id="grandma-wang") for _ in range(10)]
     server = live_server(app, workers=2, threads=8)
     cash_payment = requests.post(f"{server.url}/api/orders/{cash_order}/payments", json={"provider": "cash"},
                                  timeout=30).json()
@@ -85,22 +89,31 @@ def test_one_order_is_paid_once_under_concurrent_pay_and_confirm(app, client, au
                                  json={"amount_fen": 300}, headers=staff, timeout=60)
         return response.status_code, response.json().get("code")
 
+    def subsidise(order_id):
+        response = requests.post(f"{server.url}/api/orders/{order_id}/payments", json={"provider": "subsidy"},
+                                 headers=elder, timeout=60)
+        return response.status_code, response.json().get("code")
+
     with ThreadPoolExecutor(max_workers=64) as pool:
         plain = [pool.submit(pay, card_order) for _ in range(20)]
         keyed = [pool.submit(pay, keyed_order, "tap-once") for _ in range(20)]
         confirms = [pool.submit(confirm, i) for i in range(20)]
         refunds = [pool.submit(refund, i) for i in range(20)]
-        plain, keyed, confirms, refunds = ([f.result() for f in fs] for fs in (plain, keyed, confirms, refunds))
+        subsidies = [pool.submit(subsidise, order_id) for order_id in elder_orders]
+        plain, keyed, confirms, refunds, subsidies = (
+            [f.result() for f in fs] for fs in (plain, keyed, confirms, refunds, subsidies))
 
     print(f"\n[{engine}] 20 concurrent meal-card pays of one order: {Counter(s for s, _, _ in plain)}; "
           f"same Idempotency-Key: {Counter((s, r) for s, _, r in keyed)}; "
-          f"20 concurrent cash confirms: {Counter(confirms)}; 20 concurrent 300-fen refunds of 1000: {Counter(refunds)}")
+          f"20 concurrent cash confirms: {Counter(confirms)}; 20 concurrent 300-fen refunds of 1000: {Counter(refunds)}; "
+          f"subsidy on 10 orders of one elder at once: {Counter(subsidies)}")
     assert Counter(s for s, _, _ in plain)[201] == 1 and {s for s, _, _ in plain} <= {201, 409}
     fresh = [p for s, p, r in keyed if s == 201 and r is None]
     assert len(fresh) == 1  # one request did the work; the others were replays (same payment) or told to wait
     assert all(p == fresh[0] for s, p, r in keyed if s == 201) and {s for s, _, _ in keyed} <= {201, 409}
     assert all(c == (200, "succeeded") for c in confirms)
     assert Counter(refunds) == Counter({(201, None): 3, (409, "refund_exceeds_payment"): 17})  # 900 of 1000
+    assert Counter(subsidies) == Counter({(201, None): 1, (409, "subsidy_used_up"): 9})  # one meal a day
     balance, ledger_total = card_figures(app, "grandpa-li")
     assert balance == ledger_total == 10000 - 600 - 700 - 1000 + 900  # money moved once per order and refund
     with app.app_context():
