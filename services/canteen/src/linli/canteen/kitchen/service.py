@@ -8,6 +8,7 @@ import hashlib
 import sqlalchemy as sa
 
 from linli.canteen.extensions import db
+from linli.canteen.menu.today import read_row
 from linli.canteen.orders.models import KITCHEN_STATES, Order
 from linli.canteen.orders.service import get_order
 from linli.shared.auth import Identity
@@ -42,9 +43,8 @@ def queue(identity: Identity, *, community_id: str, pickup_date: dt.date, meal_s
 
 def queue_etag(community_id: str, pickup_date: dt.date, meal_service_id: int | None = None) -> str:
     """Changes whenever an order of that day is placed, paid or moves on (one small aggregate query)."""
-    row = db.session.execute(
-        sa.select(sa.func.count(), sa.func.max(Order.updated_at), sa.func.max(Order.id))
-        .where(*_filters(community_id, pickup_date, meal_service_id))).one()
+    row = read_row(sa.select(sa.func.count(), sa.func.max(Order.updated_at), sa.func.max(Order.id))
+                   .where(*_filters(community_id, pickup_date, meal_service_id)))
     fingerprint = f"{community_id}|{pickup_date}|{meal_service_id}|{row[0]}|{row[1]}|{row[2]}"
     return hashlib.blake2s(fingerprint.encode(), digest_size=12).hexdigest()
 

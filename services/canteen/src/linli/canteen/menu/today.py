@@ -53,16 +53,19 @@ SELECT
 """).bindparams(sa.bindparam("d", type_=sa.Date()), sa.bindparam("now", type_=UTCDateTime()))
 
 
+def read_row(statement: sa.Executable, params: dict[str, Any] | None = None) -> sa.Row[Any]:
+    """One row read for a validator. On PostgreSQL outside any transaction (autocommit): no BEGIN and
+    ROLLBACK round trips on a path clients poll."""
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            return connection.execute(statement, params or {}).one()
+    return db.session.execute(statement, params or {}).one()
+
+
 def menu_etag(community_id: str, day: dt.date, now: dt.datetime | None = None) -> str:
     """A strong validator of the menu of ``day``: one query over the menu revision, the stock rows'
     versions (every reservation bumps one) and how many services are past their cut-off."""
-    params = {"c": community_id, "d": day, "now": now or utcnow()}
-    if db.engine.dialect.name == "postgresql":
-        # a statement outside any transaction: no BEGIN/ROLLBACK round trips on the polling path
-        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            row = connection.execute(_FINGERPRINT, params).one()
-    else:
-        row = db.session.execute(_FINGERPRINT, params).one()
+    row = read_row(_FINGERPRINT, {"c": community_id, "d": day, "now": now or utcnow()})
     fingerprint = f"{community_id}|{day.isoformat()}|" + "|".join(str(int(x)) for x in row)
     return hashlib.blake2s(fingerprint.encode(), digest_size=12).hexdigest()
 
