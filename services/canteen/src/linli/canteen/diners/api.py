@@ -13,6 +13,7 @@ from linli.canteen.diners.schemas import (
     SubsidyQuoteSchema,
     TopUpSchema,
 )
+from linli.canteen.payments.apidoc import problems
 from linli.shared.auth import require_identity, require_roles
 from linli.shared.state import service_state
 
@@ -25,6 +26,7 @@ BEARER = [{"bearer": []}]
 @blp.arguments(DinerProfileInSchema)
 @blp.response(200, DinerProfileSchema)
 @blp.doc(security=BEARER)
+@problems(blp, 401, 403, 404)
 @require_roles("staff", "manager")
 def save_profile(data, diner_id):  # type: ignore[no-untyped-def]
     """Create or replace a diner's canteen profile (age, special groups, subsidy eligibility)."""
@@ -35,6 +37,7 @@ def save_profile(data, diner_id):  # type: ignore[no-untyped-def]
 @blp.arguments(CommunityQuerySchema, location="query")
 @blp.response(200, DinerProfileSchema)
 @blp.doc(security=BEARER)
+@problems(blp, 401, 403, 404)
 def get_profile(query, diner_id):  # type: ignore[no-untyped-def]
     """A diner's canteen profile (staff, or the diner themself)."""
     return service.get_profile(require_identity(), diner_id=diner_id, **query)
@@ -44,6 +47,7 @@ def get_profile(query, diner_id):  # type: ignore[no-untyped-def]
 @blp.arguments(CommunityQuerySchema, location="query")
 @blp.response(200, SubsidyQuoteSchema)
 @blp.doc(security=BEARER)
+@problems(blp, 401, 403, 404)
 def subsidy_quote(query, diner_id):  # type: ignore[no-untyped-def]
     """What the elderly meal subsidy pays for this diner's next meal today."""
     identity = require_identity()
@@ -55,6 +59,7 @@ def subsidy_quote(query, diner_id):  # type: ignore[no-untyped-def]
 @blp.arguments(CommunityQuerySchema, location="query")
 @blp.response(200, MealCardSchema)
 @blp.doc(security=BEARER)
+@problems(blp, 401, 403, 404)
 def get_card(query, diner_id):  # type: ignore[no-untyped-def]
     """A meal card's balance (staff, or the diner themself)."""
     meal_card.check_reader(require_identity(), query["community_id"], diner_id)
@@ -65,6 +70,7 @@ def get_card(query, diner_id):  # type: ignore[no-untyped-def]
 @blp.arguments(TopUpSchema)
 @blp.response(201, LedgerEntrySchema)
 @blp.doc(security=BEARER)
+@problems(blp, 401, 403, 404)
 @require_roles("staff", "manager")
 def top_up(data, diner_id):  # type: ignore[no-untyped-def]
     """Load money onto a meal card at the counter (opens the card if new)."""
@@ -75,6 +81,7 @@ def top_up(data, diner_id):  # type: ignore[no-untyped-def]
 @blp.arguments(CommunityQuerySchema, location="query")
 @blp.response(200, LedgerSchema)
 @blp.doc(security=BEARER)
+@problems(blp, 401, 403, 404)
 def ledger(query, diner_id):  # type: ignore[no-untyped-def]
     """The card's ledger, newest first, with its sum (always equal to the balance)."""
     meal_card.check_reader(require_identity(), query["community_id"], diner_id)

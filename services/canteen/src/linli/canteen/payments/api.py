@@ -4,6 +4,7 @@ from flask import request
 from flask_smorest import Blueprint
 
 from linli.canteen.payments import service, webhook
+from linli.canteen.payments.apidoc import problems
 from linli.canteen.payments.schemas import (
     OrderPaymentsSchema,
     PaymentCreateSchema,
@@ -27,9 +28,15 @@ BEARER = [{"bearer": []}, {}]
 @blp.arguments(PaymentCreateSchema)
 @blp.response(201, StartedPaymentSchema)
 @blp.doc(security=BEARER)
+@problems(blp, 401, 402, 403, 404, 409, 502)
 def start_payment(data, order_id):  # type: ignore[no-untyped-def]
-    """Pay (part of) an order with one provider. Meal card and subsidy need a signed-in diner;
-    cash recorded by counter staff is confirmed at once; a card payment returns a client secret."""
+    """Pay (part of) an order with one provider.
+
+    Meal card and subsidy need a signed-in diner; cash recorded by counter staff is confirmed at
+    once, by anyone else it waits for the counter; a card payment returns the intent's client secret
+    for Stripe's Payment Element (or is confirmed at once with ``payment_method``). 402 card_declined,
+    409 insufficient_balance / nothing_owed / order_not_payable / subsidy_used_up, 422 overpayment /
+    diner_required / not_eligible / unknown_provider."""
     payment, extra = service.start_payment(current_identity(), order_id, **data)
     return {**{k: getattr(payment, k) for k in PaymentSchema().fields}, **extra}
 
@@ -37,6 +44,7 @@ def start_payment(data, order_id):  # type: ignore[no-untyped-def]
 @blp.get("/orders/<int:order_id>/payments")
 @blp.response(200, OrderPaymentsSchema)
 @blp.doc(security=BEARER)
+@problems(blp, 401, 403, 404)
 def list_payments(order_id):  # type: ignore[no-untyped-def]
     """An order's payments, what is paid and owed, and the payment methods offered."""
     return service.payment_summary(current_identity(), order_id)
@@ -45,6 +53,7 @@ def list_payments(order_id):  # type: ignore[no-untyped-def]
 @blp.post("/payments/<int:payment_id>/confirm")
 @blp.response(200, PaymentSchema)
 @blp.doc(security=BEARER)
+@problems(blp, 401, 403, 404, 409, 502)
 def confirm_payment(payment_id):  # type: ignore[no-untyped-def]
     """Confirm an open payment: cash by counter staff; a card payment by asking Stripe."""
     return service.confirm_payment(current_identity(), payment_id)
@@ -53,6 +62,7 @@ def confirm_payment(payment_id):  # type: ignore[no-untyped-def]
 @blp.post("/payments/<int:payment_id>/cancel")
 @blp.response(200, PaymentSchema)
 @blp.doc(security=BEARER)
+@problems(blp, 401, 403, 404, 409, 502)
 def cancel_payment(payment_id):  # type: ignore[no-untyped-def]
     """Cancel an open payment (e.g. the diner chose another way to pay)."""
     return service.cancel_payment(current_identity(), payment_id)
@@ -62,16 +72,25 @@ def cancel_payment(payment_id):  # type: ignore[no-untyped-def]
 @blp.arguments(RefundCreateSchema)
 @blp.response(201, RefundSchema)
 @blp.doc(security=[{"bearer": []}])
+@problems(blp, 401, 403, 404, 409, 502)
 @require_roles("staff", "manager")
 def refund_payment(data, payment_id):  # type: ignore[no-untyped-def]
-    """Refund all or part of a succeeded payment (never more than is left)."""
+    """Refund all or part of a succeeded payment.
+
+    Never more than is left to refund (409 refund_exceeds_payment); meal card refunds go back onto
+    the card, card refunds through Stripe."""
     return service.refund_payment(require_identity(), payment_id, **data)
 
 
 @blp.post("/payments/stripe/webhook")
 @blp.response(200, WebhookResultSchema)
+@problems(blp, 400, 409)
 def stripe_webhook():  # type: ignore[no-untyped-def]
-    """Stripe events, checked with ``Stripe-Signature`` on the raw body (400 if forged or stale)."""
+    """Receive a Stripe event.
+
+    ``Stripe-Signature`` is checked on the raw body with the signing secret and a timestamp
+    tolerance (400 bad_signature if forged or stale); each event id is recorded once, in the same
+    transaction as its work, so a redelivery answers ``duplicate`` and changes nothing."""
     return webhook.handle(request.get_data(cache=True), request.headers.get("Stripe-Signature"))
 
 
