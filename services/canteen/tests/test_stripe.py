@@ -4,6 +4,7 @@ import hashlib
 import hmac
 import json
 import time
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -299,3 +300,27 @@ def test_a_refund_left_pending_by_a_dead_worker_is_finished_by_tick(app, client,
     assert [r.amount for r in browser_stripe.v1.refunds.list(params={"payment_intent": payment["external_ref"]}).data] \
         == [400]
     assert app.extensions["linli_spec"].tick(app)["refunds_retried"] == 0
+
+
+def test_concurrent_copies_of_one_event_do_the_work_once(app, server, payable_order, localstripe, browser_stripe):
+    order_id = payable_order(990)
+    payment = pay(server, order_id).json()
+    intent_id = payment["external_ref"]
+    browser_stripe.v1.payment_intents.update(intent_id, params={"payment_method": "pm_card_visa"})
+    browser_stripe.v1.payment_intents.confirm(intent_id)
+    event = next(e for e in events_of(localstripe, "payment_intent.succeeded") if e["data"]["object"]["id"] == intent_id)
+    body = json.dumps(event).encode()
+
+    def deliver(_):
+        response = requests.post(server.url + WEBHOOK, data=body, timeout=30, headers={
+            "Stripe-Signature": sign(body, "whsec_linli_test"), "Content-Type": "application/json"})
+        return response.status_code, response.json()["status"]
+
+    with ThreadPoolExecutor(max_workers=10) as pool:  # ten copies at once, before localstripe's own (~1 s)
+        answers = Counter(pool.map(deliver, range(10)))
+    assert set(answers) <= {(200, "succeeded"), (200, "duplicate")} and answers[(200, "succeeded")] <= 1, answers
+    time.sleep(1.5)  # localstripe's own delivery is one more duplicate
+    final = state(app, order_id)
+    assert final["order"] == "paid" and final["completing"] == 1
+    assert final["payments"] == [("stripe", 990, "succeeded", 0)]
+    assert final["events"] == [("payment_intent.succeeded", "succeeded")]
