@@ -145,6 +145,9 @@ def test_hub_eligibility_events_set_the_profile_once(app, client, auth, payable_
                          headers={"Linli-Signature": sign(body, "guessed")})
     assert forged.status_code == 400
     assert profiles(app) == [(NB, "grandpa-li", False, ("living_alone",))]
+    # a malformed date is ignored, not retried forever; the rest of the event still applies
+    assert post_event(client, "evt-4", {**payload, "birth_date": "31/02/1950"}).json["status"] == "accepted"
+    assert profiles(app) == [(NB, "grandpa-li", True, ("living_alone",))]
 
 
 def test_meal_card_reads_and_top_ups_are_guarded(app, client, auth):

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 import sqlalchemy as sa
+import structlog
 from sqlalchemy.exc import IntegrityError
 
 from linli.canteen.diners.models import GROUPS, DinerProfile
@@ -16,6 +17,7 @@ from linli.shared.errors import Forbidden, NotFound
 from linli.shared.state import service_state
 
 HUB_ELIGIBILITY_EVENT = "hub.resident.subsidy_eligibility"
+log = structlog.get_logger("linli.canteen.diners")
 
 
 def find_profile(community_id: str, diner_id: str, *, lock: bool = False) -> DinerProfile | None:
@@ -75,7 +77,10 @@ def apply_eligibility_event(payload: dict[str, Any], community_id: str | None) -
     values: dict[str, Any] = {"subsidy_eligible": bool(payload.get("eligible")), "source": "hub",
                               "updated_by": "hub"}
     if payload.get("birth_date"):
-        values["birth_date"] = dt.date.fromisoformat(str(payload["birth_date"]))
+        try:
+            values["birth_date"] = dt.date.fromisoformat(str(payload["birth_date"]))
+        except ValueError:  # a bad date must not make the hub redeliver forever; keep what we had
+            log.warning("diners.bad_birth_date", diner_id=diner_id)
     if "groups" in payload:
         values["groups"] = sorted({str(g) for g in payload.get("groups") or () if str(g) in GROUPS})
     if payload.get("name"):
