@@ -152,6 +152,12 @@ def test_hub_eligibility_events_set_the_profile_once(app, client, auth, payable_
 
 def test_meal_card_reads_and_top_ups_are_guarded(app, client, auth):
     staff = auth("staff", sub="counter-1")
+    too_long = "x" * 121
+    for response in (client.post(f"/api/meal-cards/{too_long}/top-ups", json={"community_id": NB, "amount_fen": 100},
+                                 headers=staff),
+                     client.put(f"/api/diners/{too_long}", json={"community_id": NB}, headers=staff)):
+        assert response.status_code == 422 and response.json["code"] == "bad_diner_id"
+    assert profiles(app) == []
     for body, status in (({"amount_fen": 0}, 422), ({"amount_fen": -100}, 422), ({"amount_fen": 10**9}, 422)):
         response = client.post("/api/meal-cards/grandma-wang/top-ups", json={"community_id": NB, **body}, headers=staff)
         assert response.status_code == status and response.mimetype == "application/problem+json"

@@ -253,3 +253,10 @@ def test_tick_gives_back_the_money_of_orders_that_expired(app, client, auth, pay
     assert snapshot(app, order_id) == after
     quote = client.get("/api/diners/grandpa-li/subsidy?community_id=north-bund", headers=diner).json
     assert quote["meals_left_today"] == 1  # the refunded subsidy gives the day's meal back
+
+
+@pytest.mark.parametrize("path", ["/api/orders/99999999999999/payments", "/api/payments/99999999999999/confirm",
+                                  "/api/payments/99999999999999/refunds", "/api/payments/99999999999999/cancel"])
+def test_ids_out_of_range_are_not_found(client, auth, path):
+    response = client.post(path, json={"provider": "cash"} if "orders" in path else {}, headers=auth("staff"))
+    assert response.status_code == 404 and response.mimetype == "application/problem+json"

@@ -22,6 +22,12 @@ blp = Blueprint("diners", __name__, url_prefix="/api",
 BEARER = [{"bearer": []}]
 
 
+@blp.url_value_preprocessor
+def _check_diner_id(endpoint, values):  # type: ignore[no-untyped-def]
+    if values and "diner_id" in values:
+        service.check_diner_id(values["diner_id"])
+
+
 @blp.put("/diners/<diner_id>")
 @blp.arguments(DinerProfileInSchema)
 @blp.response(200, DinerProfileSchema)

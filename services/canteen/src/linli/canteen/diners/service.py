@@ -9,15 +9,20 @@ import sqlalchemy as sa
 import structlog
 from sqlalchemy.exc import IntegrityError
 
-from linli.canteen.diners.models import GROUPS, DinerProfile
+from linli.canteen.diners.models import DINER_ID_MAX, GROUPS, DinerProfile
 from linli.canteen.extensions import db
 from linli.shared.auth import Identity
 from linli.shared.db import lock_for_update
-from linli.shared.errors import Forbidden, NotFound
+from linli.shared.errors import Forbidden, NotFound, Unprocessable
 from linli.shared.state import service_state
 
 HUB_ELIGIBILITY_EVENT = "hub.resident.subsidy_eligibility"
 log = structlog.get_logger("linli.canteen.diners")
+
+
+def check_diner_id(diner_id: str) -> None:
+    if not diner_id.strip() or len(diner_id) > DINER_ID_MAX:
+        raise Unprocessable(f"A diner id has 1 to {DINER_ID_MAX} characters.", code="bad_diner_id")
 
 
 def find_profile(community_id: str, diner_id: str, *, lock: bool = False) -> DinerProfile | None:
@@ -71,8 +76,8 @@ def save_profile(identity: Identity, *, community_id: str, diner_id: str, birth_
 def apply_eligibility_event(payload: dict[str, Any], community_id: str | None) -> DinerProfile | None:
     """The hub says who may get the elderly meal subsidy. Inside the event's transaction."""
     community_id = community_id or payload.get("community_id")
-    diner_id = payload.get("account_id") or payload.get("resident_id")
-    if not community_id or not diner_id or community_id not in service_state().communities:
+    diner_id = str(payload.get("account_id") or payload.get("resident_id") or "")
+    if not community_id or not diner_id or len(diner_id) > DINER_ID_MAX or community_id not in service_state().communities:
         return None
     values: dict[str, Any] = {"subsidy_eligible": bool(payload.get("eligible")), "source": "hub",
                               "updated_by": "hub"}

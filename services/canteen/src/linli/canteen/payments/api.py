@@ -24,7 +24,7 @@ blp = Blueprint("payments", __name__, url_prefix="/api",
 BEARER = [{"bearer": []}, {}]
 
 
-@blp.post("/orders/<int:order_id>/payments")
+@blp.post("/orders/<int(max=2147483647):order_id>/payments")
 @blp.arguments(PaymentCreateSchema)
 @blp.response(201, StartedPaymentSchema)
 @blp.doc(security=BEARER)
@@ -41,7 +41,7 @@ def start_payment(data, order_id):  # type: ignore[no-untyped-def]
     return {**{k: getattr(payment, k) for k in PaymentSchema().fields}, **extra}
 
 
-@blp.get("/orders/<int:order_id>/payments")
+@blp.get("/orders/<int(max=2147483647):order_id>/payments")
 @blp.response(200, OrderPaymentsSchema)
 @blp.doc(security=BEARER)
 @problems(blp, 401, 403, 404)
@@ -50,7 +50,7 @@ def list_payments(order_id):  # type: ignore[no-untyped-def]
     return service.payment_summary(current_identity(), order_id)
 
 
-@blp.post("/payments/<int:payment_id>/confirm")
+@blp.post("/payments/<int(max=2147483647):payment_id>/confirm")
 @blp.response(200, PaymentSchema)
 @blp.doc(security=BEARER)
 @problems(blp, 401, 403, 404, 409, 502)
@@ -59,7 +59,7 @@ def confirm_payment(payment_id):  # type: ignore[no-untyped-def]
     return service.confirm_payment(current_identity(), payment_id)
 
 
-@blp.post("/payments/<int:payment_id>/cancel")
+@blp.post("/payments/<int(max=2147483647):payment_id>/cancel")
 @blp.response(200, PaymentSchema)
 @blp.doc(security=BEARER)
 @problems(blp, 401, 403, 404, 409, 502)
@@ -68,7 +68,7 @@ def cancel_payment(payment_id):  # type: ignore[no-untyped-def]
     return service.cancel_payment(current_identity(), payment_id)
 
 
-@blp.post("/payments/<int:payment_id>/refunds")
+@blp.post("/payments/<int(max=2147483647):payment_id>/refunds")
 @blp.arguments(RefundCreateSchema)
 @blp.response(201, RefundSchema)
 @blp.doc(security=[{"bearer": []}])
