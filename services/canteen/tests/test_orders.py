@@ -311,3 +311,20 @@ def test_tick_command_expires_unpaid_orders(app, client, ids):
     assert json.loads(result.output.strip().splitlines()[-1])["orders_expired"] == 1
     assert units(app, ids["meal_service"], ids["egg"]) == 40
     assert client.get(f"/api/canteen/orders/{placed['id']}?ref={placed['pickup_ref']}").json["state"] == "expired"
+
+
+def test_the_database_itself_refuses_negative_stock_and_unknown_states(app, ids):
+    from sqlalchemy.exc import IntegrityError
+
+    with app.app_context():
+        for statement in (sa.update(DishStock).values(remaining_units=-1),
+                          sa.update(SetMealStock).values(remaining=-1),
+                          sa.update(RetailItem).values(stock_remaining=-1)):
+            with pytest.raises(IntegrityError):
+                db.session.execute(statement)
+            db.session.rollback()
+    placed = app.test_client().post("/api/canteen/orders", json=body(ids, {"kind": "dish", "dish_id": ids["rice"]}))
+    with app.app_context():
+        with pytest.raises(IntegrityError):
+            db.session.execute(sa.update(Order).where(Order.id == placed.json["id"]).values(state="lost"))
+        db.session.rollback()

@@ -24,6 +24,8 @@ class Order(db.Model):  # type: ignore[name-defined,misc]
         sa.Index("ix_canteen_order_service_state", "meal_service_id", "state"),
         sa.Index("ix_canteen_order_state_expires", "state", "expires_at"),
         sa.CheckConstraint("total_fen >= 0", name="total_nonneg"),
+        sa.CheckConstraint("state IN (" + ", ".join(f"'{s}'" for s in ORDER_STATES) + ")", name="state_known"),
+        sa.CheckConstraint("pickup_number > 0", name="pickup_number_pos"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -78,6 +80,8 @@ class OrderLine(db.Model):  # type: ignore[name-defined,misc]
     __table_args__ = (
         sa.CheckConstraint("quantity > 0", name="quantity_pos"),
         sa.CheckConstraint("unit_price_fen >= 0", name="unit_price_nonneg"),
+        sa.CheckConstraint("kind IN ('dish', 'set_meal', 'retail')", name="kind_known"),
+        sa.CheckConstraint("portion IS NULL OR portion IN ('full', 'half')", name="portion_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
