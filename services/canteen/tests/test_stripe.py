@@ -278,6 +278,17 @@ def test_card_payments_are_not_offered_without_a_key(service_app, payable_order,
     assert hook.status_code == 409 and hook.json["code"] == "stripe_not_configured"
 
 
+@pytest.mark.parametrize("body", [b'{"id": "evt_1", "type": "payment_intent.succeeded"}',
+                                  b'{"id": "evt_1", "type": "payment_intent.succeeded", "data": {"object": {}}}',
+                                  b'{"type": "payment_intent.succeeded", "data": {"object": {"id": "pi_1"}}}'])
+def test_signed_but_malformed_events_are_refused(app, client, body):
+    response = client.post(WEBHOOK, data=body, headers={"Stripe-Signature": sign(body, "whsec_linli_test")},
+                           content_type="application/json")
+    assert response.status_code == 400 and response.json["code"] == "bad_event"
+    with app.app_context():
+        assert db.session.query(StripeEvent).count() == 0
+
+
 def test_a_refund_left_pending_by_a_dead_worker_is_finished_by_tick(app, client, payable_order, browser_stripe):
     import datetime as dt
 

@@ -13,6 +13,7 @@ from linli.canteen.extensions import db
 from linli.canteen.payments import service
 from linli.canteen.payments import stripe_gateway as gateway
 from linli.canteen.payments.models import Payment, StripeEvent
+from linli.shared.errors import BadRequest
 
 log = structlog.get_logger("linli.canteen.payments.webhook")
 INTENT_EVENTS = {
@@ -49,8 +50,12 @@ def _judge(event: Any, payment: Payment | None) -> str:
 
 def handle(body: bytes, signature: str | None) -> dict[str, str]:
     event = gateway.verify_event(body, signature).to_dict()  # 400 before anything is read or written
+    kind = str(event.get("type") or "")
+    is_intent = kind.startswith("payment_intent.")
+    intent = (event.get("data") or {}).get("object") if is_intent else None
+    if not event.get("id") or not kind or (is_intent and not (isinstance(intent, dict) and intent.get("id"))):
+        raise BadRequest("The webhook body is not a Stripe event.", code="bad_event")
     try:
-        intent = event["data"]["object"] if event["type"].startswith("payment_intent.") else None
         payment = _payment_for(intent) if intent is not None else None
         verdict = _judge(event, payment)
         db.session.add(StripeEvent(id=event["id"], event_type=event["type"],
