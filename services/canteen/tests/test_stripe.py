@@ -335,3 +335,18 @@ def test_concurrent_copies_of_one_event_do_the_work_once(app, server, payable_or
     assert final["order"] == "paid" and final["completing"] == 1
     assert final["payments"] == [("stripe", 990, "succeeded", 0)]
     assert final["events"] == [("payment_intent.succeeded", "succeeded")]
+
+
+def test_an_event_whose_amount_differs_pays_nothing(app, client, payable_order, browser_stripe):
+    order_id = payable_order(1880)
+    payment = client.post(f"/api/orders/{order_id}/payments", json={"provider": "stripe"}).json
+    intent = browser_stripe.v1.payment_intents.retrieve(payment["external_ref"]).to_dict()
+    intent.update(status="succeeded", amount=1)
+    body = json.dumps({"id": "evt_short", "object": "event", "type": "payment_intent.succeeded",
+                       "created": int(time.time()), "data": {"object": intent}}).encode()
+    response = client.post(WEBHOOK, data=body, headers={"Stripe-Signature": sign(body, "whsec_linli_test")},
+                           content_type="application/json")
+    assert response.status_code == 200 and response.json["status"] == "amount_mismatch"
+    after = state(app, order_id)
+    assert after["order"] == "pending_payment" and after["payments"] == [("stripe", 1880, "pending", 0)]
+    assert after["events"] == [("payment_intent.succeeded", "amount_mismatch")]
