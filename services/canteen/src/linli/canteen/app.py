@@ -23,9 +23,10 @@ def _api_blueprints() -> list[Any]:
 
 
 def _page_blueprints() -> list[Any]:
+    from linli.canteen.diners.pages import pages as meal_card_pages
     from linli.canteen.pages import blueprints as page_blueprints
 
-    return page_blueprints()
+    return [*page_blueprints(), meal_card_pages]
 
 
 def _hookspecs() -> list[Any]:

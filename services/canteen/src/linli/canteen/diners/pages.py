@@ -1,0 +1,82 @@
+"""The counter's meal card page for staff: look a diner up, see the card, its ledger and the
+subsidy, and load money onto the card. ``/counter/<community_id>/meal-cards``."""
+
+from __future__ import annotations
+
+import decimal
+from typing import Any
+
+from flask import Blueprint, render_template, request, url_for
+from flask_babel import gettext as _
+
+from linli.canteen.diners import meal_card, service, subsidy
+from linli.canteen.diners.meal_card import MAX_TOP_UP_FEN
+from linli.canteen.pages.common import (
+    act,
+    community_or_404,
+    register_filters,
+    sign_in_page,
+    staff_of,
+)
+from linli.shared.auth import Identity
+from linli.shared.errors import Problem
+
+pages = Blueprint("canteen_meal_cards", __name__, url_prefix="/counter")
+register_filters(pages)
+
+
+def fen_from_yuan(text: str) -> int:
+    """'50' or '12.5' yuan → fen; a page message for anything else."""
+    try:
+        fen = decimal.Decimal(text.strip()) * 100
+    except decimal.InvalidOperation:
+        fen = decimal.Decimal(-1)
+    if fen != fen.to_integral_value() or not 0 < fen <= MAX_TOP_UP_FEN:
+        raise Problem(_("Enter an amount between 0.01 and %(max)d yuan.", max=MAX_TOP_UP_FEN // 100),
+                      code="page_message", status=422)
+    return int(fen)
+
+
+def _card_view(community_id: str, diner_id: str) -> dict[str, Any]:
+    card = meal_card.find_card(community_id, diner_id)
+    return {
+        "diner_id": diner_id,
+        "profile": service.find_profile(community_id, diner_id),
+        "card": card,
+        "entries": meal_card.ledger(card, limit=20) if card else [],
+        "quote": subsidy.quote(community_or_404(community_id), diner_id),
+    }
+
+
+@pages.get("/<community_id>/meal-cards")
+def card_page(community_id: str) -> Any:
+    community = community_or_404(community_id)
+    identity = staff_of(community_id)
+    if identity is None:
+        return sign_in_page(community)
+    diner_id = request.args.get("diner_id", "").strip()
+    view = None
+    if diner_id:
+        try:
+            service.check_diner_id(diner_id)
+            view = _card_view(community_id, diner_id)
+        except Problem:
+            diner_id, view = "", None
+    return render_template("canteen/diners/meal_cards.html", community=community, identity=identity,
+                           diner_id=diner_id, view=view)
+
+
+@pages.post("/<community_id>/meal-cards/<diner_id>/top-ups")
+def top_up(community_id: str, diner_id: str) -> Any:
+    community = community_or_404(community_id)
+    identity = staff_of(community_id)
+    if identity is None:
+        return sign_in_page(community)
+
+    def load(staff: Identity = identity) -> None:
+        service.check_diner_id(diner_id)
+        meal_card.top_up(staff, community_id=community_id, diner_id=diner_id,
+                         amount_fen=fen_from_yuan(request.form.get("amount_yuan", "")), note="counter")
+
+    return act(load, _("Money loaded onto the meal card."),
+               url_for(".card_page", community_id=community_id, diner_id=diner_id))

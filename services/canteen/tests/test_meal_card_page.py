@@ -1,0 +1,54 @@
+"""The counter's meal card page: look a diner up, load money onto the card."""
+
+import pytest
+
+from linli.canteen.diners.models import MealCard, MealCardEntry
+from linli.canteen.extensions import db
+
+PAGE = "/counter/north-bund/meal-cards"
+SAME_SITE = {"Origin": "http://localhost"}
+
+
+def card_state(app):
+    with app.app_context():
+        return (sorted((c.diner_id, c.balance_fen) for c in db.session.query(MealCard)),
+                db.session.query(MealCardEntry).count())
+
+
+@pytest.mark.parametrize("lang", ["zh_CN", "en"])
+def test_staff_load_money_and_see_the_ledger(app, client, tokens, lang):
+    client.set_cookie("linli_token", tokens("staff", sub="counter-1"))
+    client.put("/api/diners/grandma-wang", json={"community_id": "north-bund", "birth_date": "1941-03-02",
+                                                   "groups": ["living_alone"], "subsidy_eligible": True,
+                                                   "display_name": "王阿婆"},
+               headers={"Authorization": f"Bearer {tokens('staff', sub='counter-1')}"})
+    empty = client.get(f"{PAGE}?diner_id=grandma-wang&lang={lang}")
+    assert empty.status_code == 200 and "王阿婆" in empty.text and "¥0.00" in empty.text
+    loaded = client.post(f"{PAGE}/grandma-wang/top-ups?lang={lang}", data={"amount_yuan": "50.5"}, headers=SAME_SITE,
+                         follow_redirects=True)
+    assert loaded.status_code == 200 and "¥50.50" in loaded.text
+    assert ("Money loaded onto the meal card." if lang == "en" else "已充值到饭卡。") in loaded.text
+    assert ("Meal subsidy" if lang == "en" else "助餐补贴") in loaded.text and "¥8.00" in loaded.text
+    assert card_state(app) == ([("grandma-wang", 5050)], 1)
+
+
+@pytest.mark.parametrize("amount", ["-5", "0", "abc", "0.001", "999999"])
+def test_bad_top_ups_change_nothing(app, client, tokens, amount):
+    client.set_cookie("linli_token", tokens("staff", sub="counter-1"))
+    response = client.post(f"{PAGE}/grandma-wang/top-ups?lang=en", data={"amount_yuan": amount}, headers=SAME_SITE,
+                           follow_redirects=True)
+    assert response.status_code == 200 and "Enter an amount between 0.01 and 5000 yuan." in response.text
+    assert card_state(app) == ([], 0)
+
+
+def test_only_staff_of_the_community_from_our_own_pages(app, client, tokens):
+    client.set_cookie("linli_token", tokens("diner", sub="grandma-wang"))
+    assert client.get(PAGE).status_code == 403
+    assert client.post(f"{PAGE}/grandma-wang/top-ups", data={"amount_yuan": "50"}, headers=SAME_SITE).status_code == 403
+    client.set_cookie("linli_token", tokens("staff", communities=["fenglin-huiyuan"]))
+    assert client.get(PAGE).status_code == 403
+    client.set_cookie("linli_token", tokens("staff", sub="counter-1"))
+    cross = client.post(f"{PAGE}/grandma-wang/top-ups?lang=en", data={"amount_yuan": "50"},
+                        headers={"Origin": "https://evil.example"}, follow_redirects=True)
+    assert "Please use the buttons on this page." in cross.text
+    assert card_state(app) == ([], 0)
