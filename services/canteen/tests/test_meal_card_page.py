@@ -52,3 +52,37 @@ def test_only_staff_of_the_community_from_our_own_pages(app, client, tokens):
                         headers={"Origin": "https://evil.example"}, follow_redirects=True)
     assert "Please use the buttons on this page." in cross.text
     assert card_state(app) == ([], 0)
+
+
+@pytest.mark.browser
+@pytest.mark.engines("sqlite")
+def test_meal_card_page_in_chromium(app, engine, tokens, live_server, browser, artifacts_dir):
+    from linli.canteen.diners.demo import seed_demo
+    from linli.shared.testing.browser import axe_violations
+
+    seed_demo(app)
+    server = live_server(app, workers=1, threads=4)
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    context.add_cookies([{"name": "linli_token", "value": tokens("staff", sub="counter-1"), "url": server.url}])
+    try:
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        page.goto(f"{server.url}{PAGE}")
+        page.get_by_label("食客账号").fill("demo-nb-elder-wu")
+        page.get_by_role("button", name="查找").click()
+        page.get_by_role("heading", name="吴阿姨").wait_for()
+        assert page.locator("#balance").inner_text() == "¥100.00"
+        page.get_by_label("充值（元）").fill("20")
+        page.get_by_role("button", name="充值到饭卡").click()
+        page.get_by_text("已充值到饭卡。").wait_for()
+        assert page.locator("#balance").inner_text() == "¥120.00"
+        assert axe_violations(page) == []
+        page.screenshot(path=str(artifacts_dir / "canteen-meal-card-zh.png"), full_page=True)
+        page.goto(f"{server.url}{PAGE}?diner_id=demo-nb-elder-wu&lang=en")
+        page.get_by_role("heading", name="Ledger").wait_for()
+        assert "Meal subsidy: ¥8.00 per meal, 1 left today" in page.content()
+        assert axe_violations(page) == []
+        page.screenshot(path=str(artifacts_dir / "canteen-meal-card-en.png"), full_page=True)
+    finally:
+        context.close()
+    assert card_state(app)[0][2] == ("demo-nb-elder-wu", 12000)
