@@ -32,6 +32,31 @@ def test_staff_load_money_and_see_the_ledger(app, client, tokens, lang):
     assert card_state(app) == ([("grandma-wang", 5050)], 1)
 
 
+def profile_rows(app):
+    from linli.canteen.diners.models import DinerProfile
+
+    with app.app_context():
+        return [(p.diner_id, p.display_name, p.birth_date and p.birth_date.isoformat(), tuple(p.groups),
+                 p.subsidy_eligible) for p in db.session.query(DinerProfile)]
+
+
+def test_staff_set_the_diner_profile_on_the_page(app, client, tokens):
+    client.set_cookie("linli_token", tokens("staff", sub="counter-1"))
+    saved = client.post(f"{PAGE}/grandpa-li/profile?lang=en", headers=SAME_SITE, follow_redirects=True, data={
+        "display_name": "李老伯", "birth_date": "1950-06-01", "groups": ["living_alone", "vip"],
+        "subsidy_eligible": "yes"})
+    assert saved.status_code == 200 and "Profile saved." in saved.text and "¥8.00 per meal" in saved.text
+    assert profile_rows(app) == [("grandpa-li", "李老伯", "1950-06-01", ("living_alone",), True)]
+    bad = client.post(f"{PAGE}/grandpa-li/profile?lang=en", headers=SAME_SITE, follow_redirects=True,
+                      data={"birth_date": "2999-01-01"})
+    assert "Please enter the birth date as a date in the past." in bad.text
+    assert profile_rows(app) == [("grandpa-li", "李老伯", "1950-06-01", ("living_alone",), True)]
+    off = client.post(f"{PAGE}/grandpa-li/profile?lang=en", headers=SAME_SITE, follow_redirects=True,
+                      data={"display_name": "李老伯", "birth_date": "1950-06-01"})
+    assert "No meal subsidy" in off.text
+    assert profile_rows(app) == [("grandpa-li", "李老伯", "1950-06-01", (), False)]
+
+
 @pytest.mark.parametrize("amount", ["-5", "0", "abc", "0.001", "999999"])
 def test_bad_top_ups_change_nothing(app, client, tokens, amount):
     client.set_cookie("linli_token", tokens("staff", sub="counter-1"))

@@ -3,6 +3,7 @@ subsidy, and load money onto the card. ``/counter/<community_id>/meal-cards``.""
 
 from __future__ import annotations
 
+import datetime as dt
 import decimal
 from typing import Any
 
@@ -11,6 +12,7 @@ from flask_babel import gettext as _
 
 from linli.canteen.diners import meal_card, service, subsidy
 from linli.canteen.diners.meal_card import MAX_TOP_UP_FEN
+from linli.canteen.diners.models import GROUPS
 from linli.canteen.pages.common import (
     act,
     community_or_404,
@@ -35,6 +37,18 @@ def fen_from_yuan(text: str) -> int:
         raise Problem(_("Enter an amount between 0.01 and %(max)d yuan.", max=MAX_TOP_UP_FEN // 100),
                       code="page_message", status=422)
     return int(fen)
+
+
+def birth_date_from(text: str) -> dt.date | None:
+    if not text.strip():
+        return None
+    try:
+        value = dt.date.fromisoformat(text.strip())
+    except ValueError:
+        value = None
+    if value is None or not dt.date(1900, 1, 1) <= value <= dt.date.today():
+        raise Problem(_("Please enter the birth date as a date in the past."), code="page_message", status=422)
+    return value
 
 
 def _card_view(community_id: str, diner_id: str) -> dict[str, Any]:
@@ -80,3 +94,22 @@ def top_up(community_id: str, diner_id: str) -> Any:
 
     return act(load, _("Money loaded onto the meal card."),
                url_for(".card_page", community_id=community_id, diner_id=diner_id))
+
+
+@pages.post("/<community_id>/meal-cards/<diner_id>/profile")
+def save_profile(community_id: str, diner_id: str) -> Any:
+    community = community_or_404(community_id)
+    identity = staff_of(community_id)
+    if identity is None:
+        return sign_in_page(community)
+    form = request.form
+
+    def save(staff: Identity = identity) -> None:
+        service.check_diner_id(diner_id)
+        service.save_profile(staff, community_id=community_id, diner_id=diner_id,
+                             display_name=form.get("display_name", "").strip()[:120],
+                             birth_date=birth_date_from(form.get("birth_date", "")),
+                             groups=[g for g in form.getlist("groups") if g in GROUPS],
+                             subsidy_eligible=form.get("subsidy_eligible") == "yes")
+
+    return act(save, _("Profile saved."), url_for(".card_page", community_id=community_id, diner_id=diner_id))
