@@ -29,7 +29,6 @@ from linli.shared.state import service_state
 
 log = structlog.get_logger("linli.canteen.payments")
 COVERING_STATES = (*OPEN_STATES, "succeeded")
-DEAD_ORDER_STATES = ("expired", "cancelled")
 SYSTEM = Identity(subject="system", roles=frozenset({"admin"}), communities=frozenset({"*"}))
 
 
@@ -339,14 +338,15 @@ def refund_payment(identity: Identity, payment_id: int, *, amount_fen: int | Non
     if refund.state != "pending":
         return refund
     state, external_ref = provider.after_refund_commit(payment, refund)
-    refund = _finish_refund(refund.id, state, external_ref)
+    refund = finish_refund(refund.id, state, external_ref)
     if refund.state == "failed":
         raise Problem("The payment gateway refused the refund; nothing was refunded.",
                       code="refund_failed", status=502, refund_id=refund.id)
     return refund
 
 
-def _finish_refund(refund_id: int, state: str, external_ref: str | None) -> PaymentRefund:
+def finish_refund(refund_id: int, state: str, external_ref: str | None) -> PaymentRefund:
+    """Record what the gateway did with a reserved refund: done, or released (failed)."""
     try:
         refund = db.session.get(PaymentRefund, refund_id)
         assert refund is not None
@@ -377,54 +377,6 @@ def _refund_done(order: Order, payment: Payment) -> None:
     paid = covered_fen(order.id, ("succeeded",))
     if order.paid_at is not None and paid > 0 and refunded_fen(order.id) >= paid:
         mark_refunded(order)
-
-
-# --- periodic work ----------------------------------------------------------------------------
-
-
-def settle_dead_orders(limit: int = 200) -> dict[str, int]:
-    """Expired or cancelled orders keep no money: open payments are canceled, succeeded ones
-    (e.g. the subsidy part of a split payment never completed) refunded; late card money too."""
-    dead = sa.select(Order.id).where(Order.state.in_(DEAD_ORDER_STATES))
-    open_ids = list(db.session.scalars(sa.select(Payment.id).where(
-        Payment.state.in_(OPEN_STATES), Payment.order_id.in_(dead)).order_by(Payment.id).limit(limit)))
-    refund_ids = list(db.session.scalars(sa.select(Payment.id).where(
-        Payment.state == "succeeded", Payment.refunded_fen < Payment.amount_fen,
-        sa.or_(Payment.needs_refund.is_(True), Payment.order_id.in_(dead))).order_by(Payment.id).limit(limit)))
-    db.session.commit()
-    canceled = refunded = 0
-    for payment_id in open_ids:
-        try:
-            cancel_payment(SYSTEM, payment_id)
-            canceled += 1
-        except Problem as error:
-            log.warning("payment.cancel_failed", payment_id=payment_id, code=error.code)
-    for payment_id in refund_ids:
-        try:
-            refund_payment(SYSTEM, payment_id, reason="the order was not completed")
-            refunded += 1
-        except Problem as error:
-            log.warning("payment.refund_failed", payment_id=payment_id, code=error.code)
-    return {"payments_canceled": canceled, "payments_refunded": refunded,
-            "refunds_retried": retry_pending_refunds(limit=limit)}
-
-
-def retry_pending_refunds(*, older_than: dt.timedelta = dt.timedelta(minutes=5), limit: int = 200) -> int:
-    """Refunds left pending (the worker died between reserving and asking the gateway) are sent
-    again with the same idempotency key, then finished or released."""
-    cutoff = utcnow() - older_than
-    pending = list(db.session.scalars(sa.select(PaymentRefund).where(
-        PaymentRefund.state == "pending", PaymentRefund.created_at < cutoff).order_by(PaymentRefund.id).limit(limit)))
-    db.session.commit()
-    for refund in pending:
-        payment = get_payment(refund.payment_id)
-        provider = providers_for(service_state().communities.require(payment.community_id)).get(payment.provider)
-        db.session.commit()
-        if provider is None:
-            continue
-        state, external_ref = provider.after_refund_commit(payment, refund)
-        _finish_refund(refund.id, state, external_ref)
-    return len(pending)
 
 
 # --- reports ----------------------------------------------------------------------------------
