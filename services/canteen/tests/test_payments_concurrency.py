@@ -1,5 +1,6 @@
 """Real concurrent requests against a live gunicorn, on SQLite and PostgreSQL."""
 
+import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
@@ -33,13 +34,15 @@ def test_100_concurrent_charges_on_one_meal_card(app, client, auth, payable_orde
                                  headers=diner, timeout=60)
         return response.status_code, response.json().get("code")
 
+    started = time.monotonic()
     with ThreadPoolExecutor(max_workers=32) as pool:
         results = list(pool.map(pay, orders))
+    elapsed = time.monotonic() - started
     statuses = Counter(status for status, _ in results)
     successes = statuses[201]
     balance, ledger_total = card_figures(app, "grandma-wang")
     print(f"\n[{engine}] 100 concurrent meal-card charges of 300 fen on 5000 fen: {dict(statuses)}, "
-          f"balance {balance}, ledger sum {ledger_total}, drawn {5000 - balance}")
+          f"balance {balance}, ledger sum {ledger_total}, drawn {5000 - balance}, {elapsed:.2f} s")
     assert set(statuses) <= {201, 409}, results
     assert all(code == "insufficient_balance" for status, code in results if status == 409)
     assert successes == 5000 // 300  # 16: every charge that fitted went through, no more
