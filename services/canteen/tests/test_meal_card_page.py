@@ -57,6 +57,23 @@ def test_staff_set_the_diner_profile_on_the_page(app, client, tokens):
     assert profile_rows(app) == [("grandpa-li", "李老伯", "1950-06-01", (), False)]
 
 
+def test_a_double_submitted_top_up_is_booked_once(app, client, tokens):
+    import re
+
+    client.set_cookie("linli_token", tokens("staff", sub="counter-1"))
+    page = client.get(f"{PAGE}?diner_id=grandma-wang").text
+    token = re.search(r'name="form_token" value="([0-9a-f]+)"', page).group(1)
+    for _ in range(2):  # the counter clicked twice
+        response = client.post(f"{PAGE}/grandma-wang/top-ups", headers=SAME_SITE,
+                               data={"amount_yuan": "30", "form_token": token})
+        assert response.status_code == 303
+    assert card_state(app) == ([("grandma-wang", 3000)], 1)
+    fresh = re.search(r'name="form_token" value="([0-9a-f]+)"', client.get(f"{PAGE}?diner_id=grandma-wang").text)
+    assert fresh.group(1) != token
+    client.post(f"{PAGE}/grandma-wang/top-ups", headers=SAME_SITE, data={"amount_yuan": "30", "form_token": fresh.group(1)})
+    assert card_state(app) == ([("grandma-wang", 6000)], 2)
+
+
 @pytest.mark.parametrize("amount", ["-5", "0", "abc", "0.001", "999999"])
 def test_bad_top_ups_change_nothing(app, client, tokens, amount):
     client.set_cookie("linli_token", tokens("staff", sub="counter-1"))

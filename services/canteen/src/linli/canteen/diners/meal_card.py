@@ -75,16 +75,28 @@ def _entry(card: MealCard, kind: str, delta_fen: int, balance_after: int, *, act
     return entry
 
 
-def top_up(identity: Identity, *, community_id: str, diner_id: str, amount_fen: int, note: str = "") -> MealCardEntry:
-    """Staff take money at the counter and load it onto the card (the card is opened if new)."""
+def top_up(identity: Identity, *, community_id: str, diner_id: str, amount_fen: int, note: str = "",
+           request_ref: str | None = None) -> MealCardEntry:
+    """Staff take money at the counter and load it onto the card (the card is opened if new).
+
+    ``request_ref`` (a form's one-time token) makes a double submit book the money once: the
+    second finds the first entry and changes nothing."""
     service_state().communities.require(community_id)
     identity.require_community(community_id)
-    card = _ensure_card(community_id, diner_id)
-    balance = _move(card.id, amount_fen)
-    if balance is None:  # pragma: no cover - a positive top-up always fits
-        raise Conflict("The top-up could not be booked.", code="top_up_failed")
-    entry = _entry(card, "top_up", amount_fen, balance, actor=identity.subject, note=note)
-    db.session.commit()
+    try:
+        card = _ensure_card(community_id, diner_id)
+        balance = _move(card.id, amount_fen)
+        if balance is None:  # pragma: no cover - a positive top-up always fits
+            raise Conflict("The top-up could not be booked.", code="top_up_failed")
+        entry = _entry(card, "top_up", amount_fen, balance, actor=identity.subject, note=note)
+        entry.request_ref = request_ref
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        booked = db.session.scalar(sa.select(MealCardEntry).where(MealCardEntry.request_ref == request_ref))
+        if request_ref is None or booked is None:
+            raise
+        return booked
     return entry
 
 

@@ -69,6 +69,7 @@ class MealCardEntry(db.Model):  # type: ignore[name-defined,misc]
     amount_fen: Mapped[int] = mapped_column(sa.Integer)  # signed
     balance_after_fen: Mapped[int] = mapped_column(sa.Integer)
     payment_id: Mapped[int | None] = mapped_column(sa.Integer, index=True)
+    request_ref: Mapped[str | None] = mapped_column(sa.String(64), unique=True)  # a form's one-time token
     created_by: Mapped[str] = mapped_column(sa.String(120))
     note: Mapped[str] = mapped_column(sa.String(200), default="")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

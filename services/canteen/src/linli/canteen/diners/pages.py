@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import uuid
 from typing import Any
 
 from flask import Blueprint, render_template, request, url_for
@@ -77,7 +78,7 @@ def card_page(community_id: str) -> Any:
         except Problem:
             diner_id, view = "", None
     return render_template("canteen/diners/meal_cards.html", community=community, identity=identity,
-                           diner_id=diner_id, view=view)
+                           diner_id=diner_id, view=view, form_token=uuid.uuid4().hex)
 
 
 @pages.post("/<community_id>/meal-cards/<diner_id>/top-ups")
@@ -89,8 +90,10 @@ def top_up(community_id: str, diner_id: str) -> Any:
 
     def load(staff: Identity = identity) -> None:
         service.check_diner_id(diner_id)
+        token = request.form.get("form_token", "")[:64] or None
         meal_card.top_up(staff, community_id=community_id, diner_id=diner_id,
-                         amount_fen=fen_from_yuan(request.form.get("amount_yuan", "")), note="counter")
+                         amount_fen=fen_from_yuan(request.form.get("amount_yuan", "")), note="counter",
+                         request_ref=f"page:{token}" if token else None)
 
     return act(load, _("Money loaded onto the meal card."),
                url_for(".card_page", community_id=community_id, diner_id=diner_id))
