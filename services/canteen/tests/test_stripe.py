@@ -190,7 +190,11 @@ def test_forged_or_stale_signature_is_refused(app, client, payable_order, browse
     assert state(app, order_id)["order"] == "paid"
 
 
-def test_webhook_and_confirm_race_marks_the_order_paid_once(app, server, payable_order, browser_stripe):
+@pytest.mark.parametrize("delays", [
+    (0.0, 0.5, 0.8, 0.9, 0.95, 1.0, 1.0, 1.02, 1.05, 1.1, 1.2, 1.5),  # a confirm first, others around the webhook
+    (1.0, 1.02, 1.04, 1.06, 1.08, 1.1, 1.12, 1.15, 1.2, 1.3, 1.4, 1.6),  # as the webhook lands (~1 s) and after
+], ids=["confirm-first", "webhook-first"])
+def test_webhook_and_confirm_race_marks_the_order_paid_once(app, server, payable_order, browser_stripe, delays):
     order_id = payable_order(2600)
     payment = pay(server, order_id).json()
     intent_id = payment["external_ref"]
@@ -202,7 +206,7 @@ def test_webhook_and_confirm_race_marks_the_order_paid_once(app, server, payable
         return requests.post(f"{server.url}/api/payments/{payment['id']}/confirm", timeout=15)
 
     with ThreadPoolExecutor(max_workers=12) as pool:  # confirms before, around and after the webhook
-        responses = list(pool.map(confirm, [0.0, 0.5, 0.8, 0.9, 0.95, 1.0, 1.0, 1.02, 1.05, 1.1, 1.2, 1.5]))
+        responses = list(pool.map(confirm, delays))
     assert all(r.status_code == 200 and r.json()["state"] == "succeeded" for r in responses)
     final = wait_for(lambda: (s := state(app, order_id))["events"] and s)
     assert final["order"] == "paid" and final["completing"] == 1
