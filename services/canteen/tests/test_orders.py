@@ -255,7 +255,7 @@ class LunchPromotion:
 def test_price_adjustments_hook_changes_the_total_on_the_server(service_app, client):
     from linli.canteen.app import create_app
 
-    app = service_app("canteen", create_app, migrate=False,
+    app = service_app("canteen", create_app,
                       LINLI_EXTRA_PLUGINS=[("builtin.test_lunch_promotion", LunchPromotion())])
     client = app.test_client()
     with app.app_context():

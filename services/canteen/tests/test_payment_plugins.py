@@ -50,7 +50,7 @@ class Vouchers:
 def app(service_app, tmp_path):
     communities = tmp_path / "communities.toml"
     communities.write_text(COMMUNITIES, encoding="utf-8")
-    return service_app("canteen", create_app, migrate=False, LINLI_COMMUNITIES_FILE=str(communities),
+    return service_app("canteen", create_app, LINLI_COMMUNITIES_FILE=str(communities),
                        LINLI_EXTRA_PLUGINS=[("vouchers", Vouchers())])
 
 

@@ -21,7 +21,7 @@ WEBHOOK = "/api/payments/stripe/webhook"
 
 @pytest.fixture
 def app(service_app, localstripe):
-    return service_app("canteen", create_app, migrate=False, **localstripe.config())
+    return service_app("canteen", create_app, **localstripe.config())
 
 
 @pytest.fixture
@@ -273,7 +273,7 @@ def test_wechat_pay_and_alipay_are_offered_when_configured(app, client, payable_
 def test_card_payments_are_not_offered_without_a_key(service_app, payable_order, monkeypatch):
     for name in ("STRIPE_API_KEY", "STRIPE_API_BASE", "STRIPE_WEBHOOK_SECRET"):
         monkeypatch.delenv(name, raising=False)
-    plain = service_app("canteen", create_app, migrate=False)
+    plain = service_app("canteen", create_app)
     client = plain.test_client()
     order_id = payable_order(1880)
     providers = [p["identifier"] for p in client.get(f"/api/orders/{order_id}/payments").json["providers"]]

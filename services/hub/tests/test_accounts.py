@@ -73,7 +73,7 @@ def test_login_is_rate_limited_per_app(service_app, staff_account, app):
     assert limited.content_type == "application/problem+json"
     assert limited.json["code"] == "too_many_requests"
     # another app instance keeps its own count
-    other = service_app("hub", create_app, migrate=False)
+    other = service_app("hub", create_app)
     assert login(other.test_client()).status_code in (200, 401)
 
 

@@ -230,7 +230,7 @@ def test_signup_to_another_communitys_activity_is_refused(app, client, auth):
 def test_confirm_window_comes_from_linli_waitlist_confirm_minutes(service_app, auth):
     from linli.hub.app import create_app
 
-    app = service_app("hub", create_app, migrate=False, LINLI_WAITLIST_CONFIRM_MINUTES=30)
+    app = service_app("hub", create_app, LINLI_WAITLIST_CONFIRM_MINUTES=30)
     client = app.test_client()
     session_id = create_session(client, auth, make_room(app), capacity=1)
     with app.test_request_context(method="POST"):

@@ -39,7 +39,7 @@ def test_community_plugin_replaces_the_policy_only_where_enabled(service_app, tm
     toml = toml.replace('plugins = []', 'plugins = ["seniority_policy"]', 1)  # north-bund enables it
     communities = tmp_path / "communities.toml"
     communities.write_text(toml)
-    app = service_app("hub", create_app, migrate=False, LINLI_COMMUNITIES_FILE=str(communities),
+    app = service_app("hub", create_app, LINLI_COMMUNITIES_FILE=str(communities),
                       LINLI_EXTRA_PLUGINS=[("seniority_policy", LowestTeamIdWins())])
     north = decide(app, "north-bund")
     assert [d.outcome for d in north] == ["won", "lost", "lost", "lost", "lost"]

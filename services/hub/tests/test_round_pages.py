@@ -63,7 +63,7 @@ def test_production_key_file_signs_tokens_and_is_served_as_jwks(service_app, tmp
     path = tmp_path / "jwt-private.pem"
     path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                        serialization.NoEncryption()))
-    app = service_app("hub", create_app, migrate=False, LINLI_JWT_PRIVATE_KEY_FILE=str(path))
+    app = service_app("hub", create_app, LINLI_JWT_PRIVATE_KEY_FILE=str(path))
     with app.app_context():
         from linli.hub.accounts import service
 

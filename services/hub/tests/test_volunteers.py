@@ -263,7 +263,7 @@ def test_a_community_plugin_adds_its_own_template(service_app, tmp_path, pytestc
     communities = (pytestconfig.rootpath / "communities.toml").read_text().replace(
         'plugins = []', 'plugins = ["greening"]', 1)
     (tmp_path / "communities.toml").write_text(communities)
-    app = service_app("hub", create_app, migrate=False, LINLI_COMMUNITIES_FILE=str(tmp_path / "communities.toml"),
+    app = service_app("hub", create_app, LINLI_COMMUNITIES_FILE=str(tmp_path / "communities.toml"),
                       LINLI_EXTRA_PLUGINS=[("greening", greening)])
     with app.app_context():
         assert set(service.shift_templates("north-bund")) == {"waste-sorting", "greening"}

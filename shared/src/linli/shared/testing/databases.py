@@ -57,26 +57,28 @@ class TestDatabases:
     def url(self, service: str, engine: str, create_app: Callable[[dict[str, Any]], Flask],
             base_config: dict[str, Any], tmp_path: Path, migrate: bool = True) -> str:
         if engine == "sqlite":
-            template = self._sqlite_templates.get(service)
+            key = f"{service}-{'migrated' if migrate else 'created'}"
+            template = self._sqlite_templates.get(key)
             if template is None:
-                template = self.workdir / f"template-{service}.db"
+                template = self.workdir / f"template-{key}.db"
                 app = create_app({**base_config, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{template}"})
                 prepare_schema(app, migrate)
-                self._sqlite_templates[service] = template
+                self._sqlite_templates[key] = template
             target = tmp_path / f"{service}.db"
             shutil.copyfile(template, target)
             return f"sqlite:///{target}"
         if engine == "postgresql":
-            url = self._pg_databases.get(service)
+            key = f"{service}_{'m' if migrate else 'c'}"
+            url = self._pg_databases.get(key)
             if url is None:
-                dbname = f"linli_test_{self.run_id}_{service}"
+                dbname = f"linli_test_{self.run_id}_{key}"
                 with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
                     conn.execute(f'DROP DATABASE IF EXISTS "{dbname}"')
                     conn.execute(f'CREATE DATABASE "{dbname}"')
                 url = _sqlalchemy_url(dbname)
                 app = create_app({**base_config, "SQLALCHEMY_DATABASE_URI": url})
                 prepare_schema(app, migrate)
-                self._pg_databases[service] = url
+                self._pg_databases[key] = url
             return url
         raise ValueError(f"unknown engine {engine!r}")
 
