@@ -31,10 +31,10 @@ def profiles(app):
 
 
 def test_staff_set_a_profile_and_the_diner_reads_it(app, client, auth):
-    response = put_profile(client, auth, "grandma-wang", birth_date=born_years_ago(81), groups=["living_alone"],
+    response = put_profile(client, auth, "grandma-wang", birth_date=born_years_ago(81), groups=["elderly_alone"],
                            display_name="王阿婆")
     assert response.status_code == 200, response.json
-    assert response.json["groups"] == ["living_alone"] and response.json["source"] == "staff"
+    assert response.json["groups"] == ["elderly_alone"] and response.json["source"] == "staff"
     mine = client.get("/api/diners/grandma-wang?community_id=north-bund", headers=auth("diner", sub="grandma-wang"))
     assert mine.status_code == 200 and mine.json["display_name"] == "王阿婆"
     other = client.get("/api/diners/grandma-wang?community_id=north-bund", headers=auth("diner", sub="nosy"))
@@ -73,9 +73,9 @@ def test_bad_profiles_are_refused_and_change_nothing(app, client, auth, body, he
         (NB, 60, [], True, 300),
         (NB, 75, [], True, 500),
         (NB, 85, [], True, 800),
-        (NB, 65, ["living_alone"], True, 800),
+        (NB, 65, ["elderly_alone"], True, 800),
         (NB, 40, ["disabled"], True, 500),
-        (NB, 85, ["living_alone"], False, 0),
+        (NB, 85, ["elderly_alone"], False, 0),
         (FH, 85, [], True, 600),
         (FH, 75, [], True, 200),
     ],
@@ -126,10 +126,10 @@ def post_event(client, event_id, payload, community_id=NB):
 
 def test_hub_eligibility_events_set_the_profile_once(app, client, auth, payable_order):
     payload = {"account_id": "grandpa-li", "community_id": NB, "birth_date": born_years_ago(72),
-               "groups": ["living_alone", "unknown-group"], "eligible": True}
+               "groups": ["elderly_alone", "unknown-group"], "eligible": True}
     assert post_event(client, "evt-1", payload).json["status"] == "accepted"
     assert post_event(client, "evt-1", payload).json["status"] == "duplicate"
-    assert profiles(app) == [(NB, "grandpa-li", True, ("living_alone",))]
+    assert profiles(app) == [(NB, "grandpa-li", True, ("elderly_alone",))]
     order_id = payable_order(1500, diner_id="grandpa-li")
     diner = auth("diner", sub="grandpa-li")
     quote = client.get("/api/diners/grandpa-li/subsidy?community_id=north-bund", headers=diner).json
@@ -144,10 +144,10 @@ def test_hub_eligibility_events_set_the_profile_once(app, client, auth, payable_
     forged = client.post("/events", data=body, content_type="application/json",
                          headers={"Linli-Signature": sign(body, "guessed")})
     assert forged.status_code == 400
-    assert profiles(app) == [(NB, "grandpa-li", False, ("living_alone",))]
+    assert profiles(app) == [(NB, "grandpa-li", False, ("elderly_alone",))]
     # a malformed date is ignored, not retried forever; the rest of the event still applies
     assert post_event(client, "evt-4", {**payload, "birth_date": "31/02/1950"}).json["status"] == "accepted"
-    assert profiles(app) == [(NB, "grandpa-li", True, ("living_alone",))]
+    assert profiles(app) == [(NB, "grandpa-li", True, ("elderly_alone",))]
 
 
 def test_meal_card_reads_and_top_ups_are_guarded(app, client, auth):

@@ -19,7 +19,7 @@ def card_state(app):
 def test_staff_load_money_and_see_the_ledger(app, client, tokens, lang):
     client.set_cookie("linli_token", tokens("staff", sub="counter-1"))
     client.put("/api/diners/grandma-wang", json={"community_id": "north-bund", "birth_date": "1941-03-02",
-                                                   "groups": ["living_alone"], "subsidy_eligible": True,
+                                                   "groups": ["elderly_alone"], "subsidy_eligible": True,
                                                    "display_name": "王阿婆"},
                headers={"Authorization": f"Bearer {tokens('staff', sub='counter-1')}"})
     empty = client.get(f"{PAGE}?diner_id=grandma-wang&lang={lang}")
@@ -43,14 +43,14 @@ def profile_rows(app):
 def test_staff_set_the_diner_profile_on_the_page(app, client, tokens):
     client.set_cookie("linli_token", tokens("staff", sub="counter-1"))
     saved = client.post(f"{PAGE}/grandpa-li/profile?lang=en", headers=SAME_SITE, follow_redirects=True, data={
-        "display_name": "李老伯", "birth_date": "1950-06-01", "groups": ["living_alone", "vip"],
+        "display_name": "李老伯", "birth_date": "1950-06-01", "groups": ["elderly_alone", "vip"],
         "subsidy_eligible": "yes"})
     assert saved.status_code == 200 and "Profile saved." in saved.text and "¥8.00 per meal" in saved.text
-    assert profile_rows(app) == [("grandpa-li", "李老伯", "1950-06-01", ("living_alone",), True)]
+    assert profile_rows(app) == [("grandpa-li", "李老伯", "1950-06-01", ("elderly_alone",), True)]
     bad = client.post(f"{PAGE}/grandpa-li/profile?lang=en", headers=SAME_SITE, follow_redirects=True,
                       data={"birth_date": "2999-01-01"})
     assert "Please enter the birth date as a date in the past." in bad.text
-    assert profile_rows(app) == [("grandpa-li", "李老伯", "1950-06-01", ("living_alone",), True)]
+    assert profile_rows(app) == [("grandpa-li", "李老伯", "1950-06-01", ("elderly_alone",), True)]
     off = client.post(f"{PAGE}/grandpa-li/profile?lang=en", headers=SAME_SITE, follow_redirects=True,
                       data={"display_name": "李老伯", "birth_date": "1950-06-01"})
     assert "No meal subsidy" in off.text

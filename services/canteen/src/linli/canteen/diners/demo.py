@@ -15,7 +15,7 @@ SEEDER = Identity(subject="demo-seed", roles=frozenset({"admin"}), communities=f
 
 # community, diner id, name, years old, groups, subsidy eligible, meal card top-up (fen)
 DINERS = (
-    ("north-bund", "demo-nb-elder-wu", "吴阿姨", 82, ["living_alone"], True, 10_000),
+    ("north-bund", "demo-nb-elder-wu", "吴阿姨", 82, ["elderly_alone"], True, 10_000),
     ("north-bund", "demo-nb-office-chen", "陈先生", 32, [], False, 5_000),
     ("fenglin-huiyuan", "demo-hy-elder-sun", "孙老伯", 76, [], True, 8_000),
     ("fenglin-huiyuan", "demo-hy-office-li", "李小姐", 28, [], False, 3_000),

@@ -12,7 +12,7 @@ from linli.canteen.extensions import db
 from linli.shared.db import utcnow
 
 # special groups (特殊群体) a diner may belong to
-GROUPS = ("living_alone", "disabled")  # 孤老, 残疾人
+GROUPS = ("elderly_alone", "disabled")  # 孤老, 残疾人
 ENTRY_KINDS = ("top_up", "charge", "refund")
 DINER_ID_MAX = 120
 

@@ -18,7 +18,7 @@ class DinerProfileInSchema(Schema):
     display_name = ma.fields.String(load_default="", validate=ma.validate.Length(max=120))
     birth_date = ma.fields.Date(load_default=None, allow_none=True)
     groups = ma.fields.List(ma.fields.String(validate=ma.validate.OneOf(GROUPS)), load_default=list,
-                            metadata={"description": "living_alone (孤老), disabled (残疾人)"})
+                            metadata={"description": "elderly_alone (孤老), disabled (残疾人)"})
     subsidy_eligible = ma.fields.Boolean(load_default=False)
 
     @ma.validates("birth_date")

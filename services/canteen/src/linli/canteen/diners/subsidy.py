@@ -4,7 +4,7 @@ Configured in communities.toml under ``[communities.<id>.settings.subsidy]``::
 
     max_meals_per_day = 1
     tiers = [{ min_age = 60, amount_fen = 300 }, { min_age = 80, amount_fen = 800 },
-             { group = "living_alone", amount_fen = 800 }]
+             { group = "elderly_alone", amount_fen = 800 }]
 
 A diner gets the best tier they match, only when identified and marked eligible (by staff or
 by the hub), and at most ``max_meals_per_day`` subsidised orders a day (Asia/Shanghai dates).

@@ -19,6 +19,8 @@ from flask import current_app
 from linli.hub.accounts.keys import signing_key
 from linli.hub.accounts.models import ACCOUNT_KINDS, Account
 from linli.hub.extensions import db
+from linli.hub.people.eligibility import announce_eligibility
+from linli.hub.people.models import Resident
 from linli.shared.auth import ROLES, Identity, mint_token
 from linli.shared.db import utcnow
 from linli.shared.errors import Conflict, Forbidden, NotFound, Unauthorized, Unprocessable
@@ -87,6 +89,14 @@ def create_account(
                       communities=communities, password_hash=hash_password(password),
                       resident_id=resident_id, phone=phone)
     db.session.add(account)
+    if resident_id is not None:
+        resident = db.session.get(Resident, resident_id)
+        if resident is None:
+            raise NotFound(f"No resident {resident_id}.", code="unknown_resident")
+        if actor is not None:
+            actor.require_community(resident.community_id)
+        db.session.flush()
+        announce_eligibility(resident, account.subject)  # the canteen learns who gets the subsidy
     db.session.commit()
     return account
 
