@@ -2,6 +2,7 @@
 # `make test` runs every test on SQLite and PostgreSQL. Both set up what they need first.
 
 PORT ?= 8000
+PYTEST_WORKERS ?= 3
 SERVICES := canteen hub cases
 UV_VERSION := 0.13.8
 UV := $(shell command -v uv 2>/dev/null || echo python3 -m uv)
@@ -50,7 +51,7 @@ browser:
 	fi
 
 test: setup lint browser
-	$(RUN) pytest $(PYTEST_ARGS)
+	$(RUN) pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 clean:
 	rm -rf var test-artifacts .pytest_cache

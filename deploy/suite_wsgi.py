@@ -18,8 +18,8 @@ from linli.cases.app import create_app as create_cases
 from linli.hub.app import create_app as create_hub
 
 SERVICES = {
-    "canteen": ("社区食堂 Community canteen", ["/canteen/kiosk", "/canteen/order", "/canteen/counter", "/canteen/kitchen"]),
-    "hub": ("邻里小汇 Neighbourhood hub", ["/hub/login", "/hub/volunteer", "/hub/rooms"]),
+    "canteen": ("社区食堂 Community canteen", ["/canteen/kiosk/north-bund", "/canteen/order/north-bund", "/canteen/counter/north-bund", "/canteen/kitchen/north-bund"]),
+    "hub": ("邻里小汇 Neighbourhood hub", ["/hub/login", "/hub/volunteer", "/hub/activities", "/hub/team", "/hub/staff/rooms"]),
     "cases": ("约请制 Cases and services", ["/cases/catalogue/north-bund", "/cases/catalogue/fenglin-huiyuan"]),
 }
 

@@ -49,7 +49,7 @@ def test_hub_token_is_accepted_by_cases_and_canteen_through_jwks(service_app, li
     canteen = service_app("canteen", create_canteen, migrate=False, LINLI_JWKS_URL=jwks_url,
                           LINLI_JWT_PUBLIC_KEY_FILES=[]).test_client()
     assert canteen.get("/openapi.json").status_code == 200
-    queue = "/api/canteen/kitchen/queue?community_id=north-bund"
+    queue = "/api/kitchen/queue?community_id=north-bund"
     assert canteen.get(queue).status_code == 401
     assert canteen.get(queue, headers=bearer).status_code not in (401, 403)
 

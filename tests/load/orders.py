@@ -269,7 +269,7 @@ def main(argv: list[str] | None = None) -> int:
                  {"kind": "set_meal", "set_meal_id": ids["set_meal"], "choices": [ids["pork"], ids["egg"], ids["tofu"]]}]
         order = {"community_id": "north-bund", "meal_service_id": ids["meal_service"], "channel": "kiosk",
                  "lines": lines}
-        full_url, bare_url = f"{full.url}/api/canteen/orders", f"{bare.url}/orders"
+        full_url, bare_url = f"{full.url}/api/orders", f"{bare.url}/orders"
         # both must agree on the money before we time anything
         a = requests.post(full_url, json=order, timeout=30)
         b = requests.post(bare_url, json=order, timeout=30)
@@ -289,12 +289,12 @@ def main(argv: list[str] | None = None) -> int:
                                      args.clients, part, 1.0))
         base_m, full_m = combine(base_runs, part), combine(full_runs, part)
         print(row("baseline (plain SQL, bare Flask)", base_m))
-        print(row("full stack (POST /api/canteen/orders)", full_m))
+        print(row("full stack (POST /api/orders)", full_m))
         tp_ratio = full_m["rate"] / base_m["rate"] if base_m["rate"] else 0.0
         p99_ratio = full_m["p99"] / base_m["p99"] if base_m["p99"] else float("inf")
         print(f"orders/s ratio {tp_ratio:.2f} (target ≥ 0.6)   p99 ratio {p99_ratio:.2f} (target ≤ 2)")
 
-        menu_url = f"{full.url}/api/canteen/communities/north-bund/menu?date={FUTURE_DAY}"
+        menu_url = f"{full.url}/api/communities/north-bund/menu?date={FUTURE_DAY}"
         etag = requests.get(menu_url, timeout=30).headers["ETag"]
         bare_menu = f"{bare.url}/menu/north-bund/{FUTURE_DAY}"
         assert requests.get(bare_menu, timeout=30).status_code == 200

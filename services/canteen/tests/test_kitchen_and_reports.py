@@ -15,7 +15,7 @@ def ids(app):
 
 
 def place(client, ids, *lines, headers=None, **extra):
-    response = client.post("/api/canteen/orders", headers=headers or {}, json={
+    response = client.post("/api/orders", headers=headers or {}, json={
         "community_id": "north-bund", "meal_service_id": ids["meal_service"], "lines": list(lines), **extra})
     assert response.status_code == 201, response.json
     return response.json
@@ -31,37 +31,37 @@ def test_kitchen_queue_shows_paid_orders_and_polls_with_etag(app, client, auth, 
     paid = place(client, ids, {"kind": "dish", "dish_id": ids["pork"], "portion": "half"})
     unpaid = place(client, ids, {"kind": "dish", "dish_id": ids["rice"]})
     pay_cash(client, auth, paid["id"])
-    url = f"/api/canteen/kitchen/queue?community_id=north-bund&date={FUTURE_DAY}&meal_service_id={ids['meal_service']}"
+    url = f"/api/kitchen/queue?community_id=north-bund&date={FUTURE_DAY}&meal_service_id={ids['meal_service']}"
     first = client.get(url, headers=staff)
     assert first.status_code == 200
     assert [o["id"] for o in first.json["orders"]] == [paid["id"]] and first.json["counts"] == {"paid": 1}
     etag = first.headers["ETag"]
     assert client.get(url, headers={**staff, "If-None-Match": etag}).status_code == 304
 
-    moved = client.post(f"/api/canteen/kitchen/orders/{paid['id']}/advance", json={"state": "preparing"},
+    moved = client.post(f"/api/kitchen/orders/{paid['id']}/advance", json={"state": "preparing"},
                          headers=staff)
     assert moved.status_code == 200 and moved.json["state"] == "preparing" and moved.json["preparing_at"]
     changed = client.get(url, headers={**staff, "If-None-Match": etag})
     assert changed.status_code == 200 and changed.json["counts"] == {"preparing": 1}
     assert changed.headers["ETag"] != etag
 
-    assert client.post(f"/api/canteen/kitchen/orders/{paid['id']}/advance", json={"state": "ready"},
+    assert client.post(f"/api/kitchen/orders/{paid['id']}/advance", json={"state": "ready"},
                        headers=staff).json["state"] == "ready"
-    collected = client.post("/api/canteen/kitchen/collect", json={"pickup_ref": paid["pickup_ref"]}, headers=staff)
+    collected = client.post("/api/kitchen/collect", json={"pickup_ref": paid["pickup_ref"]}, headers=staff)
     assert collected.status_code == 200 and collected.json["state"] == "collected"
     assert client.get(url, headers=staff).json["orders"] == []
     assert len(client.get(url + "&include_collected=true", headers=staff).json["orders"]) == 1
 
-    back = client.post(f"/api/canteen/kitchen/orders/{paid['id']}/advance", json={"state": "preparing"},
+    back = client.post(f"/api/kitchen/orders/{paid['id']}/advance", json={"state": "preparing"},
                        headers=staff)
     assert back.status_code == 409 and back.json["code"] == "invalid_transition"
-    not_paid = client.post(f"/api/canteen/kitchen/orders/{unpaid['id']}/advance", json={"state": "ready"},
+    not_paid = client.post(f"/api/kitchen/orders/{unpaid['id']}/advance", json={"state": "ready"},
                            headers=staff)
     assert not_paid.status_code == 409 and not_paid.json["code"] == "invalid_transition"
 
 
 def test_kitchen_is_for_staff_of_the_community(app, client, auth, ids):
-    url = "/api/canteen/kitchen/queue?community_id=north-bund"
+    url = "/api/kitchen/queue?community_id=north-bund"
     assert client.get(url).status_code == 401
     assert client.get(url, headers=auth("diner")).json["code"] == "missing_role"
     other = client.get(url, headers=auth("staff", communities=["fenglin-huiyuan"]))
@@ -80,7 +80,7 @@ def test_reports_sales_per_portion_covers_and_takings_with_csv(app, client, auth
     staff = auth("manager")
     query = f"community_id=north-bund&date_from={FUTURE_DAY}&date_to={FUTURE_DAY}"
 
-    sales = client.get(f"/api/canteen/reports/sales?{query}", headers=staff)
+    sales = client.get(f"/api/reports/sales?{query}", headers=staff)
     assert sales.status_code == 200
     pork = next(d for d in sales.json["dishes"] if d["dish_id"] == ids["pork"])
     assert (pork["half"], pork["full"], pork["half_in_set_meals"]) == (3, 2, 1)
@@ -89,30 +89,30 @@ def test_reports_sales_per_portion_covers_and_takings_with_csv(app, client, auth
     items = sales.json["items"]
     assert [(i["kind"], i["quantity"], i["revenue_fen"]) for i in items] == [("set_meal", 1, 1500)]
 
-    covers = client.get(f"/api/canteen/reports/covers?{query}", headers=staff).json
+    covers = client.get(f"/api/reports/covers?{query}", headers=staff).json
     assert [(c["meal_kind"], c["covers"], c["takeaway"]) for c in covers] == [("lunch", 3, 1)]
     total = sum(o["total_fen"] for o in orders)
     assert covers[0]["revenue_fen"] == total != total + unpaid["total_fen"]
 
-    takings = client.get(f"/api/canteen/reports/takings?{query}", headers=staff)
+    takings = client.get(f"/api/reports/takings?{query}", headers=staff)
     assert takings.status_code == 200
     # takings count by the day money moved (today), so ask for today's window
     import datetime as dt
 
     today = dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date()
-    takings = client.get(f"/api/canteen/reports/takings?community_id=north-bund&date_from={today}&date_to={today}",
+    takings = client.get(f"/api/reports/takings?community_id=north-bund&date_from={today}&date_to={today}",
                          headers=staff).json
     assert takings == [{"method": "cash", "amount_fen": total}]
 
-    exported = client.get(f"/api/canteen/reports/sales?{query}&format=csv", headers=staff)
+    exported = client.get(f"/api/reports/sales?{query}&format=csv", headers=staff)
     assert exported.mimetype == "text/csv" and "attachment" in exported.headers["Content-Disposition"]
     rows = list(csv.DictReader(io.StringIO(exported.data.decode("utf-8-sig"))))
     pork_row = next(r for r in rows if r["kind"] == "dish" and r["item_id"] == str(ids["pork"]))
     assert (pork_row["name_zh"], pork_row["half"], pork_row["full"], pork_row["half_uptake"]) == ("红烧肉", "3", "2", "0.6")
-    covers_csv = client.get(f"/api/canteen/reports/covers?{query}&format=csv", headers=staff).data.decode("utf-8-sig")
+    covers_csv = client.get(f"/api/reports/covers?{query}&format=csv", headers=staff).data.decode("utf-8-sig")
     assert covers_csv.splitlines()[0] == "service_date,meal_service_id,meal_kind,covers,takeaway,revenue_fen"
 
-    assert client.get(f"/api/canteen/reports/sales?{query}", headers=auth("diner")).status_code == 403
-    bad = client.get(f"/api/canteen/reports/sales?community_id=north-bund&date_from={FUTURE_DAY}&date_to=2030-01-01",
+    assert client.get(f"/api/reports/sales?{query}", headers=auth("diner")).status_code == 403
+    bad = client.get(f"/api/reports/sales?community_id=north-bund&date_from={FUTURE_DAY}&date_to=2030-01-01",
                      headers=staff)
     assert bad.status_code == 422

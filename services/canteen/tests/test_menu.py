@@ -2,6 +2,7 @@
 solar term and featured dishes first; ETag/304; demo data idempotent; every endpoint in /openapi.json."""
 
 import datetime as dt
+import re
 
 import sqlalchemy as sa
 
@@ -24,7 +25,7 @@ def test_solar_terms_come_from_the_calendar_library():
 
 def test_staff_build_a_menu_through_the_api_and_the_day_features_solar_dishes(app, client, auth):
     staff = auth("manager")
-    base = "/api/canteen/communities/north-bund"
+    base = "/api/communities/north-bund"
     dish = lambda **kw: client.post(f"{base}/dishes", headers=staff, json=kw)  # noqa: E731
     pork = dish(code="pork", name_zh="红烧肉", name_en="Braised pork", category="meat", full_price_fen=1600,
                 half_price_fen=900, allergens=["soy"])
@@ -47,7 +48,7 @@ def test_staff_build_a_menu_through_the_api_and_the_day_features_solar_dishes(ap
         "code": "beans", "name_zh": "五香豆", "name_en": "Five-spice beans", "brand": "城隍庙", "price_fen": 1500,
         "stock_remaining": 10})
     assert beans.status_code == 201
-    assert client.post(f"/api/canteen/retail-items/{beans.json['id']}/restock", headers=staff,
+    assert client.post(f"/api/retail-items/{beans.json['id']}/restock", headers=staff,
                        json={"delta": 5}).json["stock_remaining"] == 15
     lunch = client.post(f"{base}/meal-services", headers=staff, json={
         "service_date": str(DAY), "kind": "lunch", "starts_at": "2026-11-23T11:00:00+08:00",
@@ -55,18 +56,18 @@ def test_staff_build_a_menu_through_the_api_and_the_day_features_solar_dishes(ap
     assert lunch.status_code == 201, lunch.json
     ms = lunch.json["id"]
     for d in (pork, rice, greens, radish):
-        offered = client.put(f"/api/canteen/meal-services/{ms}/dishes/{d.json['id']}", headers=staff,
+        offered = client.put(f"/api/meal-services/{ms}/dishes/{d.json['id']}", headers=staff,
                              json={"planned_portions": 30})
         assert offered.status_code == 200 and offered.json["remaining_units"] == 60
-    assert client.put(f"/api/canteen/meal-services/{ms}/set-meals/{set_meal.json['id']}", headers=staff,
+    assert client.put(f"/api/meal-services/{ms}/set-meals/{set_meal.json['id']}", headers=staff,
                       json={"daily_limit": 50}).json["remaining"] == 50
-    stock = client.get(f"/api/canteen/meal-services/{ms}/stock", headers=staff).json
+    stock = client.get(f"/api/meal-services/{ms}/stock", headers=staff).json
     assert len(stock["dishes"]) == 4 and stock["set_meals"][0]["daily_limit"] == 50
-    moved = client.patch(f"/api/canteen/meal-services/{ms}", headers=staff,
+    moved = client.patch(f"/api/meal-services/{ms}", headers=staff,
                          json={"order_cutoff_at": "2026-11-23T12:30:00+08:00", "takeaway": False})
     assert moved.status_code == 200 and moved.json["takeaway"] is False
     assert dt.datetime.fromisoformat(moved.json["order_cutoff_at"]) == dt.datetime(2026, 11, 23, 4, 30, tzinfo=dt.UTC)
-    bad = client.patch(f"/api/canteen/meal-services/{ms}", headers=staff, json={"dine_in": False})
+    bad = client.patch(f"/api/meal-services/{ms}", headers=staff, json={"dine_in": False})
     assert bad.status_code == 422 and bad.json["code"] == "invalid_modes"
 
     menu = client.get(f"{base}/menu?date={DAY}")
@@ -86,7 +87,7 @@ def test_staff_build_a_menu_through_the_api_and_the_day_features_solar_dishes(ap
 
 def test_bad_menu_input_is_refused(app, client, auth):
     staff = auth("manager")
-    base = "/api/canteen/communities/north-bund"
+    base = "/api/communities/north-bund"
     dearer_half = client.post(f"{base}/dishes", headers=staff, json={
         "code": "x", "name_zh": "x", "name_en": "x", "full_price_fen": 500, "half_price_fen": 600})
     assert dearer_half.status_code == 422 and dearer_half.mimetype == "application/problem+json"
@@ -105,7 +106,7 @@ def test_bad_menu_input_is_refused(app, client, auth):
 def test_menu_of_the_day_etag_gives_304_until_stock_changes(app, client):
     with app.app_context():
         ids = make_menu()
-    url = f"/api/canteen/communities/north-bund/menu?date={FUTURE_DAY}"
+    url = f"/api/communities/north-bund/menu?date={FUTURE_DAY}"
     first = client.get(url)
     etag = first.headers["ETag"]
     assert first.status_code == 200 and first.headers["Cache-Control"] == "no-cache"
@@ -115,7 +116,7 @@ def test_menu_of_the_day_etag_gives_304_until_stock_changes(app, client):
     assert again.status_code == 304 and again.headers["ETag"] == etag and again.data == b""
     assert client.get(url).data == first.data
 
-    placed = client.post("/api/canteen/orders", json={"community_id": "north-bund", "meal_service_id":
+    placed = client.post("/api/orders", json={"community_id": "north-bund", "meal_service_id":
                                                       ids["meal_service"], "lines": [{"kind": "dish",
                                                                                       "dish_id": ids["pork"]}]})
     assert placed.status_code == 201
@@ -123,9 +124,9 @@ def test_menu_of_the_day_etag_gives_304_until_stock_changes(app, client):
     assert changed.status_code == 200 and changed.headers["ETag"] != etag
     pork = next(d for d in changed.json["services"][0]["dishes"] if d["id"] == ids["pork"])
     assert pork["remaining_units"] == 38
-    other_day = client.get(f"/api/canteen/communities/north-bund/menu?date={FUTURE_DAY + dt.timedelta(days=1)}")
+    other_day = client.get(f"/api/communities/north-bund/menu?date={FUTURE_DAY + dt.timedelta(days=1)}")
     assert other_day.status_code == 200 and other_day.json["services"] == []
-    assert client.get("/api/canteen/communities/nowhere/menu").status_code == 404
+    assert client.get("/api/communities/nowhere/menu").status_code == 404
 
 
 def test_demo_data_is_idempotent_for_both_communities(app, client):
@@ -141,7 +142,7 @@ def test_demo_data_is_idempotent_for_both_communities(app, client):
     spec.seed_demo(app)
     assert counts() == first and all(first)
     for community in ("north-bund", "fenglin-huiyuan"):
-        menu = client.get(f"/api/canteen/communities/{community}/menu").json
+        menu = client.get(f"/api/communities/{community}/menu").json
         kinds = [s["kind"] for s in menu["services"]]
         assert {"breakfast", "lunch", "raw_takeaway"} <= set(kinds)
         lunch = next(s for s in menu["services"] if s["kind"] == "lunch")
@@ -153,8 +154,8 @@ def test_demo_data_is_idempotent_for_both_communities(app, client):
 def test_every_ordering_endpoint_is_documented(app, client):
     spec = client.get("/openapi.json").json
     documented = {(path, method) for path, ops in spec["paths"].items() for method in ops}
-    prefixes = ("/api/canteen/",)
-    routes = {(str(rule).replace("<int:", "{").replace("<", "{").replace(">", "}"), method.lower())
+    prefixes = ("/api/",)
+    routes = {(re.sub(r"<(?:[^<>]*:)?(\w+)>", r"{\1}", str(rule)), method.lower())
               for rule in app.url_map.iter_rules() if str(rule).startswith(prefixes)
               for method in rule.methods - {"HEAD", "OPTIONS"}}
     assert routes and routes <= documented, routes - documented

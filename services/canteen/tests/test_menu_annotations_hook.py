@@ -43,8 +43,8 @@ def test_plugin_annotation_only_where_enabled(app, client):
     with app.app_context():
         for community in ("north-bund", "fenglin-huiyuan"):
             make_menu(community, prefix=community[:2] + "-")
-    fenglin = client.get(f"/api/canteen/communities/fenglin-huiyuan/menu?date={FUTURE_DAY}").json["annotations"]
-    north = client.get(f"/api/canteen/communities/north-bund/menu?date={FUTURE_DAY}").json["annotations"]
+    fenglin = client.get(f"/api/communities/fenglin-huiyuan/menu?date={FUTURE_DAY}").json["annotations"]
+    north = client.get(f"/api/communities/north-bund/menu?date={FUTURE_DAY}").json["annotations"]
     assert fenglin["guest_chef"]["name_en"] == "Guest chef"
     assert "guest_chef" not in north
     # the built-in solar term is kept beside the plugin's annotation, and both sets of tags are featured

@@ -51,7 +51,7 @@ def set_meal_line(ids, choices=None, quantity=1):
 
 
 def test_order_prices_on_the_server_and_draws_stock_in_units(app, client, ids):
-    response = client.post("/api/canteen/orders", json=body(
+    response = client.post("/api/orders", json=body(
         ids, {"kind": "dish", "dish_id": ids["pork"], "portion": "half"},
         {"kind": "dish", "dish_id": ids["pork"], "quantity": 2},
         set_meal_line(ids), {"kind": "retail", "retail_item_id": ids["beans"], "quantity": 2}))
@@ -61,7 +61,7 @@ def test_order_prices_on_the_server_and_draws_stock_in_units(app, client, ids):
     assert [ln["line_total_fen"] for ln in order["lines"]] == [900, 3200, 1500, 3000]
     assert order["subtotal_fen"] == order["total_fen"] == 8600
     assert order["pickup_number"] == 1 and order["pickup_date"] == "2030-03-04"
-    assert response.headers["Location"].endswith(f"/api/canteen/orders/{order['id']}")
+    assert response.headers["Location"].endswith(f"/api/orders/{order['id']}")
     # pork: half (1) + 2 full (4) + set meal half (1) = 6 of 40 units; greens and egg: half each; rice full
     assert units(app, ids["meal_service"], ids["pork"]) == 40 - 6
     assert units(app, ids["meal_service"], ids["greens"]) == 39
@@ -69,7 +69,7 @@ def test_order_prices_on_the_server_and_draws_stock_in_units(app, client, ids):
     with app.app_context():
         assert db.session.scalar(sa.select(SetMealStock.remaining)) == 9
         assert db.session.get(RetailItem, ids["beans"]).stock_remaining == 3
-    second = client.post("/api/canteen/orders", json=body(ids, {"kind": "dish", "dish_id": ids["rice"]}))
+    second = client.post("/api/orders", json=body(ids, {"kind": "dish", "dish_id": ids["rice"]}))
     assert second.json["pickup_number"] == 2
 
 
@@ -105,7 +105,7 @@ def test_bad_orders_are_refused_and_change_nothing(app, client, ids, auth, case)
     }
     payload, headers, status, code = cases[case]
     before = snapshot(app)
-    response = client.post("/api/canteen/orders", json=payload, headers=headers)
+    response = client.post("/api/orders", json=payload, headers=headers)
     assert response.status_code == status, response.json
     assert response.mimetype == PROBLEM
     assert response.json["code"] == code
@@ -116,22 +116,22 @@ def test_sold_out_is_exact_on_the_last_units(app, client, ids):
     with app.app_context():
         ids2 = make_menu(day=dt.date(2030, 3, 5), portions=1, prefix="x-")  # 2 units of each dish
     half = {"kind": "dish", "dish_id": ids2["pork"], "portion": "half"}
-    assert client.post("/api/canteen/orders", json=body(ids2, half)).status_code == 201
-    full = client.post("/api/canteen/orders", json=body(ids2, {"kind": "dish", "dish_id": ids2["pork"]}))
+    assert client.post("/api/orders", json=body(ids2, half)).status_code == 201
+    full = client.post("/api/orders", json=body(ids2, {"kind": "dish", "dish_id": ids2["pork"]}))
     assert full.status_code == 409 and full.json["code"] == "sold_out"
-    assert client.post("/api/canteen/orders", json=body(ids2, half)).status_code == 201
+    assert client.post("/api/orders", json=body(ids2, half)).status_code == 201
     assert units(app, ids2["meal_service"], ids2["pork"]) == 0
 
 
 def test_an_unpaid_order_expires_and_its_stock_returns_once(app, client, ids):
-    placed = client.post("/api/canteen/orders", json=body(ids, set_meal_line(ids),
+    placed = client.post("/api/orders", json=body(ids, set_meal_line(ids),
                                                           {"kind": "retail", "retail_item_id": ids["beans"]})).json
     assert units(app, ids["meal_service"], ids["pork"]) == 39
     with app.app_context():
         db.session.execute(sa.update(Order).values(expires_at=dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)))
         db.session.commit()
     # expired wherever it is read, before tick has run
-    seen = client.get(f"/api/canteen/orders/{placed['id']}?ref={placed['pickup_ref']}").json
+    seen = client.get(f"/api/orders/{placed['id']}?ref={placed['pickup_ref']}").json
     assert seen["state"] == "expired"
     with app.app_context():
         with pytest.raises(Conflict) as error:
@@ -145,19 +145,19 @@ def test_an_unpaid_order_expires_and_its_stock_returns_once(app, client, ids):
         assert db.session.scalar(sa.select(SetMealStock.remaining)) == 10
         assert db.session.get(RetailItem, ids["beans"]).stock_remaining == 5
         assert db.session.get(Order, placed["id"]).state == "expired"
-    cancel = client.post(f"/api/canteen/orders/{placed['id']}/cancel?ref={placed['pickup_ref']}")
+    cancel = client.post(f"/api/orders/{placed['id']}/cancel?ref={placed['pickup_ref']}")
     assert cancel.status_code == 409 and cancel.json["code"] == "order_expired"
     assert units(app, ids["meal_service"], ids["pork"]) == 40
 
 
 def test_stock_held_by_an_expired_order_is_reclaimed_when_ordering(app, client, ids):
-    first = client.post("/api/canteen/orders", json=body(ids, set_meal_line(ids, quantity=10)))
+    first = client.post("/api/orders", json=body(ids, set_meal_line(ids, quantity=10)))
     assert first.status_code == 201
-    assert client.post("/api/canteen/orders", json=body(ids, set_meal_line(ids))).json["code"] == "sold_out"
+    assert client.post("/api/orders", json=body(ids, set_meal_line(ids))).json["code"] == "sold_out"
     with app.app_context():
         db.session.execute(sa.update(Order).values(expires_at=dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)))
         db.session.commit()
-    again = client.post("/api/canteen/orders", json=body(ids, set_meal_line(ids)))
+    again = client.post("/api/orders", json=body(ids, set_meal_line(ids)))
     assert again.status_code == 201, again.json
     with app.app_context():
         assert db.session.scalar(sa.select(SetMealStock.remaining)) == 9
@@ -166,29 +166,29 @@ def test_stock_held_by_an_expired_order_is_reclaimed_when_ordering(app, client, 
 
 def test_cancel_returns_stock_and_only_the_owner_may(app, client, ids, auth):
     mine = auth("diner", sub="diner-1")
-    placed = client.post("/api/canteen/orders", json=body(ids, {"kind": "dish", "dish_id": ids["egg"]}),
+    placed = client.post("/api/orders", json=body(ids, {"kind": "dish", "dish_id": ids["egg"]}),
                          headers=mine).json
     assert placed["diner_id"] == "diner-1"
     assert units(app, ids["meal_service"], ids["egg"]) == 38
-    other = client.post(f"/api/canteen/orders/{placed['id']}/cancel", headers=auth("diner", sub="diner-2"))
+    other = client.post(f"/api/orders/{placed['id']}/cancel", headers=auth("diner", sub="diner-2"))
     assert other.status_code == 403 and other.json["code"] == "not_your_order"
-    assert client.post(f"/api/canteen/orders/{placed['id']}/cancel").status_code == 401
-    done = client.post(f"/api/canteen/orders/{placed['id']}/cancel", headers=mine)
+    assert client.post(f"/api/orders/{placed['id']}/cancel").status_code == 401
+    done = client.post(f"/api/orders/{placed['id']}/cancel", headers=mine)
     assert done.status_code == 200 and done.json["state"] == "cancelled"
-    assert client.post(f"/api/canteen/orders/{placed['id']}/cancel", headers=mine).json["state"] == "cancelled"
+    assert client.post(f"/api/orders/{placed['id']}/cancel", headers=mine).json["state"] == "cancelled"
     assert units(app, ids["meal_service"], ids["egg"]) == 40
 
 
 def test_anonymous_kiosk_order_is_read_with_its_reference_and_has_a_qr_code(app, client, ids, auth):
-    placed = client.post("/api/canteen/orders", json=body(ids, {"kind": "dish", "dish_id": ids["rice"]},
+    placed = client.post("/api/orders", json=body(ids, {"kind": "dish", "dish_id": ids["rice"]},
                                                           channel="kiosk")).json
     assert placed["diner_id"] is None
-    assert client.get(f"/api/canteen/orders/{placed['id']}").status_code == 401
-    assert client.get(f"/api/canteen/orders/{placed['id']}?ref=wrong").status_code == 401
-    assert client.get(f"/api/canteen/orders/{placed['id']}?ref={placed['pickup_ref']}").status_code == 200
-    assert client.get(f"/api/canteen/orders/by-ref/{placed['pickup_ref']}").json["id"] == placed["id"]
-    assert client.get(f"/api/canteen/orders/{placed['id']}", headers=auth("staff")).status_code == 200
-    qr = client.get(f"/api/canteen/orders/{placed['id']}/qr.svg?ref={placed['pickup_ref']}")
+    assert client.get(f"/api/orders/{placed['id']}").status_code == 401
+    assert client.get(f"/api/orders/{placed['id']}?ref=wrong").status_code == 401
+    assert client.get(f"/api/orders/{placed['id']}?ref={placed['pickup_ref']}").status_code == 200
+    assert client.get(f"/api/orders/by-ref/{placed['pickup_ref']}").json["id"] == placed["id"]
+    assert client.get(f"/api/orders/{placed['id']}", headers=auth("staff")).status_code == 200
+    qr = client.get(f"/api/orders/{placed['id']}/qr.svg?ref={placed['pickup_ref']}")
     assert qr.status_code == 200 and qr.mimetype == "image/svg+xml" and b"<svg" in qr.data
 
 
@@ -196,19 +196,19 @@ def test_pickup_numbers_count_per_canteen_per_day(app, client, ids):
     with app.app_context():
         other = make_menu("fenglin-huiyuan", prefix="fl-")
         next_day = make_menu(day=dt.date(2030, 3, 5), prefix="nd-")
-    numbers = [client.post("/api/canteen/orders", json=body(ids, {"kind": "dish", "dish_id": ids["rice"]}))
+    numbers = [client.post("/api/orders", json=body(ids, {"kind": "dish", "dish_id": ids["rice"]}))
                .json["pickup_number"] for _ in range(3)]
     assert numbers == [1, 2, 3]
-    fl = client.post("/api/canteen/orders", json={"community_id": "fenglin-huiyuan",
+    fl = client.post("/api/orders", json={"community_id": "fenglin-huiyuan",
                                                   "meal_service_id": other["meal_service"],
                                                   "lines": [{"kind": "dish", "dish_id": other["rice"]}]})
     assert fl.json["pickup_number"] == 1
-    nd = client.post("/api/canteen/orders", json=body(next_day, {"kind": "dish", "dish_id": next_day["rice"]}))
+    nd = client.post("/api/orders", json=body(next_day, {"kind": "dish", "dish_id": next_day["rice"]}))
     assert nd.json["pickup_number"] == 1
 
 
 def test_payments_contract_mark_paid_is_idempotent_and_refund_needs_payment(app, client, ids):
-    placed = client.post("/api/canteen/orders", json=body(ids, {"kind": "dish", "dish_id": ids["rice"]})).json
+    placed = client.post("/api/orders", json=body(ids, {"kind": "dish", "dish_id": ids["rice"]})).json
     with app.app_context():
         order = orders.lock_order(placed["id"])
         with pytest.raises(Conflict):
@@ -235,7 +235,7 @@ def test_ordering_closes_at_the_cut_off(app, client, ids):
             order_cutoff_at=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)))
         db.session.commit()
     before = snapshot(app)
-    response = client.post("/api/canteen/orders", json=body(ids, {"kind": "dish", "dish_id": ids["rice"]}))
+    response = client.post("/api/orders", json=body(ids, {"kind": "dish", "dish_id": ids["rice"]}))
     assert response.status_code == 409 and response.json["code"] == "ordering_closed"
     assert snapshot(app) == before
 
@@ -260,27 +260,27 @@ def test_price_adjustments_hook_changes_the_total_on_the_server(service_app, cli
     client = app.test_client()
     with app.app_context():
         ids = make_menu()
-    small = client.post("/api/canteen/orders", json=body(ids, {"kind": "dish", "dish_id": ids["pork"]}))
+    small = client.post("/api/orders", json=body(ids, {"kind": "dish", "dish_id": ids["pork"]}))
     assert small.json["total_fen"] == 1600 and small.json["adjustments"] == []
-    big = client.post("/api/canteen/orders", json=body(ids, {"kind": "dish", "dish_id": ids["pork"], "quantity": 2}))
+    big = client.post("/api/orders", json=body(ids, {"kind": "dish", "dish_id": ids["pork"], "quantity": 2}))
     assert big.status_code == 201
     assert (big.json["subtotal_fen"], big.json["adjustments_fen"], big.json["total_fen"]) == (3200, -200, 3000)
     assert big.json["adjustments"][0]["label_zh"] == "午市优惠"
-    read = client.get(f"/api/canteen/orders/{big.json['id']}?ref={big.json['pickup_ref']}").json
+    read = client.get(f"/api/orders/{big.json['id']}?ref={big.json['pickup_ref']}").json
     assert read["total_fen"] == 3000 and read["adjustments"][0]["amount_fen"] == -200
 
 
 def test_counter_staff_order_for_a_diner_and_modes_follow_the_meal_service(app, client, ids, auth):
     staff, diner = auth("staff", sub="counter-1"), auth("diner", sub="diner-9")
     line = {"kind": "dish", "dish_id": ids["rice"]}
-    for_diner = client.post("/api/canteen/orders", headers=staff,
+    for_diner = client.post("/api/orders", headers=staff,
                             json=body(ids, line, diner_id="diner-9", channel="counter", mode="takeaway"))
     assert for_diner.status_code == 201 and for_diner.json["diner_id"] == "diner-9"
-    assert client.get(f"/api/canteen/orders/{for_diner.json['id']}", headers=diner).status_code == 200
-    mine = client.get("/api/canteen/orders?community_id=north-bund", headers=diner).json
+    assert client.get(f"/api/orders/{for_diner.json['id']}", headers=diner).status_code == 200
+    mine = client.get("/api/orders?community_id=north-bund", headers=diner).json
     assert [o["id"] for o in mine] == [for_diner.json["id"]]
     before = snapshot(app)
-    posing = client.post("/api/canteen/orders", headers=auth("diner", sub="diner-8"), json=body(ids, line,
+    posing = client.post("/api/orders", headers=auth("diner", sub="diner-8"), json=body(ids, line,
                                                                                               diner_id="diner-9"))
     assert posing.status_code == 403 and posing.json["code"] == "missing_role"
     with app.app_context():
@@ -288,13 +288,13 @@ def test_counter_staff_order_for_a_diner_and_modes_follow_the_meal_service(app, 
 
         db.session.execute(sa.update(MealService).values(dine_in=False))
         db.session.commit()
-    dine_in = client.post("/api/canteen/orders", json=body(ids, line, mode="dine_in"))
+    dine_in = client.post("/api/orders", json=body(ids, line, mode="dine_in"))
     assert dine_in.status_code == 422 and dine_in.json["code"] == "invalid_mode"
-    late = client.post("/api/canteen/orders", json=body(ids, line, mode="takeaway",
+    late = client.post("/api/orders", json=body(ids, line, mode="takeaway",
                                                         pickup_time="2030-03-04T20:00:00+08:00"))
     assert late.status_code == 422 and late.json["code"] == "invalid_pickup_time"
     assert snapshot(app) == before
-    ok = client.post("/api/canteen/orders", json=body(ids, line, mode="takeaway",
+    ok = client.post("/api/orders", json=body(ids, line, mode="takeaway",
                                                       pickup_time="2030-03-04T12:10:00+08:00"))
     assert ok.status_code == 201 and ok.json["mode"] == "takeaway"
 
@@ -302,7 +302,7 @@ def test_counter_staff_order_for_a_diner_and_modes_follow_the_meal_service(app, 
 def test_tick_command_expires_unpaid_orders(app, client, ids):
     import json
 
-    placed = client.post("/api/canteen/orders", json=body(ids, {"kind": "dish", "dish_id": ids["egg"]})).json
+    placed = client.post("/api/orders", json=body(ids, {"kind": "dish", "dish_id": ids["egg"]})).json
     with app.app_context():
         db.session.execute(sa.update(Order).values(expires_at=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)))
         db.session.commit()
@@ -310,7 +310,7 @@ def test_tick_command_expires_unpaid_orders(app, client, ids):
     assert result.exit_code == 0, result.output
     assert json.loads(result.output.strip().splitlines()[-1])["orders_expired"] == 1
     assert units(app, ids["meal_service"], ids["egg"]) == 40
-    assert client.get(f"/api/canteen/orders/{placed['id']}?ref={placed['pickup_ref']}").json["state"] == "expired"
+    assert client.get(f"/api/orders/{placed['id']}?ref={placed['pickup_ref']}").json["state"] == "expired"
 
 
 def test_the_database_itself_refuses_negative_stock_and_unknown_states(app, ids):
@@ -323,7 +323,7 @@ def test_the_database_itself_refuses_negative_stock_and_unknown_states(app, ids)
             with pytest.raises(IntegrityError):
                 db.session.execute(statement)
             db.session.rollback()
-    placed = app.test_client().post("/api/canteen/orders", json=body(ids, {"kind": "dish", "dish_id": ids["rice"]}))
+    placed = app.test_client().post("/api/orders", json=body(ids, {"kind": "dish", "dish_id": ids["rice"]}))
     with app.app_context():
         with pytest.raises(IntegrityError):
             db.session.execute(sa.update(Order).where(Order.id == placed.json["id"]).values(state="lost"))

@@ -33,7 +33,7 @@ def test_500_concurrent_orders_for_50_set_meals_sell_exactly_50(app, live_server
                "lines": [{"kind": "set_meal", "set_meal_id": ids["set_meal"],
                           "choices": [ids["chicken"], ids["egg"], ids["tofu"]]}]}
     server = live_server(app, workers=4, threads=8)
-    url = f"{server.url}/api/canteen/orders"
+    url = f"{server.url}/api/orders"
     started = time.monotonic()
     with ThreadPoolExecutor(max_workers=64) as pool:
         responses = list(pool.map(lambda _: post_with_retry(url, payload), range(ATTEMPTS)))

@@ -33,9 +33,9 @@ def activity_body(room_id: int, **overrides) -> dict:
 
 
 def create_session(client, auth, room_id: int, **overrides) -> int:
-    response = client.post("/api/hub/activities", json=activity_body(room_id, **overrides), headers=auth("staff"))
+    response = client.post("/api/activities", json=activity_body(room_id, **overrides), headers=auth("staff"))
     assert response.status_code == 201, response.get_data(as_text=True)
-    sessions = client.get("/api/hub/activities/sessions?community_id=north-bund").json
+    sessions = client.get("/api/activities/sessions?community_id=north-bund").json
     return [s for s in sessions if s["activity_id"] == response.json["id"]][0]["id"]
 
 NOW = START - dt.timedelta(days=2)
@@ -111,7 +111,7 @@ def test_expired_offer_is_passed_on_by_the_next_write_without_tick(app, client, 
 
 def test_signup_api_confirm_cancel_and_check_in(app, client, auth):
     session_id = create_session(client, auth, make_room(app), capacity=1)
-    url = f"/api/hub/activities/sessions/{session_id}/registrations"
+    url = f"/api/activities/sessions/{session_id}/registrations"
     first = client.post(url, json={}, headers=auth(sub="r1"))
     assert first.status_code == 201 and first.json["status"] == "registered"
     again = client.post(url, json={}, headers=auth(sub="r1"))
@@ -120,18 +120,18 @@ def test_signup_api_confirm_cancel_and_check_in(app, client, auth):
     assert second.json["status"] == "waitlisted" and second.json["position"] == 1
 
     # someone else cannot cancel r1's place
-    other = client.post(f"/api/hub/activities/registrations/{first.json['id']}/cancel", headers=auth(sub="r2"))
+    other = client.post(f"/api/activities/registrations/{first.json['id']}/cancel", headers=auth(sub="r2"))
     assert other.status_code == 403 and other.json["code"] == "not_yours"
-    cancelled = client.post(f"/api/hub/activities/registrations/{first.json['id']}/cancel", headers=auth(sub="r1"))
+    cancelled = client.post(f"/api/activities/registrations/{first.json['id']}/cancel", headers=auth(sub="r1"))
     assert cancelled.json["status"] == "cancelled"
-    mine = client.get("/api/hub/activities/registrations/mine", headers=auth(sub="r2")).json
+    mine = client.get("/api/activities/registrations/mine", headers=auth(sub="r2")).json
     assert mine[0]["status"] == "offered" and mine[0]["offer_expires_at"]
-    confirmed = client.post(f"/api/hub/activities/registrations/{second.json['id']}/confirm", headers=auth(sub="r2"))
+    confirmed = client.post(f"/api/activities/registrations/{second.json['id']}/confirm", headers=auth(sub="r2"))
     assert confirmed.status_code == 200 and confirmed.json["status"] == "registered"
 
-    denied = client.post(f"/api/hub/activities/registrations/{second.json['id']}/check-in", headers=auth(sub="r1"))
+    denied = client.post(f"/api/activities/registrations/{second.json['id']}/check-in", headers=auth(sub="r1"))
     assert denied.status_code == 403
-    checked = client.post(f"/api/hub/activities/registrations/{second.json['id']}/check-in",
+    checked = client.post(f"/api/activities/registrations/{second.json['id']}/check-in",
                           headers=auth("volunteer", sub="v1"))
     assert checked.status_code == 200 and checked.json["checked_in_at"]
     roster = client.get(url, headers=auth("staff")).json
@@ -150,7 +150,7 @@ def test_staff_signs_up_a_resident_on_their_behalf(app, client, auth):
         db.session.commit()
         resident_id = resident.id
     session_id = create_session(client, auth, make_room(app))
-    url = f"/api/hub/activities/sessions/{session_id}/registrations"
+    url = f"/api/activities/sessions/{session_id}/registrations"
     assert client.post(url, json={"resident_id": resident_id}, headers=auth(sub="r9")).status_code == 403
     made = client.post(url, json={"resident_id": resident_id}, headers=auth("volunteer", sub="v1"))
     assert made.status_code == 201, made.json
@@ -160,10 +160,10 @@ def test_staff_signs_up_a_resident_on_their_behalf(app, client, auth):
 
 def test_weekly_repeats_and_calendar_feed(app, client, auth):
     room_id = make_room(app)
-    response = client.post("/api/hub/activities", json=activity_body(room_id, repeat_weeks=3, title_zh="戏曲班",
+    response = client.post("/api/activities", json=activity_body(room_id, repeat_weeks=3, title_zh="戏曲班",
                                                                      title_en="Opera class"), headers=auth("staff"))
     assert response.status_code == 201
-    feed = client.get("/api/hub/activities/calendar.ics?community_id=north-bund")
+    feed = client.get("/api/activities/calendar.ics?community_id=north-bund")
     assert feed.status_code == 200 and feed.mimetype == "text/calendar"
     calendar = icalendar.Calendar.from_ical(feed.data)
     events = calendar.walk("VEVENT")
@@ -173,10 +173,10 @@ def test_weekly_repeats_and_calendar_feed(app, client, auth):
     assert all(e.decoded("dtend") - e.decoded("dtstart") == dt.timedelta(hours=2) for e in events)
     assert len({str(e["uid"]) for e in events}) == 4
     english = icalendar.Calendar.from_ical(
-        client.get("/api/hub/activities/calendar.ics?community_id=north-bund&lang=en").data)
+        client.get("/api/activities/calendar.ics?community_id=north-bund&lang=en").data)
     assert {str(e["summary"]) for e in english.walk("VEVENT")} == {"Opera class"}
     other = icalendar.Calendar.from_ical(
-        client.get("/api/hub/activities/calendar.ics?community_id=fenglin-huiyuan").data)
+        client.get("/api/activities/calendar.ics?community_id=fenglin-huiyuan").data)
     assert other.walk("VEVENT") == []
 
 
@@ -204,7 +204,7 @@ def test_bad_activity_is_a_problem_and_changes_nothing(app, client, auth, overri
     if overrides.get("room_id") == "OTHER":
         room_id, overrides = other_room, {}
     before = counts(app)
-    response = client.post("/api/hub/activities", json=activity_body(room_id, **overrides), headers=auth("staff"))
+    response = client.post("/api/activities", json=activity_body(room_id, **overrides), headers=auth("staff"))
     assert response.status_code == status, response.get_data(as_text=True)
     assert response.mimetype == "application/problem+json"
     assert response.json["code"] == code
@@ -213,16 +213,16 @@ def test_bad_activity_is_a_problem_and_changes_nothing(app, client, auth, overri
 
 def test_signup_to_another_communitys_activity_is_refused(app, client, auth):
     room_id = make_room(app, "fenglin-huiyuan", "汇园活动室")
-    response = client.post("/api/hub/activities", json=activity_body(room_id, community_id="fenglin-huiyuan"),
+    response = client.post("/api/activities", json=activity_body(room_id, community_id="fenglin-huiyuan"),
                            headers=auth("staff", communities=["fenglin-huiyuan"]))
     assert response.status_code == 201
-    session_id = client.get("/api/hub/activities/sessions?community_id=fenglin-huiyuan").json[0]["id"]
+    session_id = client.get("/api/activities/sessions?community_id=fenglin-huiyuan").json[0]["id"]
     before = counts(app)
-    refused = client.post(f"/api/hub/activities/sessions/{session_id}/registrations", json={},
+    refused = client.post(f"/api/activities/sessions/{session_id}/registrations", json={},
                           headers=auth(sub="r1", communities=["north-bund"]))
     assert refused.status_code == 403 and refused.mimetype == "application/problem+json"
     assert refused.json["code"] == "wrong_community"
-    missing = client.post("/api/hub/activities/sessions/99999/registrations", json={}, headers=auth(sub="r1"))
+    missing = client.post("/api/activities/sessions/99999/registrations", json={}, headers=auth(sub="r1"))
     assert missing.status_code == 404 and missing.json["code"] == "session_not_found"
     assert counts(app) == before
 

@@ -32,16 +32,16 @@ def test_300_concurrent_signups_fill_30_places_and_queue_the_rest_in_arrival_ord
         db.session.add(room)
         db.session.commit()
         room_id = room.id
-    created = client.post("/api/hub/activities", headers=auth("staff"), json={
+    created = client.post("/api/activities", headers=auth("staff"), json={
         "community_id": "north-bund", "title_zh": "书法班", "organiser_kind": "volunteer", "capacity": CAPACITY,
         "room_id": room_id, "starts_at": START.isoformat(), "ends_at": (START + dt.timedelta(hours=2)).isoformat(),
     })
     assert created.status_code == 201
-    session_id = client.get("/api/hub/activities/sessions?community_id=north-bund").json[0]["id"]
+    session_id = client.get("/api/activities/sessions?community_id=north-bund").json[0]["id"]
     headers = [{"Authorization": f"Bearer {tokens('diner', sub=f'resident-{i}')}"} for i in range(PEOPLE)]
 
     server = live_server(app, workers=4, threads=8)
-    url = f"{server.url}/api/hub/activities/sessions/{session_id}/registrations"
+    url = f"{server.url}/api/activities/sessions/{session_id}/registrations"
     started = time.monotonic()
     with ThreadPoolExecutor(max_workers=48) as pool:
         responses = list(pool.map(lambda h: post_with_retry(url, h), headers))
@@ -67,10 +67,10 @@ def test_300_concurrent_signups_fill_30_places_and_queue_the_rest_in_arrival_ord
         leaving = registered[0]
 
     # a cancellation offers the place to the first on the waitlist
-    cancelled = requests.post(f"{server.url}/api/hub/activities/registrations/{leaving.id}/cancel",
+    cancelled = requests.post(f"{server.url}/api/activities/registrations/{leaving.id}/cancel",
                               headers={"Authorization": f"Bearer {tokens(sub=leaving.account_id)}"}, timeout=30)
     assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"
-    mine = requests.get(f"{server.url}/api/hub/activities/registrations/mine",
+    mine = requests.get(f"{server.url}/api/activities/registrations/mine",
                         headers={"Authorization": f"Bearer {tokens(sub=first.account_id)}"}, timeout=30).json()
     assert mine[0]["status"] == "offered"
 
@@ -97,12 +97,12 @@ def test_concurrent_shift_signups_never_exceed_the_headcount(app, client, auth, 
         shift_id, headcount = shift.id, shift.headcount
     people = 40
     for i in range(people):
-        made = client.put("/api/hub/volunteers/me", json={"community_id": "north-bund", "display_name": f"v{i}"},
+        made = client.put("/api/volunteers/me", json={"community_id": "north-bund", "display_name": f"v{i}"},
                           headers=auth("volunteer", sub=f"v{i}"))
         assert made.status_code == 200
     headers = [{"Authorization": f"Bearer {tokens('volunteer', sub=f'v{i}')}"} for i in range(people)]
     server = live_server(app, workers=4, threads=8)
-    url = f"{server.url}/api/hub/volunteers/shifts/{shift_id}/assignments"
+    url = f"{server.url}/api/volunteers/shifts/{shift_id}/assignments"
     with ThreadPoolExecutor(max_workers=40) as pool:
         responses = list(pool.map(lambda h: post_with_retry(url, h), headers))
     codes = sorted(r.status_code for r in responses)

@@ -20,41 +20,41 @@ def world(app):
 
 
 def sign_in(client, username, next_path="", password="linli-demo"):
-    return client.post("/hub/login", data={"username": username, "password": password, "next": next_path},
+    return client.post("/login", data={"username": username, "password": password, "next": next_path},
                        headers=ORIGIN)
 
 
 def test_sign_in_sets_an_http_only_cookie_and_redirects_on_site(client, world):
-    response = sign_in(client, "lead.hulusi", "/hub/team?team=1")
-    assert response.status_code == 303 and response.headers["Location"] == "/hub/team?team=1"
+    response = sign_in(client, "lead.hulusi", "/team?team=1")
+    assert response.status_code == 303 and response.headers["Location"] == "/team?team=1"
     cookie = response.headers["Set-Cookie"]
     assert cookie.startswith("linli_token=") and "HttpOnly" in cookie and "SameSite=Lax" in cookie
-    assert sign_in(client, "lead.hulusi", "https://evil.example/").headers["Location"] == "/hub/team"
-    assert sign_in(client, "lead.hulusi", "//evil.example/").headers["Location"] == "/hub/team"
+    assert sign_in(client, "lead.hulusi", "https://evil.example/").headers["Location"] == "/team"
+    assert sign_in(client, "lead.hulusi", "//evil.example/").headers["Location"] == "/team"
 
 
 def test_wrong_password_shows_the_form_again(client, world):
     response = sign_in(client, "lead.hulusi", password="nope-nope")
     assert response.status_code == 401 and "用户名或密码错误" in response.get_data(as_text=True)
-    cross_site = client.post("/hub/login", data={"username": "lead.hulusi", "password": "linli-demo"},
+    cross_site = client.post("/login", data={"username": "lead.hulusi", "password": "linli-demo"},
                              headers={"Origin": "https://evil.example"})
     assert cross_site.status_code == 403
 
 
 def test_team_page_in_chinese_and_english(client, world):
     sign_in(client, "lead.hulusi")
-    zh = client.get("/hub/team").get_data(as_text=True)
+    zh = client.get("/team").get_data(as_text=True)
     assert "场地申请 · 葫芦丝乐队" in zh and 'lang="zh-CN"' in zh
-    en = client.get("/hub/team?lang=en").get_data(as_text=True)
+    en = client.get("/team?lang=en").get_data(as_text=True)
     assert "Room requests · Hulusi band" in en and '<html lang="en">' in en and "Send requests" not in en
 
 
 def test_staff_pages_need_staff(client, world):
     sign_in(client, "lead.hulusi")
-    assert client.get("/hub/staff/rooms").status_code == 401
-    client.post("/hub/logout", headers=ORIGIN)
+    assert client.get("/staff/rooms").status_code == 401
+    client.post("/logout", headers=ORIGIN)
     sign_in(client, "staff.li")
-    page = client.get("/hub/staff/rooms?community=fenglin-huiyuan")
+    page = client.get("/staff/rooms?community=fenglin-huiyuan")
     assert page.status_code == 200 and "多功能室" in page.get_data(as_text=True)
 
 

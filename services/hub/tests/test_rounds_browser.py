@@ -16,7 +16,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.live, pytest.mark.engines("sqlite
 
 
 def sign_in(page, url, username, next_path):
-    page.goto(f"{url}/hub/login?next={quote(next_path)}")
+    page.goto(f"{url}/login?next={quote(next_path)}")
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill("linli-demo")
     page.get_by_role("button", name="登录").click()
@@ -35,10 +35,10 @@ def test_team_lead_requests_slots_and_sees_the_result(app, live_server, browser_
     server = live_server(app, workers=1, threads=4)
     page = browser_page
 
-    page.goto(f"{server.url}/hub/login")
+    page.goto(f"{server.url}/login")
     page.screenshot(path=str(artifacts_dir / "hub-login.png"), full_page=True)
     assert axe_violations(page) == []
-    sign_in(page, server.url, "lead.hulusi", "/hub/team")
+    sign_in(page, server.url, "lead.hulusi", "/team")
     page.get_by_role("heading", name="场地申请 · 葫芦丝乐队").wait_for()
     assert any(c["name"] == "linli_token" and c["httpOnly"] for c in page.context.cookies())
     page.locator(f"#rank-{slot_ids[0]}").select_option(label="第 1 志愿")
@@ -56,7 +56,7 @@ def test_team_lead_requests_slots_and_sees_the_result(app, live_server, browser_
         rounds.submit_requests(lead, round_id, team_id=world["other_team"], slot_ids=[slot_ids[0]])
         rounds.close_round(None, round_id)
 
-    page.goto(f"{server.url}/hub/team")
+    page.goto(f"{server.url}/team")
     results = page.locator("ul.results li")
     results.first.wait_for()
     outcomes = sorted(results.nth(i).get_attribute("data-outcome") for i in range(results.count()))
@@ -67,13 +67,13 @@ def test_team_lead_requests_slots_and_sees_the_result(app, live_server, browser_
     assert axe_violations(page) == []
 
     page.get_by_role("button", name="退出登录").click()
-    sign_in(page, server.url, "staff.li", f"/hub/staff/rooms?community={world['community']}&week={friday.isoformat()}")
+    sign_in(page, server.url, "staff.li", f"/staff/rooms?community={world['community']}&week={friday.isoformat()}")
     page.get_by_role("heading", name="场地与申请轮次").wait_for()
     assert "葫芦丝乐队" in page.locator("table.calendar").first.inner_text()
     page.set_viewport_size({"width": 1200, "height": 900})
     page.screenshot(path=str(artifacts_dir / "hub-staff-rooms.png"), full_page=True)
     assert axe_violations(page) == []
-    page.goto(f"{server.url}/hub/staff/rounds/{round_id}")
+    page.goto(f"{server.url}/staff/rounds/{round_id}")
     assert "戏曲班" in page.locator("main").inner_text()
     page.screenshot(path=str(artifacts_dir / "hub-staff-round-decisions.png"), full_page=True)
     assert axe_violations(page) == []

@@ -28,7 +28,7 @@ def test_volunteer_signs_up_for_a_shift_and_logs_hours(app, tokens, live_server,
     page.context.add_cookies([{"name": "linli_token", "value": tokens("volunteer", sub="v-browser"),
                                "url": server.url}])
 
-    page.goto(f"{server.url}/hub/volunteer/shifts")
+    page.goto(f"{server.url}/volunteer/shifts")
     assert page.locator("h1").inner_text() == "可报名班次"
     page.screenshot(path=str(artifacts_dir / "hub-volunteer-open-shifts.png"), full_page=True)
     assert axe_violations(page) == []
@@ -53,7 +53,7 @@ def test_volunteer_signs_up_for_a_shift_and_logs_hours(app, tokens, live_server,
     page.screenshot(path=str(artifacts_dir / "hub-volunteer-hours.png"), full_page=True)
     assert axe_violations(page) == []
 
-    page.goto(f"{server.url}/hub/activities")
+    page.goto(f"{server.url}/activities")
     page.get_by_role("button", name="报名").click()
     page.get_by_text("你已报名").first.wait_for()
     page.screenshot(path=str(artifacts_dir / "hub-activities-signed-up.png"), full_page=True)
@@ -61,13 +61,13 @@ def test_volunteer_signs_up_for_a_shift_and_logs_hours(app, tokens, live_server,
 
     # the volunteer helping at the class checks people in
     session_id = page.locator("section.shift-card").first.get_attribute("id").removeprefix("session-")
-    page.goto(f"{server.url}/hub/volunteer/sessions/{session_id}")
+    page.goto(f"{server.url}/volunteer/sessions/{session_id}")
     page.get_by_role("button", name="签到").click()
     page.get_by_text("✓ 已到").wait_for()
     page.screenshot(path=str(artifacts_dir / "hub-volunteer-roster.png"), full_page=True)
     assert axe_violations(page) == []
 
-    page.goto(f"{server.url}/hub/volunteer?lang=en")
+    page.goto(f"{server.url}/volunteer?lang=en")
     assert "My shifts" in page.locator("main").inner_text()
     page.screenshot(path=str(artifacts_dir / "hub-volunteer-home-en.png"), full_page=True)
     assert axe_violations(page) == []
@@ -75,7 +75,7 @@ def test_volunteer_signs_up_for_a_shift_and_logs_hours(app, tokens, live_server,
     # staff approve the hours the volunteer logged
     page.context.clear_cookies()
     page.context.add_cookies([{"name": "linli_token", "value": tokens("staff", sub="staff-1"), "url": server.url}])
-    page.goto(f"{server.url}/hub/volunteer/approvals?lang=zh_CN")
+    page.goto(f"{server.url}/volunteer/approvals?lang=zh_CN")
     card = page.locator("section.shift-card", has_text="李阿姨")
     assert "2.0 小时" in card.inner_text()
     page.screenshot(path=str(artifacts_dir / "hub-volunteer-approvals.png"), full_page=True)

@@ -15,7 +15,7 @@ from linli.shared.auth import Identity
 
 DAY = dt.date(2030, 3, 4)  # a Monday
 SHANGHAI = service.LOCAL_TZ
-API = "/api/hub/volunteers"
+API = "/api/volunteers"
 
 
 def profile(client, auth, sub, name, **extra):

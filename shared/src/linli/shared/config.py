@@ -64,6 +64,9 @@ def load_config(service: str, test_config: dict[str, Any] | None = None) -> dict
         "LINLI_PROXY_HOPS": int(env.get("LINLI_PROXY_HOPS", "0")),
         "LINLI_PUBLIC_URL": env.get("LINLI_PUBLIC_URL"),
         "RATELIMIT_STORAGE_URI": env.get("LINLI_RATELIMIT_STORAGE_URI", "memory://"),
+        # the services share a host behind the gateway: each keeps its own session cookie
+        "SESSION_COOKIE_NAME": f"linli_{service}_session",
+        "SESSION_COOKIE_SAMESITE": "Lax",
         "BABEL_DEFAULT_LOCALE": "zh_CN",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
         "JSON_SORT_KEYS": False,

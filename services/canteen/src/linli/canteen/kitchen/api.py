@@ -16,7 +16,7 @@ from linli.canteen.menu.service import local_today
 from linli.canteen.orders.schemas import OrderSchema
 from linli.shared.auth import require_identity, require_roles
 
-blp = Blueprint("canteen_kitchen_api", __name__, url_prefix="/api/canteen/kitchen",
+blp = Blueprint("canteen_kitchen_api", __name__, url_prefix="/api/kitchen",
                 description="Kitchen queue: paid orders by meal service; preparing → ready → collected")
 STAFF = ("staff", "manager")
 SECURITY = [{"bearer": []}]

@@ -25,7 +25,7 @@ from linli.canteen.menu.today import menu_etag, menu_of_the_day_cached
 from linli.shared.auth import current_identity, require_identity, require_roles
 from linli.shared.state import service_state
 
-blp = Blueprint("canteen_menu_api", __name__, url_prefix="/api/canteen",
+blp = Blueprint("canteen_menu_api", __name__, url_prefix="/api",
                 description="Menu (菜单): dishes with half portions, set meals, retail goods, meal services")
 STAFF = ("staff", "manager")
 SECURITY = [{"bearer": []}]

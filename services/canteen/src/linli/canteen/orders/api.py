@@ -14,7 +14,7 @@ from linli.canteen.orders.schemas import (
 )
 from linli.shared.auth import current_identity, require_identity
 
-blp = Blueprint("canteen_orders_api", __name__, url_prefix="/api/canteen/orders",
+blp = Blueprint("canteen_orders_api", __name__, url_prefix="/api/orders",
                 description="Orders (订单): lines of dishes (full/half), set meals, retail goods; pickup number")
 SECURITY = [{"bearer": []}, {}]
 

@@ -14,7 +14,7 @@ from linli.canteen.reports.schemas import (
 )
 from linli.shared.auth import require_identity, require_roles
 
-blp = Blueprint("canteen_reports_api", __name__, url_prefix="/api/canteen/reports",
+blp = Blueprint("canteen_reports_api", __name__, url_prefix="/api/reports",
                 description="Sales per dish and portion, covers per meal service, takings per payment method")
 STAFF = ("staff", "manager")
 SECURITY = [{"bearer": []}]

@@ -15,7 +15,7 @@ from linli.canteen.stock.schemas import (
 )
 from linli.shared.auth import require_identity, require_roles
 
-blp = Blueprint("canteen_stock_api", __name__, url_prefix="/api/canteen/meal-services",
+blp = Blueprint("canteen_stock_api", __name__, url_prefix="/api/meal-services",
                 description="Daily stock per meal service, in units (full portion = 2, half = 1)")
 STAFF = ("staff", "manager")
 SECURITY = [{"bearer": []}]

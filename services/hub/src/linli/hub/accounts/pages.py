@@ -13,7 +13,7 @@ from linli.hub.accounts.setup import login_rate_limit
 from linli.hub.activities.pagekit import check_same_origin
 from linli.shared.errors import Problem
 
-pages = Blueprint("hub_account_pages", __name__, url_prefix="/hub")
+pages = Blueprint("hub_account_pages", __name__)
 COOKIE = "linli_token"
 
 

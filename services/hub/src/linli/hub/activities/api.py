@@ -20,7 +20,7 @@ from linli.hub.activities.schemas import (
 from linli.shared.auth import require_identity, require_roles
 from linli.shared.state import service_state
 
-blp = Blueprint("hub_activities", __name__, url_prefix="/api/hub/activities",
+blp = Blueprint("hub_activities", __name__, url_prefix="/api/activities",
                 description="Activities and classes: sessions, sign-up, waitlist, attendance")
 BEARER: list[dict[str, list[str]]] = [{"bearer": []}]
 

@@ -22,7 +22,7 @@ from linli.shared.auth import Identity
 from linli.shared.communities import Community
 from linli.shared.db import utcnow
 
-pages = Blueprint("hub_activity_pages", __name__, url_prefix="/hub/activities")
+pages = Blueprint("hub_activity_pages", __name__, url_prefix="/activities")
 register_filters(pages)
 
 

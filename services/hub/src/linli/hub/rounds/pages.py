@@ -28,7 +28,7 @@ from linli.hub.teams.models import Team
 from linli.hub.teams.service import list_teams, teams_led_by
 from linli.shared.errors import Unprocessable
 
-pages = Blueprint("hub_round_pages", __name__, url_prefix="/hub")
+pages = Blueprint("hub_round_pages", __name__)
 register_filters(pages)
 
 OUTCOME_LABELS = {"won": "Granted", "lost": "Not granted", "quota": "Not granted (quota)",

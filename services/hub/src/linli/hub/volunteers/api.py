@@ -36,7 +36,7 @@ from linli.hub.volunteers.schemas import (
 from linli.shared.auth import current_identity, require_identity, require_roles
 from linli.shared.errors import Forbidden, Unauthorized
 
-blp = Blueprint("hub_volunteers", __name__, url_prefix="/api/hub/volunteers",
+blp = Blueprint("hub_volunteers", __name__, url_prefix="/api/volunteers",
                 description="Volunteers: profiles and talents, shifts, swaps, no-shows and backfill, hours")
 BEARER: list[dict[str, list[str]]] = [{"bearer": []}]
 STAFF = service.STAFF

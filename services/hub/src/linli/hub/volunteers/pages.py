@@ -26,7 +26,7 @@ from linli.shared.auth import Identity
 from linli.shared.communities import Community
 from linli.shared.errors import NotFound, Unprocessable
 
-pages = Blueprint("hub_volunteer_pages", __name__, url_prefix="/hub/volunteer")
+pages = Blueprint("hub_volunteer_pages", __name__, url_prefix="/volunteer")
 register_filters(pages)
 
 
