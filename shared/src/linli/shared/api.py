@@ -54,6 +54,21 @@ class Schema(ma.Schema):
         ordered = True
 
 
+class TimeRangeSchema(Schema):
+    """A schema with a time range: its end must come after its start (422 on the end field).
+
+    Subclasses name their two fields in ``RANGE`` when they are not ``starts_at``/``ends_at``.
+    """
+
+    RANGE: tuple[str, str] = ("starts_at", "ends_at")
+
+    @ma.validates_schema
+    def _end_after_start(self, data: dict[str, Any], **_: Any) -> None:
+        start, end = self.RANGE
+        if data.get(start) is not None and data.get(end) is not None and data[end] <= data[start]:
+            raise ma.ValidationError(f"must be after {start}", field_name=end)
+
+
 def init_api(app: Flask, *, title: str, version: str, description: str, blueprints: list[SmorestBlueprint]) -> Api:
     app.config.setdefault("API_TITLE", title)
     app.config.setdefault("API_VERSION", version)

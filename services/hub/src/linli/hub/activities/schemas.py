@@ -2,34 +2,34 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import marshmallow as ma
 
 from linli.hub.activities.models import ACTIVITY_KINDS, ORGANISER_KINDS
-from linli.shared.api import Schema
+from linli.shared.api import Schema, TimeRangeSchema
 from linli.shared.db import utcnow
 
 
-class ActivityCreateSchema(Schema):
+class ActivityFieldsSchema(TimeRangeSchema):
+    """What describes an activity and its first session, whoever registers it."""
+
     community_id = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=64))
     title_zh = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
     title_en = ma.fields.String(load_default="", validate=ma.validate.Length(max=200))
     description = ma.fields.String(load_default="", validate=ma.validate.Length(max=5000))
     kind = ma.fields.String(load_default="class", validate=ma.validate.OneOf(ACTIVITY_KINDS))
-    organiser_kind = ma.fields.String(required=True, validate=ma.validate.OneOf(ORGANISER_KINDS))
-    organiser_ref = ma.fields.String(load_default=None, allow_none=True, validate=ma.validate.Length(max=120))
-    organiser_name = ma.fields.String(load_default="", validate=ma.validate.Length(max=200))
     capacity = ma.fields.Integer(required=True, strict=True, validate=ma.validate.Range(min=0, max=10000))
     room_id = ma.fields.Integer(load_default=None, allow_none=True, strict=True)
     starts_at = ma.fields.AwareDateTime(required=True)
     ends_at = ma.fields.AwareDateTime(required=True)
     repeat_weeks = ma.fields.Integer(load_default=0, strict=True, validate=ma.validate.Range(min=0, max=52))
 
-    @ma.validates_schema
-    def _ends_after_start(self, data: dict[str, Any], **_: Any) -> None:
-        if "starts_at" in data and "ends_at" in data and data["ends_at"] <= data["starts_at"]:
-            raise ma.ValidationError("must be after starts_at", field_name="ends_at")
+
+class ActivityCreateSchema(ActivityFieldsSchema):
+    """Staff register an activity for any organiser: a team, a partner, a volunteer."""
+
+    organiser_kind = ma.fields.String(required=True, validate=ma.validate.OneOf(ORGANISER_KINDS))
+    organiser_ref = ma.fields.String(load_default=None, allow_none=True, validate=ma.validate.Length(max=120))
+    organiser_name = ma.fields.String(load_default="", validate=ma.validate.Length(max=200))
 
 
 class ActivitySchema(Schema):

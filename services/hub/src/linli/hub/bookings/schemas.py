@@ -1,9 +1,9 @@
 import marshmallow as ma
 
-from linli.shared.api import Schema
+from linli.shared.api import Schema, TimeRangeSchema
 
 
-class BookingCreateSchema(Schema):
+class BookingCreateSchema(TimeRangeSchema):
     room_id = ma.fields.Integer(required=True)
     starts_at = ma.fields.AwareDateTime(required=True)
     ends_at = ma.fields.AwareDateTime(required=True)
@@ -11,11 +11,6 @@ class BookingCreateSchema(Schema):
     team_id = ma.fields.Integer(load_default=None, allow_none=True)
     weeks = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1, max=26),
                               metadata={"description": "1 = one-off; n = the same time weekly for n weeks"})
-
-    @ma.validates_schema
-    def ends_after_start(self, data, **kwargs):  # type: ignore[no-untyped-def]
-        if "starts_at" in data and "ends_at" in data and data["starts_at"] >= data["ends_at"]:
-            raise ma.ValidationError("must be after starts_at", field_name="ends_at")
 
 
 class BookingSchema(Schema):
@@ -43,7 +38,9 @@ class BookingResultSchema(Schema):
     skipped = ma.fields.List(ma.fields.Nested(SkippedSchema))
 
 
-class BookingQuerySchema(Schema):
+class BookingQuerySchema(TimeRangeSchema):
     room_id = ma.fields.Integer(required=True)
     start = ma.fields.AwareDateTime(required=True)
     end = ma.fields.AwareDateTime(required=True)
+
+    RANGE = ("start", "end")

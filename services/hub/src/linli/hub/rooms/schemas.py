@@ -1,10 +1,10 @@
 import marshmallow as ma
 
 from linli.hub.rooms.models import ROOM_KINDS
-from linli.shared.api import Schema
+from linli.shared.api import Schema, TimeRangeSchema
 
 
-class RoomCreateSchema(Schema):
+class RoomCreateSchema(TimeRangeSchema):
     community_id = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=64))
     name_zh = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=120))
     name_en = ma.fields.String(load_default="", validate=ma.validate.Length(max=120))
@@ -17,26 +17,18 @@ class RoomCreateSchema(Schema):
     closes_at = ma.fields.Time(load_default=None)
     requires_approval = ma.fields.Boolean(load_default=False)
 
-    @ma.validates_schema
-    def hours_in_order(self, data, **kwargs):  # type: ignore[no-untyped-def]
-        if data.get("opens_at") and data.get("closes_at") and data["opens_at"] >= data["closes_at"]:
-            raise ma.ValidationError("must be after opens_at", field_name="closes_at")
+    RANGE = ("opens_at", "closes_at")
 
     @ma.post_load
     def drop_missing_hours(self, data, **kwargs):  # type: ignore[no-untyped-def]
         return {k: v for k, v in data.items() if v is not None or k not in ("opens_at", "closes_at")}
 
 
-class BlackoutSchema(Schema):
+class BlackoutSchema(TimeRangeSchema):
     id = ma.fields.Integer(dump_only=True)
     starts_at = ma.fields.AwareDateTime(required=True)
     ends_at = ma.fields.AwareDateTime(required=True)
     reason = ma.fields.String(load_default="", validate=ma.validate.Length(max=200))
-
-    @ma.validates_schema
-    def ends_after_start(self, data, **kwargs):  # type: ignore[no-untyped-def]
-        if data["starts_at"] >= data["ends_at"]:
-            raise ma.ValidationError("must be after starts_at", field_name="ends_at")
 
 
 class RoomSchema(Schema):

@@ -1,17 +1,12 @@
 import marshmallow as ma
 
-from linli.shared.api import Schema
+from linli.shared.api import Schema, TimeRangeSchema
 
 
-class SlotInSchema(Schema):
+class SlotInSchema(TimeRangeSchema):
     room_id = ma.fields.Integer(required=True)
     starts_at = ma.fields.AwareDateTime(required=True)
     ends_at = ma.fields.AwareDateTime(required=True)
-
-    @ma.validates_schema
-    def ends_after_start(self, data, **kwargs):  # type: ignore[no-untyped-def]
-        if "starts_at" in data and "ends_at" in data and data["starts_at"] >= data["ends_at"]:
-            raise ma.ValidationError("must be after starts_at", field_name="ends_at")
 
 
 class RoundCreateSchema(Schema):

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import marshmallow as ma
 
-from linli.hub.activities.models import ACTIVITY_KINDS
-from linli.shared.api import Schema
+from linli.hub.activities.schemas import ActivityFieldsSchema
+from linli.shared.api import Schema, TimeRangeSchema
 
 HHMM = ma.validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", error="use HH:MM")
 
@@ -17,15 +15,12 @@ class TalentSchema(Schema):
     title_en = ma.fields.String(load_default="", validate=ma.validate.Length(max=60))
 
 
-class AvailabilitySchema(Schema):
+class AvailabilitySchema(TimeRangeSchema):
     weekday = ma.fields.Integer(required=True, strict=True, validate=ma.validate.Range(min=0, max=6))
     start = ma.fields.String(required=True, validate=HHMM)
     end = ma.fields.String(required=True, validate=HHMM)
 
-    @ma.validates_schema
-    def _end_after_start(self, data: dict[str, Any], **_: Any) -> None:
-        if data.get("start") and data.get("end") and data["end"] <= data["start"]:
-            raise ma.ValidationError("must be after start", field_name="end")
+    RANGE = ("start", "end")
 
 
 class ProfileSchema(Schema):
@@ -94,15 +89,12 @@ class ShiftSchema(Schema):
     taken = ma.fields.Integer()
 
 
-class ShiftQuerySchema(Schema):
+class ShiftQuerySchema(TimeRangeSchema):
     community_id = ma.fields.String(required=True)
     start = ma.fields.AwareDateTime(required=True)
     end = ma.fields.AwareDateTime(required=True)
 
-    @ma.validates_schema
-    def _end_after_start(self, data: dict[str, Any], **_: Any) -> None:
-        if "start" in data and "end" in data and data["end"] <= data["start"]:
-            raise ma.ValidationError("must be after start", field_name="end")
+    RANGE = ("start", "end")
 
 
 class ShiftSignUpSchema(Schema):
@@ -172,24 +164,8 @@ class HoursQuerySchema(CommunityQuerySchema):
     status = ma.fields.String(load_default=None, validate=ma.validate.OneOf(("pending", "approved", "rejected")))
 
 
-class VolunteerActivitySchema(Schema):
+class VolunteerActivitySchema(ActivityFieldsSchema):
     """An activity a volunteer runs; the organiser is the volunteer."""
-
-    community_id = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=64))
-    title_zh = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
-    title_en = ma.fields.String(load_default="", validate=ma.validate.Length(max=200))
-    description = ma.fields.String(load_default="", validate=ma.validate.Length(max=5000))
-    kind = ma.fields.String(load_default="class", validate=ma.validate.OneOf(ACTIVITY_KINDS))
-    capacity = ma.fields.Integer(required=True, strict=True, validate=ma.validate.Range(min=0, max=10000))
-    room_id = ma.fields.Integer(load_default=None, allow_none=True, strict=True)
-    starts_at = ma.fields.AwareDateTime(required=True)
-    ends_at = ma.fields.AwareDateTime(required=True)
-    repeat_weeks = ma.fields.Integer(load_default=0, strict=True, validate=ma.validate.Range(min=0, max=52))
-
-    @ma.validates_schema
-    def _ends_after_start(self, data: dict[str, Any], **_: Any) -> None:
-        if "starts_at" in data and "ends_at" in data and data["ends_at"] <= data["starts_at"]:
-            raise ma.ValidationError("must be after starts_at", field_name="ends_at")
 
 
 class FeedQuerySchema(Schema):
