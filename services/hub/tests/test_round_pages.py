@@ -76,3 +76,33 @@ def test_production_key_file_signs_tokens_and_is_served_as_jwks(service_app, tmp
     claims = jwt.decode(token["access_token"], key.public_key(), algorithms=["RS256"], audience="linli")
     assert dt.timedelta(seconds=claims["exp"] - claims["iat"]) == dt.timedelta(minutes=60) == dt.timedelta(
         seconds=token["expires_in"])
+
+
+def test_staff_approve_and_decline_pending_bookings_on_the_calendar_page(app, client, world, auth):
+    from linli.hub.testing import local, next_weekday
+
+    lead = auth("team_lead", communities=[world["community"]], sub=str(world["lead"]))
+    day = next_weekday(2)
+    ids = []
+    for hour in (9, 14):
+        response = client.post("/api/bookings", headers=lead, json={
+            "room_id": world["approval_room"], "team_id": world["team"], "title": f"排练{hour}",
+            "starts_at": local(day, hour).isoformat(), "ends_at": local(day, hour + 2).isoformat()})
+        ids.append(response.json["bookings"][0]["id"])
+    sign_in(client, "lead.hulusi")
+    assert client.post(f"/staff/bookings/{ids[0]}/approve", headers=ORIGIN).status_code == 401
+    client.post("/logout", headers=ORIGIN)
+    sign_in(client, "staff.li")
+    page = client.get("/staff/rooms?community=fenglin-huiyuan").get_data(as_text=True)
+    assert "等待审批的预订" in page and "排练9" in page and "排练14" in page
+    assert client.post(f"/staff/bookings/{ids[0]}/approve").status_code == 403  # no Origin: not same-site
+    approved = client.post(f"/staff/bookings/{ids[0]}/approve", headers=ORIGIN)
+    assert approved.status_code == 303 and f"week={day.isoformat()}" in approved.headers["Location"]
+    client.post(f"/staff/bookings/{ids[1]}/reject", headers=ORIGIN)
+    again = client.post(f"/staff/bookings/{ids[1]}/approve", headers=ORIGIN, follow_redirects=True)
+    assert "只有待审批的预订可以批准或不批准" in again.get_data(as_text=True)
+    active = client.get("/api/bookings", headers=lead, query_string={
+        "room_id": world["approval_room"], "start": local(day, 0).isoformat(), "end": local(day, 23).isoformat()})
+    assert [b["status"] for b in active.json] == ["confirmed"]  # the rejected one holds no slot
+    assert "等待审批的预订" not in client.get("/staff/rooms?community=fenglin-huiyuan").get_data(as_text=True)
+    assert client.post("/staff/bookings/999999/approve", headers=ORIGIN).status_code == 404

@@ -6,6 +6,7 @@ from urllib.parse import quote
 
 import pytest
 
+from linli.hub.bookings import service as bookings
 from linli.hub.rounds import service as rounds
 from linli.hub.testing import SHANGHAI, make_world, next_weekday
 from linli.shared.auth import Identity
@@ -55,6 +56,11 @@ def test_team_lead_requests_slots_and_sees_the_result(app, live_server, browser_
         lead = Identity(str(world["other_lead"]), frozenset({"team_lead"}), frozenset({world["community"]}))
         rounds.submit_requests(lead, round_id, team_id=world["other_team"], slot_ids=[slot_ids[0]])
         rounds.close_round(None, round_id)
+        # a booking of the room that needs approval waits for staff
+        lead_hulusi = Identity(str(world["lead"]), frozenset({"team_lead"}), frozenset({world["community"]}))
+        bookings.create_booking(lead_hulusi, room_id=world["approval_room"], team_id=world["team"],
+                                title="葫芦丝汇报演出", starts_at=dt.datetime.combine(friday, dt.time(9), SHANGHAI),
+                                ends_at=dt.datetime.combine(friday, dt.time(11), SHANGHAI))
 
     page.goto(f"{server.url}/team")
     results = page.locator("ul.results li")
@@ -70,9 +76,15 @@ def test_team_lead_requests_slots_and_sees_the_result(app, live_server, browser_
     sign_in(page, server.url, "staff.li", f"/staff/rooms?community={world['community']}&week={friday.isoformat()}")
     page.get_by_role("heading", name="场地与申请轮次").wait_for()
     assert "葫芦丝乐队" in page.locator("table.calendar").first.inner_text()
+    pending = page.locator("li.pending-booking")
+    assert "葫芦丝汇报演出" in pending.inner_text()
     page.set_viewport_size({"width": 1200, "height": 900})
     page.screenshot(path=str(artifacts_dir / "hub-staff-rooms.png"), full_page=True)
     assert axe_violations(page) == []
+    pending.get_by_role("button", name="批准", exact=True).click()
+    page.get_by_text("预订已批准。").wait_for()
+    assert page.locator("li.pending-booking").count() == 0
+    assert "葫芦丝汇报演出" in page.locator("table.calendar").first.inner_text()
     page.goto(f"{server.url}/staff/rounds/{round_id}")
     assert "戏曲班" in page.locator("main").inner_text()
     page.screenshot(path=str(artifacts_dir / "hub-staff-round-decisions.png"), full_page=True)

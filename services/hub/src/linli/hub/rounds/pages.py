@@ -8,6 +8,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import Blueprint, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from linli.hub.activities.pagekit import (
@@ -18,6 +19,7 @@ from linli.hub.activities.pagekit import (
     sign_in_page,
     signed_in,
 )
+from linli.hub.bookings import service as bookings
 from linli.hub.bookings.models import ACTIVE_STATES, Booking
 from linli.hub.extensions import db
 from linli.hub.rooms.models import Room
@@ -26,6 +28,7 @@ from linli.hub.rounds import service
 from linli.hub.rounds.models import BookingRound, RoundDecision, RoundRequest
 from linli.hub.teams.models import Team
 from linli.hub.teams.service import list_teams, teams_led_by
+from linli.shared.db import utcnow
 from linli.shared.errors import Unprocessable
 
 pages = Blueprint("hub_round_pages", __name__)
@@ -145,13 +148,35 @@ def staff_rooms() -> Any:
         grid.setdefault((day, booking.room_id), []).append(
             {"booking": booking, "times": times, "label": booking.title or (team_.name_zh if team_ else "")})
     days = [monday + dt.timedelta(days=n) for n in range(7)]
+    room_names = {room.id: room.name(str(get_locale())) for room in rooms}
+    pending = [{"booking": booking, "room": room_names.get(booking.room_id, ""),
+                "label": booking.title or (team_.name_zh if team_ else ""),
+                "when": f"{booking.starts_at.astimezone(LOCAL_TZ):%m/%d %H:%M}–"
+                        f"{booking.ends_at.astimezone(LOCAL_TZ):%H:%M}"}
+               for booking, team_ in db.session.execute(
+                   sa.select(Booking, Team).outerjoin(Team, Team.id == Booking.team_id)
+                   .where(Booking.community_id == community.id, Booking.status == "pending",
+                          Booking.ends_at > utcnow())
+                   .order_by(Booking.starts_at).limit(50)).all()]
     rounds = service.list_rounds(community.id)[:10]
     counts = dict(db.session.execute(
         sa.select(RoundRequest.round_id, sa.func.count(sa.distinct(RoundRequest.team_id)))
         .where(RoundRequest.round_id.in_([r.id for r in rounds])).group_by(RoundRequest.round_id)).all())
     return render_template("hub/rounds/staff.html", community=community, rooms=rooms, days=days, grid=grid,
-                           rounds=rounds, counts=counts, prev_week=monday - dt.timedelta(days=7),
+                           rounds=rounds, counts=counts, pending=pending, prev_week=monday - dt.timedelta(days=7),
                            next_week=monday + dt.timedelta(days=7), monday=monday)
+
+
+@pages.post("/staff/bookings/<int:booking_id>/<any(approve, reject):decision>")
+def decide_booking(booking_id: int, decision: str) -> Any:
+    identity = _staff()
+    if identity is None:
+        return sign_in_page()
+    booking = bookings.get_booking(booking_id)
+    message = _("Booking approved.") if decision == "approve" else _("Booking rejected.")
+    return act(lambda: bookings.decide_booking(identity, booking_id, approve=decision == "approve"), message,
+               url_for(".staff_rooms", community=booking.community_id,
+                       week=booking.starts_at.astimezone(LOCAL_TZ).date().isoformat()))
 
 
 @pages.post("/staff/rounds")
