@@ -31,15 +31,12 @@ def decide(app, community_id):
 
 
 def test_builtin_policy_answers_through_the_hook(app):
-    assert decide(app, "north-bund") == weighted_lottery(RoundInfo(1, "north-bund", 1, 99), SLOTS, REQUESTS, {})
+    assert decide(app, "fenglin-huiyuan") == weighted_lottery(RoundInfo(1, "fenglin-huiyuan", 1, 99), SLOTS,
+                                                              REQUESTS, {})
 
 
-def test_community_plugin_replaces_the_policy_only_where_enabled(service_app, tmp_path, pytestconfig):
-    toml = (pytestconfig.rootpath / "communities.toml").read_text()
-    toml = toml.replace('plugins = []', 'plugins = ["seniority_policy"]', 1)  # north-bund enables it
-    communities = tmp_path / "communities.toml"
-    communities.write_text(toml)
-    app = service_app("hub", create_app, LINLI_COMMUNITIES_FILE=str(communities),
+def test_community_plugin_replaces_the_policy_only_where_enabled(service_app, communities_with):
+    app = service_app("hub", create_app, LINLI_COMMUNITIES_FILE=communities_with({"north-bund": ["seniority_policy"]}),
                       LINLI_EXTRA_PLUGINS=[("seniority_policy", LowestTeamIdWins())])
     north = decide(app, "north-bund")
     assert [d.outcome for d in north] == ["won", "lost", "lost", "lost", "lost"]

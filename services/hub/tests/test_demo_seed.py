@@ -5,7 +5,7 @@ from linli.hub.accounts.models import Account
 from linli.hub.demo import PASSWORD, seed_demo_core
 from linli.hub.extensions import db
 from linli.hub.rooms.service import list_rooms
-from linli.hub.rounds.models import BookingRound
+from linli.hub.rounds.models import BookingRound, RoundDecision
 from linli.hub.teams.service import list_teams
 
 pytestmark = pytest.mark.engines("sqlite")
@@ -23,6 +23,11 @@ def test_seed_demo_twice_and_sign_in(app, client, capsys):
         assert len(list_teams("fenglin-huiyuan")) == 12
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Account).where(
             Account.username == "hy.staff")) == 1
-        assert sorted(r.status for r in db.session.scalars(sa.select(BookingRound))) == ["allocated", "open"]
+        by_community = sorted((r.community_id, r.status) for r in db.session.scalars(sa.select(BookingRound)))
+        assert by_community == [("fenglin-huiyuan", "allocated"), ("fenglin-huiyuan", "open"),
+                                ("north-bund", "allocated")]
+        methods = {(community, detail["method"]) for community, detail in db.session.execute(
+            sa.select(BookingRound.community_id, RoundDecision.detail).join(BookingRound))}
+        assert methods == {("fenglin-huiyuan", "lottery"), ("north-bund", "queue")}  # North Bund's plugin decided
     token = client.post("/api/auth/token", json={"username": "hy.lead01", "password": PASSWORD})
     assert token.status_code == 200

@@ -93,8 +93,8 @@ def test_fairness_simulation_meets_target_for_many_seeds():
     fairness = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(fairness)
     for seed in range(25):
-        wins = fairness.simulate_lottery(seed, 24, 12)
+        wins = fairness.simulate(fairness.weighted_lottery, seed, 24, 12)
         counts = [wins[t] for t in range(1, 13)]
         assert sum(counts) == 48 and min(counts) >= 2 and max(counts) <= 6, (seed, counts)
-    assert fairness.simulate_lottery(5, 24, 12) == fairness.simulate_lottery(5, 24, 12)
+    assert fairness.simulate(fairness.weighted_lottery, 5, 24, 12) == fairness.simulate(fairness.weighted_lottery, 5, 24, 12)
     assert fairness.simulate_first_come(24, 12) == {1: 24, 2: 24}

@@ -260,11 +260,8 @@ greening.shift_templates = _greening_templates  # type: ignore[attr-defined]
 sys.modules[greening.__name__] = greening
 
 
-def test_a_community_plugin_adds_its_own_template(service_app, tmp_path, pytestconfig):
-    communities = (pytestconfig.rootpath / "communities.toml").read_text().replace(
-        'plugins = []', 'plugins = ["greening"]', 1)
-    (tmp_path / "communities.toml").write_text(communities)
-    app = service_app("hub", create_app, LINLI_COMMUNITIES_FILE=str(tmp_path / "communities.toml"),
+def test_a_community_plugin_adds_its_own_template(service_app, communities_with):
+    app = service_app("hub", create_app, LINLI_COMMUNITIES_FILE=communities_with({"north-bund": ["greening"]}),
                       LINLI_EXTRA_PLUGINS=[("greening", greening)])
     with app.app_context():
         assert set(service.shift_templates("north-bund")) == {"waste-sorting", "greening"}

@@ -103,7 +103,8 @@ def _seed() -> None:
 
 
 def _rounds() -> None:
-    """Huiyuan: a decided round (Friday in two weeks) and an open one (next Friday), both Friday evening."""
+    """Huiyuan: a decided round (Friday in two weeks) and an open one (next Friday), both Friday evening;
+    North Bund: a decided Saturday-morning round, decided by its own queue (plugin north_bund_room_queue)."""
     room_ids = [r.id for r in rooms.list_rooms(HY) if r.name_zh in ("活动室", "多功能室")]
     hy_teams = teams.list_teams(HY)
     staff = Identity("demo-seed", frozenset({"staff"}), frozenset({HY}))
@@ -124,6 +125,14 @@ def _rounds() -> None:
                                   end=dt.time(20, 30), tz=LOCAL_TZ))
     for team in hy_teams[2:8]:
         rounds.submit_requests(staff, open_round.id, team_id=team.id, slot_ids=[s.id for s in open_round.slots])
+    nb_staff = Identity("demo-seed", frozenset({"staff"}), frozenset({NB}))
+    nb_round = rounds.create_round(
+        None, community_id=NB, title="周六上午", seed=2026, closes_at=now + dt.timedelta(minutes=1),
+        slots=rounds.weekly_slots([r.id for r in rooms.list_rooms(NB)][:1], first_day=next_friday + dt.timedelta(days=1),
+                                  weeks=1, start=dt.time(9), end=dt.time(11), tz=LOCAL_TZ))
+    for team in teams.list_teams(NB):
+        rounds.submit_requests(nb_staff, nb_round.id, team_id=team.id, slot_ids=[s.id for s in nb_round.slots])
+    rounds.close_round(nb_staff, nb_round.id)
 
 
 def _print_accounts() -> None:

@@ -4,6 +4,7 @@
 - ``service_app(service, create_app, **config)``: an app on a fresh database of that engine.
 - ``live_server(app)``: the same service under gunicorn against the same database.
 - ``tokens(...)``: a signed bearer token; ``auth(...)``: the header dict.
+- ``communities_with(plugins)``: the project's communities.toml with other plugins enabled.
 
 Under ``CI=true`` a missing PostgreSQL fails the run instead of being skipped.
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -106,6 +108,27 @@ def linli_base_config(linli_var_dir: Path, pytestconfig: pytest.Config) -> dict[
         "LINLI_ACCESS_LOG": False,
         "SECRET_KEY": "test-secret-key",
     }
+
+
+@pytest.fixture
+def communities_with(linli_base_config: dict[str, Any], tmp_path: Path) -> Callable[[dict[str, list[str]]], str]:
+    """A copy of the project's communities.toml where the named communities enable these plugins
+    (and only these); returns its path for ``LINLI_COMMUNITIES_FILE``."""
+
+    def write(plugins: dict[str, list[str]]) -> str:
+        text = Path(linli_base_config["LINLI_COMMUNITIES_FILE"]).read_text(encoding="utf-8")
+        for community_id, names in plugins.items():
+            section = re.compile(rf"^(\[communities\.{re.escape(community_id)}\]\n(?:[^\[\n].*\n|\n)*?)plugins = .*$",
+                                 re.MULTILINE)
+            line = "plugins = " + json.dumps(names)
+            text, found = section.subn(lambda m, line=line: m.group(1) + line, text)
+            if found != 1:
+                raise ValueError(f"no plugins line for community {community_id!r} in communities.toml")
+        path = tmp_path / "communities.toml"
+        path.write_text(text, encoding="utf-8")
+        return str(path)
+
+    return write
 
 
 @pytest.fixture

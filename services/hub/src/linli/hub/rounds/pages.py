@@ -44,6 +44,12 @@ def explain(decision: RoundDecision) -> str:
     kind = d.get("kind")
     if decision.outcome == "won" and kind == "uncontested":
         return _("Granted: no other team asked for this slot.")
+    lottery = d.get("method", "lottery") == "lottery"
+    if decision.outcome == "won" and not lottery:
+        return _("Granted: your team was at position %(position)s of %(drawn)s in the community's queue "
+                 "(it had won %(won)s of the %(asked)s slots it asked for in recent rounds).",
+                 position=d.get("position"), drawn=d.get("drawn"), won=d.get("won_recently", 0),
+                 asked=d.get("asked_recently", 0))
     if decision.outcome == "won":
         return _("Granted: your team drew position %(position)s of %(drawn)s in the weighted lottery "
                  "(it had won %(won)s of the %(asked)s slots it asked for in recent rounds).",
@@ -54,6 +60,10 @@ def explain(decision: RoundDecision) -> str:
                  quota=d.get("weekly_quota"))
     if decision.outcome == "unavailable":
         return _("Not granted: the slot was booked outside the round.")
+    if d.get("winner_position") and not lottery:
+        return _("Not granted: %(winner)s was at position %(winner_position)s in the community's queue; your "
+                 "team was at position %(position)s of %(drawn)s.", winner=d.get("winner_team", "?"),
+                 winner_position=d.get("winner_position"), position=d.get("position"), drawn=d.get("drawn"))
     if d.get("winner_position"):
         return _("Not granted: %(winner)s drew position %(winner_position)s; your team drew position "
                  "%(position)s of %(drawn)s.", winner=d.get("winner_team", "?"),

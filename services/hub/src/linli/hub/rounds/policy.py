@@ -11,6 +11,10 @@ Pure functions over plain data, so that the policy is tested and simulated witho
 4. In that order, pass after pass, each team takes its best-ranked requested slot that is still free,
    at most one slot per pass and at most ``weekly_quota`` slots per calendar week (Asia/Shanghai).
 
+Steps 2 and 4 are :func:`allocate_in_order`, which a community's own policy plugin can call with an
+order made by its own rule (e.g. North Bund's published queue) and get the same quota handling and
+explained decisions.
+
 Every request ends with one :class:`Decision` and its reason: won, lost (to whom and why), quota, or
 unavailable (the slot was booked outside the round).
 """
@@ -96,13 +100,25 @@ def draw_order(team_ids: Iterable[int], weights: dict[int, float], rng: random.R
 
 def weighted_lottery(round: RoundInfo, slots: Sequence[SlotInfo], requests: Sequence[RequestInfo],
                      history: dict[int, TeamHistory]) -> list[Decision]:
+    weights = {request.team_id: team_weight(history.get(request.team_id)) for request in requests}
+    order = draw_order(weights, weights, random.Random(round.seed))
+    return allocate_in_order(round, slots, requests, history, order, method="lottery", weights=weights)
+
+
+def allocate_in_order(round: RoundInfo, slots: Sequence[SlotInfo], requests: Sequence[RequestInfo],
+                      history: dict[int, TeamHistory], order: Sequence[int], *, method: str,
+                      weights: dict[int, float] | None = None) -> list[Decision]:
+    """Grant uncontested slots, then let teams take turns in ``order`` (pass after pass, one slot each per
+    pass, best-ranked free slot first) within the weekly quota. ``method`` names how the order was made
+    (``lottery`` or a plugin's own, e.g. ``queue``) and goes into every decision's detail."""
     slot_by_id = {slot.id: slot for slot in slots}
     by_team: dict[int, list[RequestInfo]] = defaultdict(list)
     by_slot: dict[int, list[RequestInfo]] = defaultdict(list)
     for request in sorted(requests, key=lambda r: (r.team_id, r.rank, r.id)):
         by_team[request.team_id].append(request)
         by_slot[request.slot_id].append(request)
-    weights = {team_id: team_weight(history.get(team_id)) for team_id in by_team}
+    if sorted(order) != sorted(by_team):
+        raise ValueError("the order must name every requesting team once")
     winner: dict[int, int] = {}  # slot -> team
     how: dict[int, dict[str, Any]] = {}  # slot -> how it was won
     wins_per_week: dict[tuple[int, tuple[int, int]], int] = defaultdict(int)
@@ -122,8 +138,7 @@ def weighted_lottery(round: RoundInfo, slots: Sequence[SlotInfo], requests: Sequ
             if len(by_slot[slot.id]) == 1 and can_take(team_id, slot):
                 grant(team_id, slot, {"kind": "uncontested"})
 
-    # 2. weighted draw, then passes in draw order
-    order = draw_order(by_team, weights, random.Random(round.seed))
+    # 2. passes in the given order
     position = {team_id: index + 1 for index, team_id in enumerate(order)}
     progress = True
     pass_number = 0
@@ -138,25 +153,28 @@ def weighted_lottery(round: RoundInfo, slots: Sequence[SlotInfo], requests: Sequ
                     progress = True
                     break
 
-    return [_decide(request, slot_by_id[request.slot_id], winner, how, position, weights, history,
+    return [_decide(request, slot_by_id[request.slot_id], winner, how, position, method, weights, history,
                     round.weekly_quota, wins_per_week, len(order))
             for request in sorted(requests, key=lambda r: (r.team_id, r.rank, r.id))]
 
 
 def _decide(request: RequestInfo, slot: SlotInfo, winner: dict[int, int], how: dict[int, dict[str, Any]],
-            position: dict[int, int], weights: dict[int, float], history: dict[int, TeamHistory],
-            quota: int, wins_per_week: dict[tuple[int, tuple[int, int]], int], drawn: int) -> Decision:
+            position: dict[int, int], method: str, weights: dict[int, float] | None,
+            history: dict[int, TeamHistory], quota: int, wins_per_week: dict[tuple[int, tuple[int, int]], int],
+            drawn: int) -> Decision:
     team_id = request.team_id
     past = history.get(team_id) or TeamHistory()
     detail: dict[str, Any] = {
         "rank": request.rank,
+        "method": method,
         "position": position.get(team_id),
         "drawn": drawn,
-        "weight": round(weights.get(team_id, 1.0), 4),
         "asked_recently": past.asked,
         "won_recently": past.won,
         "weekly_quota": quota,
     }
+    if weights is not None:
+        detail["weight"] = round(weights.get(team_id, 1.0), 4)
     if not slot.available:
         return Decision(request.id, team_id, slot.id, "unavailable",
                         "The slot was already booked outside the round.", {**detail, "kind": "unavailable"})
@@ -166,8 +184,8 @@ def _decide(request: RequestInfo, slot: SlotInfo, winner: dict[int, int], how: d
         if info["kind"] == "uncontested":
             reason = "Won: no other team asked for this slot."
         else:
-            reason = (f"Won: your team drew position {info['position']} of {drawn} "
-                      f"(weight {detail['weight']}: won {past.won} of {past.asked} slots asked in recent rounds).")
+            reason = (f"Won: your team {_came(method)} position {info['position']} of {drawn} "
+                      f"(won {past.won} of {past.asked} slots asked in recent rounds).")
         return Decision(request.id, team_id, slot.id, "won", reason, {**detail, **info})
     if wins_per_week[(team_id, slot.week)] >= quota:
         return Decision(request.id, team_id, slot.id, "quota",
@@ -179,7 +197,12 @@ def _decide(request: RequestInfo, slot: SlotInfo, winner: dict[int, int], how: d
     if info["kind"] == "uncontested":
         reason = "Lost: the slot went to another team."
     else:
-        reason = (f"Lost: the slot went to a team that drew position {info['position']}; "
-                  f"your team drew position {detail['position']} of {drawn}.")
+        reason = (f"Lost: the slot went to a team that {_came(method)} position {info['position']}; "
+                  f"your team {_came(method)} position {detail['position']} of {drawn}.")
     return Decision(request.id, team_id, slot.id, "lost", reason,
                     {**detail, "kind": "taken", "winner_team_id": holder, "winner_position": info.get("position")})
+
+
+def _came(method: str) -> str:
+    """How a team got its place in the order: drawn in the lottery, or given by another method's rule."""
+    return "drew" if method == "lottery" else "was at"
