@@ -53,3 +53,22 @@ def test_non_object_json_is_refused(client, auth, body):
     response = client.post("/api/cases", data=body, content_type="application/json", headers=auth("staff"))
     assert 400 <= response.status_code < 500
     assert response.mimetype == "application/problem+json"
+
+
+@pytest.mark.parametrize("big", [99_999_999_999, 2**70])  # beyond PostgreSQL's integer; beyond SQLite's 64 bits
+def test_an_id_beyond_the_database_range_is_a_422_not_a_500(app, client, big):
+    from linli.cases.casework.models import Case
+
+    db = app.extensions["linli"].db
+
+    def case(case_id):
+        return {"found": db.session.get(Case, case_id) is not None}
+
+    app.add_url_rule("/cases-by-id/<int:case_id>", view_func=case)
+    response = client.get(f"/cases-by-id/{big}")
+    if response.status_code == 200:  # SQLite holds 99 999 999 999 as an integer: simply not found
+        assert big < 2**63 and response.json == {"found": False}
+    else:
+        assert response.status_code == 422 and response.mimetype == "application/problem+json"
+        assert response.json["code"] == "value_out_of_range"
+    assert client.get("/cases-by-id/1").json == {"found": False}  # the next request's session is sound

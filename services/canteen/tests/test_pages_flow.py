@@ -113,3 +113,29 @@ def test_diner_pays_by_meal_card_at_the_kiosk(app, client, tokens):
     assert "已付款。厨房正在准备" in done.text
     with app.app_context():
         assert meal_card.find_card("north-bund", "d-li").balance_fen == 5000 - 900
+
+
+def test_retail_goods_are_sold_from_the_menu_page_with_their_own_stock(app, client):
+    from linli.canteen.menu.models import RetailItem
+    from linli.canteen.orders.models import OrderLine
+
+    ids = open_menu(app)  # five packets of five-spice beans in stock
+    base = f"/kiosk/north-bund/{ids['meal_service']}"
+    page = client.get(base)
+    assert "老字号特产" in page.text and "五香豆" in page.text
+    for _ in range(5):
+        added = client.post(f"{base}/cart", data={"kind": "retail", "retail_item_id": ids["beans"]}, headers=HX)
+        assert "已加入您的订单。" in added.text
+    sixth = client.post(f"{base}/cart", data={"kind": "retail", "retail_item_id": ids["beans"]}, headers=HX)
+    assert "抱歉，已经卖完了" in sixth.text and '<span class="qty-number">5</span>' in sixth.text
+    for bad in ("999999", "abc", "", "1e99", "-1"):
+        response = client.post(f"{base}/cart", data={"kind": "retail", "retail_item_id": bad}, headers=HX)
+        assert response.status_code == 200 and "这件商品已经不卖了。" in response.text
+        for kind, field in (("dish", "dish_id"), ("set_meal", "set_meal_id")):
+            assert client.post(f"{base}/cart", data={"kind": kind, field: bad}, headers=HX).status_code == 200
+    assert client.post(f"{base}/pay", data={"method": "cash"}, headers=ORIGIN).status_code == 303
+    with app.app_context():
+        line = db.session.scalar(sa.select(OrderLine).where(OrderLine.kind == "retail"))
+        assert (line.retail_item_id, line.quantity, line.line_total_fen) == (ids["beans"], 5, 7500)
+        assert db.session.get(RetailItem, ids["beans"]).stock_remaining == 0
+    assert "已售完" in client.get(base).text.split("老字号特产")[1]

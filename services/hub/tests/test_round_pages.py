@@ -106,3 +106,11 @@ def test_staff_approve_and_decline_pending_bookings_on_the_calendar_page(app, cl
     assert [b["status"] for b in active.json] == ["confirmed"]  # the rejected one holds no slot
     assert "等待审批的预订" not in client.get("/staff/rooms?community=fenglin-huiyuan").get_data(as_text=True)
     assert client.post("/staff/bookings/999999/approve", headers=ORIGIN).status_code == 404
+
+
+def test_a_forged_round_request_form_gets_a_message_not_an_error(client, world):
+    sign_in(client, "lead.hulusi")
+    response = client.post("/team/rounds/1/requests", data={"team": str(world["team"]), "rank-abc": "1",
+                                                             "rank-": "2", "rank-1": "x"}, headers=ORIGIN)
+    assert response.status_code == 303
+    assert "请至少选择一个时段" in client.get(response.headers["Location"]).get_data(as_text=True)

@@ -157,3 +157,20 @@ def test_volunteer_running_an_activity_checks_people_in(app, tokens):
     assert "找不到这个姓名或编号的居民" in client.get(missing.headers["Location"]).get_data(as_text=True)
     assert post(client, f"/volunteer/sessions/{session_id}/sign-up-resident", resident="钱阿婆").status_code == 303
     assert "钱阿婆" in client.get(f"/volunteer/sessions/{session_id}").get_data(as_text=True)
+
+
+def test_odd_numbers_in_page_forms_get_a_message_not_an_error(app, tokens):
+    client = volunteer_client(app, tokens, sub="v9")
+    post(client, "/volunteer/profile", display_name="周老师")
+    today = service.local_today().isoformat()
+    for hours in ("inf", "nan", "1e400", "abc"):
+        response = post(client, "/volunteer/hours", work_date=today, hours=hours)
+        assert response.status_code == 303, hours
+        assert "请填写日期和小时数" in client.get(response.headers["Location"]).get_data(as_text=True)
+    for extra in ({"repeat_weeks": "x"}, {"capacity": "99999999999999"}, {"capacity": "1.5"}):
+        data = {"title_zh": "书法课", "date": today, "start": "14:00", "end": "15:00", "capacity": "5", **extra}
+        response = post(client, "/volunteer/activities/new", **data)
+        assert response.status_code == 303, extra
+    with app.app_context():
+        assert db.session.query(HourLog).count() == 0
+        assert activities.list_sessions("north-bund") == []

@@ -12,7 +12,7 @@ from typing import Any
 
 import structlog
 from flask import Flask, Response, current_app, json, render_template_string, request
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 PROBLEM_MIMETYPE = "application/problem+json"
@@ -156,6 +156,16 @@ def handle_operational_error(error: OperationalError) -> Response:
     return problem_response(body, {"Retry-After": "1"})
 
 
+def handle_data_error(error: DataError | OverflowError) -> Response:
+    """A value the database refuses to hold (an id beyond PostgreSQL's integer range: ``DataError``;
+    beyond SQLite's 64 bits: ``OverflowError``): the request's fault, so 422; the transaction is
+    rolled back with the request's session."""
+    log.info("db.value_refused", error=str(getattr(error, "orig", None) or error)[:300])
+    body = problem_body(422, code="value_out_of_range", title="Unprocessable Content",
+                        detail="A number or value in the request is out of the range this field can hold.")
+    return problem_response(body)
+
+
 def handle_unexpected(error: Exception) -> Response:
     if isinstance(error, HTTPException):
         return handle_http_exception(error)
@@ -171,4 +181,6 @@ def init_errors(app: Flask) -> None:
     app.register_error_handler(Problem, handle_problem)
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(OperationalError, handle_operational_error)
+    app.register_error_handler(DataError, handle_data_error)
+    app.register_error_handler(OverflowError, handle_data_error)
     app.register_error_handler(Exception, handle_unexpected)

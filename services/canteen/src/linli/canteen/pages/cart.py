@@ -1,7 +1,7 @@
 """The cart of a page flow, kept in the Flask session (a signed cookie; anonymous ordering is allowed).
 
-A cart holds order lines as the orders service takes them (dish + portion, or set meal + choices)
-per flow, community and meal service. Prices and names shown come from the menu of the day; the
+A cart holds order lines as the orders service takes them (dish + portion, set meal + choices, or a
+retail good) per flow, community and meal service. Prices and names shown come from the menu of the day; the
 order's real prices are computed by the orders service when it is placed.
 """
 
@@ -72,7 +72,7 @@ def save(flow: str, community_id: str, meal_service_id: int, lines: list[dict[st
 
 
 def _same(a: dict[str, Any], b: dict[str, Any]) -> bool:
-    fields = ("kind", "dish_id", "portion", "set_meal_id")
+    fields = ("kind", "dish_id", "portion", "set_meal_id", "retail_item_id")
     return all(a.get(f) == b.get(f) for f in fields) and sorted(a.get("choices") or []) == sorted(
         b.get("choices") or [])
 
@@ -98,6 +98,8 @@ def order_lines(lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if line["kind"] == "dish":
             out.append({"kind": "dish", "dish_id": line["dish_id"], "portion": line["portion"],
                         "quantity": line["quantity"]})
+        elif line["kind"] == "retail":
+            out.append({"kind": "retail", "retail_item_id": line["retail_item_id"], "quantity": line["quantity"]})
         else:
             out.append({"kind": "set_meal", "set_meal_id": line["set_meal_id"], "choices": line["choices"],
                         "quantity": line["quantity"]})
@@ -113,6 +115,10 @@ def _dishes(entry: dict[str, Any]) -> dict[int, dict[str, Any]]:
 
 def _set_meals(entry: dict[str, Any]) -> dict[int, dict[str, Any]]:
     return {s["id"]: s for s in entry["set_meals"]}
+
+
+def _retail(entry: dict[str, Any]) -> dict[int, dict[str, Any]]:
+    return {r["id"]: r for r in entry["retail"]}
 
 
 def dish_line(entry: dict[str, Any], dish_id: int, portion: str) -> dict[str, Any]:
@@ -142,15 +148,25 @@ def set_meal_line(entry: dict[str, Any], set_meal_id: int, picked: dict[int, lis
     return {"kind": "set_meal", "set_meal_id": set_meal_id, "choices": choices, "quantity": 1}
 
 
+def retail_line(entry: dict[str, Any], retail_item_id: int) -> dict[str, Any]:
+    if retail_item_id not in _retail(entry):
+        raise PageMessage(_("That item is not on sale any more."))
+    return {"kind": "retail", "retail_item_id": retail_item_id, "quantity": 1}
+
+
 def check_stock(entry: dict[str, Any], lines: list[dict[str, Any]]) -> None:
     """Sold out (or not enough left for the whole cart) shows before the order is placed."""
     units: dict[int, int] = {}
     sets: dict[int, int] = {}
+    goods: dict[int, int] = {}
     set_meals = _set_meals(entry)
     for line in lines:
         if line["kind"] == "dish":
             units[line["dish_id"]] = units.get(line["dish_id"], 0) + UNITS_PER_PORTION[line["portion"]] * line[
                 "quantity"]
+            continue
+        if line["kind"] == "retail":
+            goods[line["retail_item_id"]] = goods.get(line["retail_item_id"], 0) + line["quantity"]
             continue
         sets[line["set_meal_id"]] = sets.get(line["set_meal_id"], 0) + line["quantity"]
         portions = {o["dish_id"]: o["portion"] for g in set_meals[line["set_meal_id"]]["groups"] for o in g["options"]}
@@ -163,10 +179,14 @@ def check_stock(entry: dict[str, Any], lines: list[dict[str, Any]]) -> None:
     for set_meal_id, needed in sets.items():
         if set_meals[set_meal_id]["remaining"] < needed:
             raise Conflict("sold out", code="sold_out")
+    retail = _retail(entry)
+    for retail_item_id, needed in goods.items():
+        if retail_item_id not in retail or retail[retail_item_id]["stock_remaining"] < needed:
+            raise Conflict("sold out", code="sold_out")
 
 
 def view(entry: dict[str, Any], lines: list[dict[str, Any]]) -> CartView:
-    dishes, set_meals = _dishes(entry), _set_meals(entry)
+    dishes, set_meals, retail = _dishes(entry), _set_meals(entry), _retail(entry)
     out = CartView()
     for index, line in enumerate(lines):
         if line["kind"] == "dish" and line["dish_id"] in dishes:
@@ -178,5 +198,8 @@ def view(entry: dict[str, Any], lines: list[dict[str, Any]]) -> CartView:
             names = {o["dish_id"]: name(o) for g in set_meal["groups"] for o in g["options"]}
             detail = (", " if is_en() else "、").join(names.get(d, "") for d in line["choices"])
             out.lines.append(CartLine(index, name(set_meal), detail, line["quantity"], set_meal["price_fen"]))
+        elif line["kind"] == "retail" and line["retail_item_id"] in retail:
+            item = retail[line["retail_item_id"]]
+            out.lines.append(CartLine(index, name(item), item["brand"], line["quantity"], item["price_fen"]))
     return out
 

@@ -91,6 +91,12 @@ def _service_entry(community_id: str, meal_service_id: int) -> dict[str, Any]:
     return entry
 
 
+def _form_id(form: Any, key: str) -> int:
+    """An id posted by a form; anything but digits reads as 0, which no dish, set meal or good has."""
+    value = form.get(key, "")
+    return int(value) if value.isdigit() and len(value) < 12 else 0
+
+
 def _pickup_times(entry: dict[str, Any]) -> list[dt.datetime]:
     start = dt.datetime.fromisoformat(entry["starts_at"])
     end = dt.datetime.fromisoformat(entry["ends_at"])
@@ -183,9 +189,11 @@ def ordering_blueprint(flow: Flow) -> Blueprint:
             if form.get("kind") == "set_meal":
                 picked = {int(k.split("-", 1)[1]): [int(v) for v in form.getlist(k) if v.isdigit()]
                           for k in form if k.startswith("group-") and k.split("-", 1)[1].isdigit()}
-                new = cart.set_meal_line(entry, int(form.get("set_meal_id", "0") or 0), picked)
+                new = cart.set_meal_line(entry, _form_id(form, "set_meal_id"), picked)
+            elif form.get("kind") == "retail":
+                new = cart.retail_line(entry, _form_id(form, "retail_item_id"))
             else:
-                new = cart.dish_line(entry, int(form.get("dish_id", "0") or 0), form.get("portion", "full"))
+                new = cart.dish_line(entry, _form_id(form, "dish_id"), form.get("portion", "full"))
             lines = cart.add(cart.load(flow.name, page.community.id, meal_service_id), new)
             cart.check_stock(entry, lines)
             cart.save(flow.name, page.community.id, meal_service_id, lines)

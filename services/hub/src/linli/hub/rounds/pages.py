@@ -111,7 +111,8 @@ def submit(round_id: int) -> Any:
         return sign_in_page()
     team_id = request.form.get("team", type=int) or 0
     ranked = sorted(((int(v), int(k.removeprefix("rank-"))) for k, v in request.form.items()
-                     if k.startswith("rank-") and v.isdigit()), key=lambda item: item[0])
+                     if k.startswith("rank-") and k.removeprefix("rank-").isdigit() and v.isdigit()),
+                    key=lambda item: item[0])
 
     def send() -> None:
         if not ranked:
@@ -203,7 +204,7 @@ def create_round() -> Any:
             start, end = dt.time.fromisoformat(form["start"]), dt.time.fromisoformat(form["end"])
             closes = dt.datetime.fromisoformat(form["closes_at"]).replace(tzinfo=LOCAL_TZ)
             weeks = max(1, min(int(form.get("weeks", "1")), 12))
-            quota = int(form.get("quota") or 1)
+            quota = max(1, min(int(form.get("quota") or 1), 14))
         except (KeyError, ValueError):
             raise Unprocessable(_("Fill in every field of the round."), code="bad_form") from None
         room_ids = [int(r) for r in form.getlist("rooms") if r.isdigit()]

@@ -242,9 +242,9 @@ def _log_hours(identity: Identity, community: Community) -> None:
     try:
         work_date = dt.date.fromisoformat(form.get("work_date", ""))
         hours_, minutes = float(form.get("hours") or 0), int(form.get("minutes") or 0)
-    except ValueError:
+        total = round(hours_ * 60) + minutes  # "nan" raises ValueError, "inf" OverflowError
+    except (ValueError, OverflowError):
         raise Unprocessable(_("Enter a date and a number of hours.")) from None
-    total = round(hours_ * 60) + minutes
     if not 0 < total <= 1440:
         raise Unprocessable(_("Between a minute and 24 hours, please."))
     shift_id = int(form["shift_id"]) if form.get("shift_id", "").isdigit() else None
@@ -273,6 +273,7 @@ def _register_activity(identity: Identity, community: Community) -> None:
         start = dt.time.fromisoformat(form.get("start", ""))
         end = dt.time.fromisoformat(form.get("end", ""))
         capacity = int(form.get("capacity", ""))
+        repeat_weeks = min(52, max(0, int(form.get("repeat_weeks") or 0)))
     except ValueError:
         raise Unprocessable(_("Fill in the date, times and number of places.")) from None
     starts_at = dt.datetime.combine(day, start, tzinfo=service.LOCAL_TZ).astimezone(dt.UTC)
@@ -281,10 +282,12 @@ def _register_activity(identity: Identity, community: Community) -> None:
         raise Unprocessable(_("The end must be after the start."))
     if capacity < 0:
         raise Unprocessable(_("The number of places cannot be below zero."))
+    if capacity > 10000:
+        raise Unprocessable(_("Fill in the date, times and number of places."))
     title = form.get("title_zh", "").strip()
     if not title:
         raise Unprocessable(_("Give the activity a name."))
     service.register_activity(identity, community_id=community.id, title_zh=title[:200],
                               description=form.get("description", "")[:5000], capacity=capacity,
                               starts_at=starts_at, ends_at=ends_at,
-                              repeat_weeks=min(52, max(0, int(form.get("repeat_weeks") or 0))))
+                              repeat_weeks=repeat_weeks)
