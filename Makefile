@@ -11,7 +11,7 @@ RUN := $(UV) run --frozen
 export LINLI_VAR_DIR ?= $(CURDIR)/var
 export LINLI_COMMUNITIES_FILE ?= $(CURDIR)/communities.toml
 
-.PHONY: help setup migrate seed run test lint browser clean
+.PHONY: help setup migrate seed run test lint test-tools clean
 
 help:
 	@echo "make run    - set up, migrate, load demo data and serve the suite on http://127.0.0.1:$(PORT)"
@@ -42,15 +42,15 @@ lint: setup
 	$(RUN) ruff check .
 	$(RUN) lint-imports
 
-browser:
-	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "wenquanyi"; then \
+test-tools:
+	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "wenquanyi" || ! command -v nginx >/dev/null; then \
 	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
-	    echo "installing Debian's chromium and a CJK font for the browser tests"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; \
-	  else echo "Chromium missing: install Debian's chromium and fonts-wqy-microhei (browser tests will skip)"; fi; \
+	    echo "installing Debian's chromium, a CJK font and nginx for the browser and gateway tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei nginx-light >/dev/null; \
+	  else echo "missing: install Debian's chromium, fonts-wqy-microhei and nginx-light (those tests will skip)"; fi; \
 	fi
 
-test: setup lint browser
+test: setup lint test-tools
 	$(RUN) pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 clean:

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
+import requests
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -337,21 +340,85 @@ def test_nginx_routes_the_three_prefixes_and_strips_them():
     assert re.search(r"gzip_types[^;]*application/json", text)
 
 
-@pytest.mark.skipif(shutil.which("nginx") is None, reason="nginx not installed")
-def test_nginx_accepts_the_configuration(tmp_path):
-    text = _nginx_conf().replace("listen 80 ", "listen 127.0.0.1:18080 ")
-    for number, name in enumerate(SERVICES, start=1):
-        text = text.replace(f"server {name}:8000;", f"server 127.0.0.1:{19000 + number};")
+def _local_nginx_conf(tmp_path: Path, listen: int, upstreams: dict[str, int]) -> Path:
+    """deploy/nginx.conf as it is, except where it listens, where the services are, and where it
+    keeps its pid and temp files (all under ``tmp_path``)."""
+    text = _nginx_conf().replace("listen 80 ", f"listen 127.0.0.1:{listen} ")
+    for name in SERVICES:
+        text = text.replace(f"server {name}:8000;", f"server 127.0.0.1:{upstreams[name]};")
     text = text.replace("pid /tmp/nginx.pid;", f"pid {tmp_path}/nginx.pid;")
     text = re.sub(r"(\w+_temp_path) /tmp/", rf"\1 {tmp_path}/", text)
-    (tmp_path / "nginx.conf").write_text(text)
-    result = subprocess.run(
-        ["nginx", "-t", "-q", "-c", str(tmp_path / "nginx.conf")],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    if os.geteuid() == 0:  # workers would run as nobody, who cannot write under tmp_path
+        text = "user root;\n" + text
+    path = tmp_path / "nginx.conf"
+    path.write_text(text)
+    return path
+
+
+@pytest.mark.skipif(shutil.which("nginx") is None and os.environ.get("CI") != "true", reason="nginx not installed")
+def test_nginx_accepts_the_configuration(tmp_path):
+    conf = _local_nginx_conf(tmp_path, 18080, {name: 19000 + n for n, name in enumerate(SERVICES, start=1)})
+    result = subprocess.run(["nginx", "-t", "-q", "-c", str(conf)], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
+
+
+@pytest.fixture
+def gateway(service_app, live_server, tmp_path):
+    """nginx with deploy/nginx.conf in front of the three services, each under gunicorn."""
+    from linli.canteen.app import create_app as canteen_app
+    from linli.cases.app import create_app as cases_app
+    from linli.hub.app import create_app as hub_app
+    from linli.shared.testing.live import free_port
+
+    makers = {"canteen": canteen_app, "hub": hub_app, "cases": cases_app}
+    ports = {}
+    for name in SERVICES:
+        server = live_server(service_app(name, makers[name]), workers=1, threads=4, env={"LINLI_PROXY_HOPS": "1"})
+        ports[name] = int(server.url.rsplit(":", 1)[1])
+    listen = free_port()
+    conf = _local_nginx_conf(tmp_path, listen, ports)
+    process = subprocess.Popen(["nginx", "-c", str(conf), "-g", "daemon off;"], stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, text=True)
+    url = f"http://127.0.0.1:{listen}"
+    try:
+        for _ in range(100):
+            try:
+                requests.get(f"{url}/healthz", timeout=1)
+                break
+            except requests.ConnectionError:
+                if process.poll() is not None:
+                    pytest.fail(f"nginx stopped: {process.stderr.read()}")
+                time.sleep(0.05)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.mark.engines("sqlite")
+@pytest.mark.live
+@pytest.mark.skipif(shutil.which("nginx") is None and os.environ.get("CI") != "true", reason="nginx not installed")
+def test_the_gateway_routes_each_prefix_to_its_service(gateway):
+    assert requests.get(f"{gateway}/healthz", timeout=5).json() == {"status": "ok", "service": "gateway"}
+    for name in SERVICES:
+        health = requests.get(f"{gateway}/{name}/healthz", headers={"X-Request-ID": f"req-{name}"}, timeout=5)
+        assert health.status_code == 200 and health.json()["service"] == name
+        assert health.headers["X-Request-ID"] == f"req-{name}"
+        spec = requests.get(f"{gateway}/{name}/openapi.json", headers={"Accept-Encoding": "gzip"}, timeout=5)
+        assert spec.status_code == 200 and spec.headers["Content-Encoding"] == "gzip"
+        assert spec.json()["openapi"].startswith("3.")
+        bare = requests.get(f"{gateway}/{name}", allow_redirects=False, timeout=5)
+        assert bare.status_code == 308 and bare.headers["Location"] == f"/{name}/"
+    assert requests.get(f"{gateway}/healthz", timeout=5).headers["X-Request-ID"]  # made when none was sent
+    # the apps build their links under the prefix nginx stripped
+    login = requests.get(f"{gateway}/hub/login", timeout=5)
+    assert login.status_code == 200 and 'action="/hub/login"' in login.text
+    # request bodies pass through; problems keep their type
+    refused = requests.post(f"{gateway}/hub/api/auth/token", json={"username": "nobody", "password": "x" * 10},
+                            timeout=5)
+    assert refused.status_code == 401 and refused.headers["Content-Type"] == "application/problem+json"
+    outside = requests.get(f"{gateway}/elsewhere", timeout=5)
+    assert outside.status_code == 404 and outside.json()["status"] == 404
 
 
 # --- gunicorn ----------------------------------------------------------------------------
