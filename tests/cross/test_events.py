@@ -114,6 +114,7 @@ def test_receiver_refuses_forged_and_stale_events(service_app):
     forged = client.post("/events", data=body, headers={HEADER: sign(body, "wrong-secret")})
     stale = client.post("/events", data=body, headers={HEADER: sign(body, EVENT_SECRET, timestamp=1_000_000)})
     missing = client.post("/events", data=body)
-    for response in (forged, stale, missing):
+    garbled = client.post("/events", data=body, headers={HEADER: "t=1,v1=é" + "0" * 63})  # not ASCII
+    for response in (forged, stale, missing, garbled):
         assert response.status_code == 400 and response.json["code"] == "bad_signature"
     assert cases_opened(cases_app) == []

@@ -220,6 +220,7 @@ def test_volunteer_shift_feed_by_secret_link_or_bearer(app, client, auth):
     assert {str(e["summary"]) for e in icalendar.Calendar.from_ical(english.data).walk("VEVENT")} == {
         "Waste-sorting duty"}
     assert client.get(f"{API}/{me['id']}/shifts.ics?token=guess").status_code == 403
+    assert client.get(f"{API}/{me['id']}/shifts.ics", query_string={"token": "猜一猜"}).status_code == 403
     rotated = client.post(f"{API}/me/feed-token?community_id=north-bund", headers=auth("volunteer", sub="v1"))
     assert rotated.status_code == 200 and rotated.json["feed_token"] != token
     assert client.get(f"{API}/{me['id']}/shifts.ics?token={token}").status_code == 403

@@ -32,7 +32,7 @@ def verify(body: bytes, header: str | None, secret: str, tolerance: int = 300, n
     except (KeyError, ValueError):
         raise SignatureError("signature header has no timestamp") from None
     expected = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
-    if not any(hmac.compare_digest(expected, candidate) for candidate in parts.get("v1", [])):
+    if not any(hmac.compare_digest(expected.encode(), candidate.encode()) for candidate in parts.get("v1", [])):
         raise SignatureError("signature does not match")
     now = time.time() if now is None else now
     if abs(now - timestamp) > tolerance:

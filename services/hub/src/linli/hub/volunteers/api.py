@@ -229,7 +229,7 @@ def shifts_feed(query: dict[str, Any], volunteer_id: int) -> Response:
     volunteer = service.get_volunteer(volunteer_id)
     token = query["token"]
     if token is not None:
-        if not secrets.compare_digest(token, volunteer.feed_token):
+        if not secrets.compare_digest(token.encode(), volunteer.feed_token.encode()):
             raise Forbidden("This calendar link is not valid.", code="bad_feed_token")
     else:
         identity = current_identity()
