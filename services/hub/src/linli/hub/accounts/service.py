@@ -12,8 +12,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from flask import current_app
 
 from linli.hub.accounts.keys import signing_key
@@ -24,15 +22,9 @@ from linli.hub.people.models import Resident
 from linli.shared.auth import ROLES, Identity, mint_token
 from linli.shared.db import utcnow
 from linli.shared.errors import Conflict, Forbidden, NotFound, Unauthorized, Unprocessable
+from linli.shared.passwords import hash_secret, hasher, verify_secret
 from linli.shared.state import service_state
 
-_STRONG = PasswordHasher()  # argon2id, RFC 9106 low-memory profile
-_FAST = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)  # tests only (TESTING=True)
-_DUMMY_HASH = _STRONG.hash("linli-no-such-account")
-
-
-def _hasher() -> PasswordHasher:
-    return _FAST if current_app.config.get("TESTING") else _STRONG
 MIN_PASSWORD_LENGTH = 8
 # roles a staff member may give; staff, manager and admin accounts are made by admins
 STAFF_GRANTABLE = frozenset({"diner", "volunteer", "team_lead"})
@@ -49,7 +41,7 @@ class IssuedToken:
 def hash_password(password: str) -> str:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise Unprocessable(f"A password needs at least {MIN_PASSWORD_LENGTH} characters.", code="weak_password")
-    return _hasher().hash(password)
+    return hash_secret(password)
 
 
 def create_account(
@@ -116,25 +108,16 @@ def account_of(identity: Identity) -> Account:
 
 def authenticate(username: str, password: str) -> Account:
     account = db.session.scalar(sa.select(Account).where(Account.username == username))
-    if account is None:
-        _verify(_DUMMY_HASH, password)  # same work whether or not the account exists
-        raise Unauthorized("Wrong username or password.", code="invalid_credentials")
-    if not _verify(account.password_hash, password):
+    # the same work whether or not the account exists
+    if not verify_secret(account.password_hash if account else None, password) or account is None:
         raise Unauthorized("Wrong username or password.", code="invalid_credentials")
     if account.disabled:
         raise Forbidden("This account has been disabled; ask the residents' committee.", code="account_disabled")
-    if _hasher().check_needs_rehash(account.password_hash):
-        account.password_hash = _hasher().hash(password)
+    if hasher().check_needs_rehash(account.password_hash):
+        account.password_hash = hash_secret(password)
     account.last_login_at = utcnow()
     db.session.commit()
     return account
-
-
-def _verify(password_hash: str, password: str) -> bool:
-    try:
-        return _hasher().verify(password_hash, password)
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
-        return False
 
 
 def token_ttl() -> dt.timedelta:
@@ -165,7 +148,7 @@ def login(username: str, password: str) -> IssuedToken:
 
 def change_password(identity: Identity, *, current_password: str, new_password: str) -> Account:
     account = account_of(identity)
-    if not _verify(account.password_hash, current_password):
+    if not verify_secret(account.password_hash, current_password):
         raise Forbidden("The current password is wrong.", code="invalid_credentials")
     account.password_hash = hash_password(new_password)
     account.password_changed_at = utcnow()
