@@ -40,6 +40,7 @@ MEASURE = """() => {
 
 
 def assert_kiosk_sizes(page: Any, where: str, report: dict[str, Any]) -> None:
+    page.wait_for_load_state("load")  # after a click the stylesheets may still be arriving
     sizes = page.evaluate(MEASURE)
     assert sizes["texts"] and sizes["targets"]
     small = [t for t in sizes["texts"] if t["px"] < MIN_TEXT_PX]
@@ -184,3 +185,54 @@ def test_phone_preorder_and_staff_sign_in(app, live_server, browser_page, artifa
     page.get_by_role("heading", name="需要工作人员登录").wait_for()
     assert page.get_by_role("link", name="登录").get_attribute("href").startswith("/hub/login?next=")
     assert axe_violations(page) == []
+
+
+@pytest.mark.engines("sqlite")
+def test_kiosk_elder_pays_with_card_number_and_pin(app, live_server, browser, artifacts_dir):
+    """吴阿姨 types her card number and PIN: the subsidy comes off and her meal card pays the rest."""
+    from linli.canteen.diners import kiosk_card, meal_card, service
+    from linli.shared.auth import Identity
+
+    ids = open_menu(app)
+    staff = Identity("staff-1", frozenset({"staff"}), frozenset({"north-bund"}))
+    with app.test_request_context(method="POST"):
+        service.save_profile(staff, community_id="north-bund", diner_id="d-wu", display_name="吴阿姨",
+                             birth_date=None, groups=["elderly_alone"], subsidy_eligible=True)
+        meal_card.top_up(staff, community_id="north-bund", diner_id="d-wu", amount_fen=5000)
+        kiosk_card.issue(staff, community_id="north-bund", diner_id="d-wu", card_number="20260001", pin="2468")
+    server = live_server(app, workers=1, threads=4)
+    report: dict[str, Any] = {}
+    kiosk = browser.new_context(viewport=KIOSK_VIEWPORT, locale="zh-CN")
+    try:
+        page = kiosk.new_page()
+        page.set_default_timeout(15000)
+        page.goto(f"{server.url}/kiosk/north-bund/{ids['meal_service']}")
+        pork = page.locator("section.dish", has=page.get_by_role("heading", name="红烧肉", exact=True))
+        pork.get_by_role("button", name=re.compile("^半份")).click()
+        page.locator("#cart").get_by_text("红烧肉").wait_for()
+        page.locator("#cart").get_by_role("link", name="去付款").click()
+        page.get_by_role("link", name="饭卡（输入卡号和密码）").click()
+        page.get_by_role("heading", name="用饭卡付款").wait_for()
+        assert_kiosk_sizes(page, "card", report)
+        assert axe_violations(page) == []
+        page.get_by_label("卡号").fill("20260001")
+        page.get_by_label("密码").fill("2468")
+        page.screenshot(path=str(artifacts_dir / "canteen-kiosk-card-zh.png"), full_page=True)
+        page.get_by_role("button", name="用我的饭卡").click()
+        page.get_by_role("heading", name="吴阿姨，您好").wait_for()
+        text = page.locator("main").inner_text()
+        assert "¥50.00" in text and "−¥8.00" in text and "¥1.00" in text  # half pork ¥9 − subsidy ¥8
+        assert_kiosk_sizes(page, "pay-with-card", report)
+        assert axe_violations(page) == []
+        page.screenshot(path=str(artifacts_dir / "canteen-kiosk-card-pay-zh.png"), full_page=True)
+        page.get_by_role("button", name="饭卡", exact=True).click()
+        page.locator(".pickup-number").wait_for()
+        page.get_by_text("已付款").first.wait_for()
+        assert "老年助餐补贴 ¥8.00 · 饭卡 ¥1.00" in page.locator("main").inner_text()
+        assert axe_violations(page) == []
+        page.screenshot(path=str(artifacts_dir / "canteen-kiosk-card-done-zh.png"), full_page=True)
+    finally:
+        kiosk.close()
+    with app.app_context():
+        assert meal_card.find_card("north-bund", "d-wu").balance_fen == 5000 - 100
+    print(report)

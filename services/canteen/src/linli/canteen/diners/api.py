@@ -2,11 +2,13 @@
 
 from flask_smorest import Blueprint
 
-from linli.canteen.diners import meal_card, service, subsidy
+from linli.canteen.diners import kiosk_card, meal_card, service, subsidy
 from linli.canteen.diners.schemas import (
     CommunityQuerySchema,
     DinerProfileInSchema,
     DinerProfileSchema,
+    KioskCardInSchema,
+    KioskCardSchema,
     LedgerEntrySchema,
     LedgerSchema,
     MealCardSchema,
@@ -93,3 +95,14 @@ def ledger(query, diner_id):  # type: ignore[no-untyped-def]
     meal_card.check_reader(require_identity(), query["community_id"], diner_id)
     card = meal_card.require_card(query["community_id"], diner_id)
     return {"card": card, "ledger_sum_fen": meal_card.ledger_sum(card), "entries": meal_card.ledger(card)}
+
+
+@blp.put("/meal-cards/<diner_id>/kiosk-card")
+@blp.arguments(KioskCardInSchema)
+@blp.response(200, KioskCardSchema)
+@blp.doc(security=BEARER)
+@problems(blp, 401, 403, 409)
+@require_roles("staff", "manager")
+def issue_kiosk_card(data, diner_id):  # type: ignore[no-untyped-def]
+    """Give a diner a card number and PIN for the kiosk (again: the old number stops working)."""
+    return kiosk_card.issue(require_identity(), diner_id=diner_id, **data)

@@ -78,3 +78,24 @@ class MealCardEntry(db.Model):  # type: ignore[name-defined,misc]
         return {"id": self.id, "kind": self.kind, "amount_fen": self.amount_fen,
                 "balance_after_fen": self.balance_after_fen, "payment_id": self.payment_id,
                 "created_at": self.created_at}
+
+
+class KioskCard(db.Model):  # type: ignore[name-defined,misc]
+    """A diner's card number and PIN for the kiosk (see ``diners.kiosk_card``)."""
+
+    __tablename__ = "canteen_kiosk_card"
+    __table_args__ = (
+        sa.UniqueConstraint("community_id", "card_number"),
+        sa.UniqueConstraint("community_id", "diner_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[str] = mapped_column(sa.String(64))
+    diner_id: Mapped[str] = mapped_column(sa.String(DINER_ID_MAX))
+    card_number: Mapped[str] = mapped_column(sa.String(16))
+    pin_hash: Mapped[str] = mapped_column(sa.String(200))
+    failed_attempts: Mapped[int] = mapped_column(sa.Integer, default=0)
+    locked_until: Mapped[dt.datetime | None] = mapped_column()
+    issued_by: Mapped[str] = mapped_column(sa.String(120))
+    last_used_at: Mapped[dt.datetime | None] = mapped_column()
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

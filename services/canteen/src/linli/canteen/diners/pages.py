@@ -11,7 +11,7 @@ from typing import Any
 from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
 
-from linli.canteen.diners import meal_card, service, subsidy
+from linli.canteen.diners import kiosk_card, meal_card, service, subsidy
 from linli.canteen.diners.meal_card import MAX_TOP_UP_FEN
 from linli.canteen.diners.models import GROUPS
 from linli.canteen.pages.common import (
@@ -60,6 +60,7 @@ def _card_view(community_id: str, diner_id: str) -> dict[str, Any]:
         "card": card,
         "entries": meal_card.ledger(card, limit=20) if card else [],
         "quote": subsidy.quote(community_or_404(community_id), diner_id),
+        "kiosk_card": kiosk_card.find_for_diner(community_id, diner_id),
     }
 
 
@@ -116,3 +117,19 @@ def save_profile(community_id: str, diner_id: str) -> Any:
                              subsidy_eligible=form.get("subsidy_eligible") == "yes")
 
     return act(save, _("Profile saved."), url_for(".card_page", community_id=community_id, diner_id=diner_id))
+
+
+@pages.post("/<community_id>/meal-cards/<diner_id>/kiosk-card")
+def issue_kiosk_card(community_id: str, diner_id: str) -> Any:
+    community = community_or_404(community_id)
+    identity = staff_of(community_id)
+    if identity is None:
+        return sign_in_page(community)
+    form = request.form
+
+    def issue(staff: Identity = identity) -> None:
+        kiosk_card.issue(staff, community_id=community_id, diner_id=diner_id,
+                         card_number=form.get("card_number", "").strip(), pin=form.get("pin", "").strip())
+
+    return act(issue, _("Kiosk card saved: the diner can pay at the kiosk with it."),
+               url_for(".card_page", community_id=community_id, diner_id=diner_id))

@@ -75,3 +75,19 @@ class LedgerSchema(Schema):
     card = ma.fields.Nested(MealCardSchema)
     ledger_sum_fen = ma.fields.Integer()
     entries = ma.fields.List(ma.fields.Nested(LedgerEntrySchema))
+
+
+class KioskCardInSchema(Schema):
+    community_id = COMMUNITY
+    card_number = ma.fields.String(required=True, validate=ma.validate.Regexp(r"^\d{6,16}$", error="6 to 16 digits"),
+                                   metadata={"description": "printed on the meal card, or typed in by a card reader"})
+    pin = ma.fields.String(required=True, load_only=True, validate=ma.validate.Regexp(r"^\d{4,6}$",
+                                                                                       error="4 to 6 digits"))
+
+
+class KioskCardSchema(Schema):
+    community_id = ma.fields.String()
+    diner_id = ma.fields.String()
+    card_number = ma.fields.String()
+    issued_by = ma.fields.String()
+    locked_until = ma.fields.AwareDateTime(allow_none=True)

@@ -171,6 +171,11 @@ def friendly(problem: Problem) -> str:
         "unknown_provider": _("That way of paying is not offered here."),
         "invalid_transition": _("That order has moved on already."),
         "cross_site_post": _("Please use the buttons on this page."),
+        "wrong_card_or_pin": _("The card number or the PIN is not right. Please try again."),
+        "card_number_taken": _("This card number belongs to another diner."),
+        "bad_card_number": _("A card number is 6 to 16 digits."),
+        "bad_pin": _("A PIN is 4 to 6 digits."),
+        "card_locked": _("This card is locked for 15 minutes after too many wrong PINs. Please ask at the counter."),
     }
     return messages.get(problem.code or "", _("Sorry, that did not work. Please ask the staff for help."))
 

@@ -14,12 +14,13 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
+from linli.canteen.diners import kiosk_card as cards
 from linli.canteen.extensions import db
 from linli.canteen.menu import service as menu
 from linli.canteen.menu.today import menu_of_the_day
 from linli.canteen.orders import service as orders
 from linli.canteen.orders.models import Order
-from linli.canteen.pages import cart
+from linli.canteen.pages import cart, kiosk_card
 from linli.canteen.pages.common import (
     LOCAL_TZ,
     act,
@@ -32,6 +33,7 @@ from linli.canteen.pages.common import (
     signed_in,
     staff_of,
 )
+from linli.canteen.payments import checkout as paying
 from linli.canteen.payments import service as payments
 from linli.canteen.payments import stripe_gateway
 from linli.shared.auth import Identity
@@ -51,6 +53,7 @@ class Flow:
     body_class: str
     days_ahead: int = 0  # pre-ordering: how many days after today may be chosen
     staff: bool = False  # counter staff order for a diner
+    card_sign_in: bool = False  # a diner may say who they are with a kiosk card number and PIN
     title: str = ""
 
     @property
@@ -75,6 +78,8 @@ def _page(flow: Flow, community_id: str) -> Page:
     identity = signed_in()
     if identity is not None and not identity.belongs_to(community_id):
         identity = None  # a diner of another canteen orders here anonymously
+    if identity is None and flow.card_sign_in:
+        identity = kiosk_card.current(community_id)
     return Page(community, identity, True)
 
 
@@ -226,7 +231,8 @@ def ordering_blueprint(flow: Flow) -> Blueprint:
             flash(_("Your order is empty. Please add a dish first."), "error")
             return redirect(url_for(".menu_page", community_id=page.community.id, meal_service_id=meal_service_id))
         diner = page.identity if page.identity is not None and not flow.staff else None
-        return render("pay.html", page, entry=entry, cart=cart.view(entry, lines), diner=diner,
+        summary = kiosk_card.diner_summary(page.community, diner.subject) if diner is not None else None
+        return render("pay.html", page, entry=entry, cart=cart.view(entry, lines), diner=diner, diner_summary=summary,
                       stripe_key=_stripe_key(page.community) if flow.offers_card else None,
                       pickup_times=_pickup_times(entry) if flow.days_ahead else [])
 
@@ -248,7 +254,7 @@ def ordering_blueprint(flow: Flow) -> Blueprint:
                                        meal_service_id=meal_service_id, lines=cart.order_lines(lines),
                                        mode=form.get("mode", "dine_in"), channel=flow.channel,
                                        pickup_time=pickup_time, diner_id=diner_id)
-            _payment, extra = payments.start_payment(page.identity, order.id, provider=method)
+            _payment, extra = paying.pay_order(page.identity, order, method)
         except (Problem, ValueError) as problem:
             db.session.rollback()
             if order is not None:  # placed but not paid: give the stock back at once
@@ -260,16 +266,50 @@ def ordering_blueprint(flow: Flow) -> Blueprint:
                   "error")
             return redirect(back, code=303)
         cart.save(flow.name, page.community.id, meal_service_id, [])
+        if flow.card_sign_in:
+            kiosk_card.forget()  # one order per card sign-in: the next person starts anonymous
         if extra.get("client_secret"):
             session["canteen_card"] = {"order_id": order.id, "client_secret": extra["client_secret"]}
         return redirect(url_for(".order_page", community_id=page.community.id, order_id=order.id,
                                 ref=order.pickup_ref), code=303)
 
+    if flow.card_sign_in:
+        @pages.route(f"{root}/<int:meal_service_id>/card", methods=["GET", "POST"])
+        @guarded
+        def card_sign_in(page: Page, meal_service_id: int) -> Any:
+            entry = _service_entry(page.community.id, meal_service_id)
+            if request.method == "GET":
+                return render("card.html", page, entry=entry)
+            pay_url = url_for(".pay", community_id=page.community.id, meal_service_id=meal_service_id)
+
+            def sign_in() -> None:
+                diner_id = cards.sign_in(community_id=page.community.id,
+                                         card_number=request.form.get("card_number", "").strip(),
+                                         pin=request.form.get("pin", "").strip())
+                kiosk_card.remember(page.community.id, diner_id)
+
+            back = request.url
+            try:
+                check_same_origin()
+                sign_in()
+            except Problem as problem:
+                flash(friendly(problem), "error")
+                return redirect(back, code=303)
+            flash(_("Hello! Your meal card is ready to pay."), "ok")
+            return redirect(pay_url, code=303)
+
+        @pages.post(f"{root}/card/forget")
+        @guarded
+        def card_forget(page: Page) -> Any:
+            check_same_origin()
+            kiosk_card.forget()
+            return redirect(url_for(".services", community_id=page.community.id), code=303)
+
     def order_context(page: Page, order_id: int) -> dict[str, Any]:
         order = orders.access_order(page.identity, order_id, request.args.get("ref"))
         if order.community_id != page.community.id:
             abort(404)
-        summary = payments.payment_summary(page.identity, order.id)
+        summary = payments.summary_of(order)  # access_order checked the viewer (diner, staff or reference)
         card = session.get("canteen_card") or {}
         return {"order": order, "summary": summary, "local": order.created_at.astimezone(LOCAL_TZ),
                 "client_secret": card.get("client_secret") if card.get("order_id") == order.id else None,

@@ -116,6 +116,11 @@ def order_payments(order_id: int) -> list[Payment]:
 def payment_summary(identity: Identity | None, order_id: int) -> dict[str, Any]:
     order = get_order(order_id)
     _paying_diner(identity, order)
+    return summary_of(order)
+
+
+def summary_of(order: Order) -> dict[str, Any]:
+    """What is paid and owed; for callers that checked access already (e.g. by the order's reference)."""
     community = service_state().communities.require(order.community_id)
     paid = covered_fen(order.id, ("succeeded",))
     return {
