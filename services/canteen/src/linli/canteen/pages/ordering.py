@@ -14,13 +14,13 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
-from linli.canteen.diners import kiosk_card as cards
+from linli.canteen.diners import kiosk_card
 from linli.canteen.extensions import db
 from linli.canteen.menu import service as menu
 from linli.canteen.menu.today import menu_of_the_day
 from linli.canteen.orders import service as orders
 from linli.canteen.orders.models import Order
-from linli.canteen.pages import cart, kiosk_card
+from linli.canteen.pages import cart, kiosk_diner
 from linli.canteen.pages.common import (
     LOCAL_TZ,
     act,
@@ -79,7 +79,7 @@ def _page(flow: Flow, community_id: str) -> Page:
     if identity is not None and not identity.belongs_to(community_id):
         identity = None  # a diner of another canteen orders here anonymously
     if identity is None and flow.card_sign_in:
-        identity = kiosk_card.current(community_id)
+        identity = kiosk_diner.current(community_id)
     return Page(community, identity, True)
 
 
@@ -231,7 +231,7 @@ def ordering_blueprint(flow: Flow) -> Blueprint:
             flash(_("Your order is empty. Please add a dish first."), "error")
             return redirect(url_for(".menu_page", community_id=page.community.id, meal_service_id=meal_service_id))
         diner = page.identity if page.identity is not None and not flow.staff else None
-        summary = kiosk_card.diner_summary(page.community, diner.subject) if diner is not None else None
+        summary = kiosk_diner.summary(page.community, diner.subject) if diner is not None else None
         return render("pay.html", page, entry=entry, cart=cart.view(entry, lines), diner=diner, diner_summary=summary,
                       stripe_key=_stripe_key(page.community) if flow.offers_card else None,
                       pickup_times=_pickup_times(entry) if flow.days_ahead else [])
@@ -267,7 +267,7 @@ def ordering_blueprint(flow: Flow) -> Blueprint:
             return redirect(back, code=303)
         cart.save(flow.name, page.community.id, meal_service_id, [])
         if flow.card_sign_in:
-            kiosk_card.forget()  # one order per card sign-in: the next person starts anonymous
+            kiosk_diner.forget()  # one order per card sign-in: the next person starts anonymous
         if extra.get("client_secret"):
             session["canteen_card"] = {"order_id": order.id, "client_secret": extra["client_secret"]}
         return redirect(url_for(".order_page", community_id=page.community.id, order_id=order.id,
@@ -280,29 +280,23 @@ def ordering_blueprint(flow: Flow) -> Blueprint:
             entry = _service_entry(page.community.id, meal_service_id)
             if request.method == "GET":
                 return render("card.html", page, entry=entry)
-            pay_url = url_for(".pay", community_id=page.community.id, meal_service_id=meal_service_id)
-
-            def sign_in() -> None:
-                diner_id = cards.sign_in(community_id=page.community.id,
-                                         card_number=request.form.get("card_number", "").strip(),
-                                         pin=request.form.get("pin", "").strip())
-                kiosk_card.remember(page.community.id, diner_id)
-
-            back = request.url
             try:
                 check_same_origin()
-                sign_in()
+                diner_id = kiosk_card.sign_in(community_id=page.community.id,
+                                              card_number=request.form.get("card_number", "").strip(),
+                                              pin=request.form.get("pin", "").strip())
             except Problem as problem:
                 flash(friendly(problem), "error")
-                return redirect(back, code=303)
+                return redirect(request.url, code=303)
+            kiosk_diner.remember(page.community.id, diner_id)
             flash(_("Hello! Your meal card is ready to pay."), "ok")
-            return redirect(pay_url, code=303)
+            return redirect(url_for(".pay", community_id=page.community.id, meal_service_id=meal_service_id), code=303)
 
         @pages.post(f"{root}/card/forget")
         @guarded
         def card_forget(page: Page) -> Any:
             check_same_origin()
-            kiosk_card.forget()
+            kiosk_diner.forget()
             return redirect(url_for(".services", community_id=page.community.id), code=303)
 
     def order_context(page: Page, order_id: int) -> dict[str, Any]:

@@ -36,7 +36,7 @@ def current(community_id: str) -> Identity | None:
     return Identity(subject=str(held["diner"]), roles=frozenset({"diner"}), communities=frozenset({community_id}))
 
 
-def diner_summary(community: Community, diner_id: str) -> dict[str, Any]:
+def summary(community: Community, diner_id: str) -> dict[str, Any]:
     """What the pay page tells the diner: their name, meal card balance and today's subsidy."""
     profile = find_profile(community.id, diner_id)
     card = meal_card.find_card(community.id, diner_id)
