@@ -24,6 +24,6 @@ def verify_secret(stored_hash: str | None, secret: str) -> bool:
     """True when ``secret`` matches; with no stored hash, spend the same time and say False, so
     that timing does not tell whether an account or card exists."""
     try:
-        return hasher().verify(stored_hash or _DUMMY_HASH, secret) and stored_hash is not None
+        return hasher().verify(stored_hash or _DUMMY_HASH, secret) and bool(stored_hash)
     except (VerificationError, InvalidHashError):
         return False
