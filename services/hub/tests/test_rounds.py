@@ -147,3 +147,35 @@ def test_tick_command_decides_due_rounds(app, world, open_round, monkeypatch):
     assert '"rounds_closed": 1' in result.output
     with app.app_context():
         assert db.session.get(BookingRound, open_round["id"]).status == "allocated"
+
+
+def test_the_weekly_quota_counts_slots_won_in_earlier_rounds_of_that_week(app, world):
+    """Quota 1: the hulusi band won Tuesday in one round, so Friday of the same week goes to the opera
+    class even though the band asked first; the next week the band may win again."""
+    from linli.shared.auth import Identity
+
+    tuesday = next_weekday(1)
+    friday = tuesday + dt.timedelta(days=3)
+
+    def decide(day, weeks=1):
+        with app.app_context():
+            round_ = rounds.create_round(None, community_id=world["community"], title=str(day), seed=1,
+                                         weekly_quota=1, closes_at=utcnow() + dt.timedelta(hours=1),
+                                         slots=rounds.weekly_slots([world["room"]], first_day=day, weeks=weeks,
+                                                                   start=dt.time(9), end=dt.time(11), tz=SHANGHAI))
+            for lead, team in (("lead", "team"), ("other_lead", "other_team")):
+                if day == tuesday and team == "other_team":
+                    continue  # Tuesday: only the band asks, uncontested
+                actor = Identity(str(world[lead]), frozenset({"team_lead"}), frozenset({world["community"]}))
+                rounds.submit_requests(actor, round_.id, team_id=world[team], slot_ids=[s.id for s in round_.slots])
+            rounds.close_round(None, round_.id)
+            return {(d.team_id, d.outcome, d.slot_id) for d in db.session.scalars(
+                sa.select(RoundDecision).where(RoundDecision.round_id == round_.id))}, [s.id for s in round_.slots]
+
+    tuesday_decisions, _ = decide(tuesday)
+    assert {(team, outcome) for team, outcome, _slot in tuesday_decisions} == {(world["team"], "won")}
+    friday_decisions, (this_week, next_week) = decide(friday, weeks=2)
+    assert (world["team"], "quota", this_week) in friday_decisions  # the band's Tuesday counts
+    assert (world["other_team"], "won", this_week) in friday_decisions
+    assert any(team == world["team"] and outcome == "won" and slot == next_week
+               for team, outcome, slot in friday_decisions)  # a new week, a new quota

@@ -9,7 +9,8 @@ Pure functions over plain data, so that the policy is tested and simulated witho
 3. The other teams are put in a random order drawn with those weights (Efraimidis–Spirakis keys
    ``u ** (1 / weight)`` from ``random.Random(seed)``): the same seed gives the same order.
 4. In that order, pass after pass, each team takes its best-ranked requested slot that is still free,
-   at most one slot per pass and at most ``weekly_quota`` slots per calendar week (Asia/Shanghai).
+   at most one slot per pass and at most ``weekly_quota`` slots per calendar week (Asia/Shanghai),
+   counting what the team already won that week in earlier rounds (``RoundInfo.already_won``).
 
 Steps 2 and 4 are :func:`allocate_in_order`, which a community's own policy plugin can call with an
 order made by its own rule (e.g. North Bund's published queue) and get the same quota handling and
@@ -24,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -46,8 +47,13 @@ class SlotInfo:
 
     @property
     def week(self) -> tuple[int, int]:
-        iso = self.starts_at.astimezone(LOCAL_TZ).isocalendar()
-        return (iso.year, iso.week)
+        return week_of(self.starts_at)
+
+
+def week_of(moment: dt.datetime) -> tuple[int, int]:
+    """The (ISO year, ISO week) of a moment in Shanghai: the unit of the weekly quota."""
+    iso = moment.astimezone(LOCAL_TZ).isocalendar()
+    return (iso.year, iso.week)
 
 
 @dataclass(frozen=True)
@@ -72,6 +78,9 @@ class RoundInfo:
     community_id: str
     weekly_quota: int
     seed: int
+    # slots each team already holds from earlier rounds, per (team id, ISO week): they count
+    # towards the weekly quota of this round too
+    already_won: Mapping[tuple[int, tuple[int, int]], int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -121,7 +130,7 @@ def allocate_in_order(round: RoundInfo, slots: Sequence[SlotInfo], requests: Seq
         raise ValueError("the order must name every requesting team once")
     winner: dict[int, int] = {}  # slot -> team
     how: dict[int, dict[str, Any]] = {}  # slot -> how it was won
-    wins_per_week: dict[tuple[int, tuple[int, int]], int] = defaultdict(int)
+    wins_per_week: dict[tuple[int, tuple[int, int]], int] = defaultdict(int, round.already_won)
 
     def can_take(team_id: int, slot: SlotInfo) -> bool:
         return slot.available and slot.id not in winner and wins_per_week[(team_id, slot.week)] < round.weekly_quota

@@ -29,6 +29,7 @@ from linli.hub.rounds.policy import (
     RoundInfo,
     SlotInfo,
     TeamHistory,
+    week_of,
 )
 from linli.hub.teams.models import Team
 from linli.hub.teams.service import get_team, require_team_lead_or_staff
@@ -166,7 +167,8 @@ def close_round(actor: Identity | None, round_id: int, *, now: dt.datetime | Non
     history = recent_history(round_.community_id, before=now)
     hooks = service_state().hooks_for(community)
     decisions: list[Decision] = hooks.allocate_slots(
-        community=community, round=RoundInfo(round_.id, round_.community_id, round_.weekly_quota, round_.seed),
+        community=community, round=RoundInfo(round_.id, round_.community_id, round_.weekly_quota, round_.seed,
+                                             already_won=_won_earlier(round_, {r.team_id for r in requests})),
         slots=slots, requests=infos, history=history, seed=round_.seed) or []
     _record(round_, requests, decisions)
     round_.status = "allocated"
@@ -175,6 +177,23 @@ def close_round(actor: Identity | None, round_id: int, *, now: dt.datetime | Non
     round_.policy = POLICY_NAME if decisions is not None else None
     db.session.commit()
     return round_
+
+
+def _won_earlier(round_: BookingRound, team_ids: set[int]) -> dict[tuple[int, tuple[int, int]], int]:
+    """Slots the teams hold from other rounds in the weeks this round offers, per (team, ISO week)."""
+    weeks = {week_of(slot.starts_at) for slot in round_.slots}
+    if not weeks or not team_ids:
+        return {}
+    first = min(slot.starts_at for slot in round_.slots) - dt.timedelta(days=7)
+    last = max(slot.starts_at for slot in round_.slots) + dt.timedelta(days=7)
+    held: dict[tuple[int, tuple[int, int]], int] = {}
+    for team_id, starts_at in db.session.execute(
+            sa.select(Booking.team_id, Booking.starts_at).where(
+                Booking.round_id.is_not(None), Booking.round_id != round_.id, Booking.team_id.in_(team_ids),
+                Booking.status.in_(ACTIVE_STATES), Booking.starts_at >= first, Booking.starts_at < last)):
+        if week_of(starts_at) in weeks:
+            held[(team_id, week_of(starts_at))] = held.get((team_id, week_of(starts_at)), 0) + 1
+    return held
 
 
 def _slot_free(slot: RoundSlot) -> bool:
