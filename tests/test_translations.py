@@ -1,0 +1,32 @@
+"""zh_CN is the default language: every message the pages and services mark for translation has a
+Chinese translation, and no catalogue names a message twice."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+ROOT = Path(__file__).resolve().parents[1]
+METHODS = [("**/templates/**.html", "jinja2"), ("**.py", "python")]
+
+
+@pytest.mark.parametrize("service", ["canteen", "hub", "cases"])
+def test_every_marked_message_has_a_chinese_translation(service):
+    package = ROOT / "services" / service / "src" / "linli" / service
+    po_path = package / "translations" / "zh_CN" / "LC_MESSAGES" / "messages.po"
+    msgids = [line for line in po_path.read_text(encoding="utf-8").splitlines() if line.startswith("msgid ")]
+    duplicates = sorted({m for m in msgids if msgids.count(m) > 1})
+    assert duplicates == [], f"{po_path.name} names these twice: {duplicates}"
+    with po_path.open("rb") as handle:
+        catalogue = read_po(handle)
+    marked: dict[str, str] = {}
+    for filename, lineno, message, *_ in extract_from_dir(str(package), method_map=METHODS):
+        msgid = message if isinstance(message, str) else message[0]
+        marked.setdefault(msgid, f"{filename}:{lineno}")
+    assert len(marked) > 5
+    missing = {where: msgid for msgid, where in marked.items()
+               if not (catalogue.get(msgid) and catalogue.get(msgid).string)}
+    assert missing == {}, f"no zh_CN translation for: {missing}"
