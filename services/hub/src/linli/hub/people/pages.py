@@ -1,0 +1,115 @@
+"""Staff pages for households and residents (居民与家庭): who lives where, who is elderly, living
+alone or disabled, which languages they speak. Staff of the community only; every listing of a
+special-group household is audited by the people service, as the API's is. The forms are checked
+by the API's own schemas."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+import marshmallow as ma
+from flask import Blueprint, render_template, request, url_for
+from flask_babel import gettext as _
+
+from linli.hub.activities.pagekit import (
+    act,
+    choose_community,
+    register_filters,
+    sign_in_page,
+    signed_in,
+)
+from linli.hub.people import service
+from linli.hub.people.models import GROUPS, SPECIAL_GROUPS
+from linli.hub.people.schemas import HouseholdCreateSchema, ResidentCreateSchema
+from linli.shared.auth import Identity
+from linli.shared.errors import Unprocessable
+
+pages = Blueprint("hub_people_pages", __name__)
+register_filters(pages)
+
+LANGUAGES = {"zh": "普通话", "shanghainese": "上海话", "en": "English"}
+
+
+def _staff() -> Identity | None:
+    identity = signed_in()
+    return identity if identity is not None and identity.is_staff else None
+
+
+def _field_labels() -> dict[str, str]:
+    return {"compound": _("Compound"), "building": _("Building"), "unit": _("Unit"), "room": _("Room"),
+            "phone": _("Phone"), "name": _("Name"), "gender": _("Gender"), "birth_date": _("Birth date"),
+            "languages": _("Languages"), "groups": _("Groups"), "note": _("Note")}
+
+
+def _load(schema: ma.Schema, data: dict[str, Any]) -> dict[str, Any]:
+    """The form through the API's schema; its complaints as one message naming the fields."""
+    try:
+        return schema.load(data)
+    except ma.ValidationError as error:
+        labels = _field_labels()
+        fields = ", ".join(labels.get(name, name) for name in sorted(error.normalized_messages()))
+        raise Unprocessable(_("Please check: %(fields)s.", fields=fields), code="bad_form") from None
+
+
+def _blank_is_none(value: str | None) -> str | None:
+    value = (value or "").strip()
+    return value or None
+
+
+@pages.get("/staff/people")
+def people() -> Any:
+    identity = _staff()
+    if identity is None:
+        return sign_in_page()
+    community = choose_community(identity)
+    identity.require_community(community.id)
+    group = request.args.get("group") if request.args.get("group") in GROUPS else None
+    households = service.list_households(identity, community_id=community.id, group=group)
+    bands = service.age_bands(community)
+    today = dt.date.today()
+    rows = [{"household": h, "special": service.is_special(h),
+             "residents": [{"resident": r, "band": service.age_band(r.birth_date, bands, today)}
+                           for r in h.residents]}
+            for h in households]
+    return render_template("hub/people/index.html", community=community, rows=rows, group=group, groups=GROUPS,
+                           special_groups=SPECIAL_GROUPS, languages=LANGUAGES,
+                           residents=sum(len(row["residents"]) for row in rows))
+
+
+@pages.post("/staff/households")
+def new_household() -> Any:
+    identity = _staff()
+    if identity is None:
+        return sign_in_page()
+    community = choose_community(identity)
+    form = request.form
+
+    def create() -> None:
+        data = _load(HouseholdCreateSchema(), {
+            "community_id": community.id, "compound": form.get("compound", "").strip(),
+            "building": form.get("building", "").strip(), "unit": form.get("unit", "").strip(),
+            "room": form.get("room", "").strip(), "phone": _blank_is_none(form.get("phone"))})
+        service.create_household(identity, **data)
+
+    return act(create, _("Household registered."), url_for(".people", community=community.id))
+
+
+@pages.post("/staff/households/<int:household_id>/residents")
+def new_resident(household_id: int) -> Any:
+    identity = _staff()
+    if identity is None:
+        return sign_in_page()
+    community = choose_community(identity)
+    form = request.form
+
+    def add() -> None:
+        languages = [code for code in re.split(r"[\s,，、]+", form.get("languages", "")) if code] or ["zh"]
+        data = _load(ResidentCreateSchema(), {
+            "name": form.get("name", "").strip(), "gender": _blank_is_none(form.get("gender")),
+            "birth_date": _blank_is_none(form.get("birth_date")), "phone": _blank_is_none(form.get("phone")),
+            "languages": languages, "groups": form.getlist("groups")})
+        service.add_resident(identity, household_id, **data)
+
+    return act(add, _("Resident added."), url_for(".people", community=community.id) + f"#household-{household_id}")
