@@ -488,3 +488,10 @@ def test_procfile_runs_the_services_on_8001_to_8003_and_their_relays():
     assert json.loads(env["LINLI_EVENT_SUBSCRIBERS"]) == {
         name: f"http://127.0.0.1:{port}" for port, name in enumerate(SERVICES, start=8001)
     }
+
+
+def test_compose_hub_counts_sign_ins_in_redis():
+    services = _compose()["services"]
+    assert services["redis"]["image"].startswith("redis:") and services["redis"]["healthcheck"]["test"]
+    assert _environment(services["hub"])["LINLI_RATELIMIT_STORAGE_URI"].startswith("redis://redis:6379")
+    assert services["hub"]["depends_on"]["redis"]["condition"] == "service_healthy"
