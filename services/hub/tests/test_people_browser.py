@@ -1,5 +1,6 @@
-"""In Chromium: staff look at the residents of North Bund (demo data), filter to those living alone and
-add a resident to a household; axe finds nothing serious or critical."""
+"""In Chromium: staff look at the residents of North Bund (demo data), filter to those living alone,
+add a resident to a household, then look at the community's accounts; axe finds nothing serious or
+critical."""
 
 import pytest
 
@@ -32,4 +33,10 @@ def test_staff_people_page(app, tokens, live_server, browser_page, artifacts_dir
     first.get_by_role("button", name="添加这位居民").click()
     page.get_by_text("居民已添加。").wait_for()
     assert "周阿姨" in page.locator("main").inner_text()
+    assert axe_violations(page) == []
+
+    page.get_by_role("link", name="账号").click()
+    page.get_by_role("heading", name="账号", exact=True).wait_for()
+    assert "nb.volunteer1" in page.locator("table").inner_text()
+    page.screenshot(path=str(artifacts_dir / "hub-staff-accounts.png"), full_page=True)
     assert axe_violations(page) == []

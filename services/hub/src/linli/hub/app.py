@@ -25,12 +25,13 @@ def _api_blueprints() -> list[Any]:
 
 def _page_blueprints() -> list[Any]:
     from linli.hub.accounts.pages import pages as account_pages
+    from linli.hub.accounts.staff_pages import pages as staff_account_pages
     from linli.hub.activities.pages import pages as activity_pages
     from linli.hub.people.pages import pages as people_pages
     from linli.hub.rounds.pages import pages as round_pages
     from linli.hub.volunteers.pages import pages as volunteer_pages
 
-    return [account_pages, round_pages, activity_pages, volunteer_pages, people_pages]
+    return [account_pages, round_pages, activity_pages, volunteer_pages, people_pages, staff_account_pages]
 
 
 def _hookspecs() -> list[Any]:

@@ -10,8 +10,8 @@ from flask_babel import gettext as _
 
 from linli.hub.accounts import service
 from linli.hub.accounts.setup import login_rate_limit
-from linli.hub.activities.pagekit import check_same_origin
-from linli.shared.errors import Problem
+from linli.hub.activities.pagekit import act, check_same_origin, sign_in_page, signed_in
+from linli.shared.errors import Problem, Unprocessable
 
 pages = Blueprint("hub_account_pages", __name__)
 COOKIE = "linli_token"
@@ -56,3 +56,23 @@ def logout() -> Any:
     response = redirect(url_for(".login_form"), code=303)
     response.delete_cookie(COOKIE)
     return response
+
+
+@pages.route("/account", methods=["GET", "POST"])
+def my_account() -> Any:
+    """Everyone's own page: who they are signed in as, and a password change (the first password
+    staff handed over is meant to be changed here)."""
+    identity = signed_in()
+    if identity is None or not identity.subject.isdigit():
+        return sign_in_page()
+    if request.method == "POST":
+        form = request.form
+
+        def change() -> None:
+            if form.get("new_password", "") != form.get("repeat_password", ""):
+                raise Unprocessable(_("The two new passwords are not the same."), code="passwords_differ")
+            service.change_password(identity, current_password=form.get("current_password", ""),
+                                    new_password=form.get("new_password", ""))
+
+        return act(change, _("Password changed."), url_for(".my_account"))
+    return render_template("hub/accounts/me.html", account=service.account_of(identity))
