@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import marshmallow as ma
 from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
 
@@ -15,12 +14,11 @@ from linli.hub.accounts.schemas import AccountCreateSchema
 from linli.hub.activities.pagekit import (
     act,
     choose_community,
+    load_form,
     register_filters,
     sign_in_page,
-    signed_in,
+    signed_in_staff,
 )
-from linli.shared.auth import Identity
-from linli.shared.errors import Unprocessable
 
 pages = Blueprint("hub_staff_account_pages", __name__)
 register_filters(pages)
@@ -29,14 +27,9 @@ register_filters(pages)
 KIND_ROLES = {"resident": ["diner"], "volunteer": ["volunteer", "diner"], "team_lead": ["team_lead", "diner"]}
 
 
-def _staff() -> Identity | None:
-    identity = signed_in()
-    return identity if identity is not None and identity.is_staff else None
-
-
 @pages.get("/staff/accounts")
 def accounts() -> Any:
-    identity = _staff()
+    identity = signed_in_staff()
     if identity is None:
         return sign_in_page()
     community = choose_community(identity)
@@ -47,7 +40,7 @@ def accounts() -> Any:
 
 @pages.post("/staff/accounts")
 def create() -> Any:
-    identity = _staff()
+    identity = signed_in_staff()
     if identity is None:
         return sign_in_page()
     community = choose_community(identity)
@@ -55,14 +48,10 @@ def create() -> Any:
 
     def open_account() -> None:
         kind = form.get("kind", "")
-        try:
-            data = AccountCreateSchema().load({
-                "username": form.get("username", "").strip().lower(), "password": form.get("password", ""),
-                "display_name": form.get("display_name", "").strip(), "kind": kind,
-                "roles": KIND_ROLES.get(kind, ["?"]), "communities": [community.id]})
-        except ma.ValidationError as error:
-            raise Unprocessable(_("Please check: %(fields)s.", fields=", ".join(
-                _field(name) for name in sorted(error.normalized_messages()))), code="bad_form") from None
+        data = load_form(AccountCreateSchema(), {
+            "username": form.get("username", "").strip().lower(), "password": form.get("password", ""),
+            "display_name": form.get("display_name", "").strip(), "kind": kind,
+            "roles": KIND_ROLES.get(kind, ["?"]), "communities": [community.id]}, _field_labels())
         service.create_account(identity, **data)
 
     return act(open_account, _("Account opened. Hand over the username and first password."),
@@ -71,7 +60,7 @@ def create() -> Any:
 
 @pages.post("/staff/accounts/<int:account_id>/<any(disable, enable):change>")
 def disable(account_id: int, change: str) -> Any:
-    identity = _staff()
+    identity = signed_in_staff()
     if identity is None:
         return sign_in_page()
     community = choose_community(identity)
@@ -80,6 +69,6 @@ def disable(account_id: int, change: str) -> Any:
                url_for(".accounts", community=community.id))
 
 
-def _field(name: str) -> str:
+def _field_labels() -> dict[str, str]:
     return {"username": _("Username"), "password": _("First password"), "display_name": _("Name"),
-            "kind": _("Kind of account"), "roles": _("Kind of account")}.get(name, name)
+            "kind": _("Kind of account"), "roles": _("Kind of account")}

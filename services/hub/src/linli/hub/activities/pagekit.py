@@ -1,5 +1,6 @@
-"""Small helpers the activity and volunteer pages share: who is signed in, which community,
-same-origin form posts, local times, and answering htmx or plain form posts."""
+"""Small helpers the hub's pages share: who is signed in (and whether as staff), which community,
+same-origin form posts, forms checked by the API's schemas, local times, and answering htmx or
+plain form posts."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+import marshmallow as ma
 from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -16,7 +18,7 @@ from markupsafe import escape
 
 from linli.shared.auth import Identity, current_identity
 from linli.shared.communities import Community
-from linli.shared.errors import Forbidden, Problem
+from linli.shared.errors import Forbidden, Problem, Unprocessable
 from linli.shared.state import service_state
 
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
@@ -49,6 +51,21 @@ def signed_in() -> Identity | None:
         return current_identity()
     except Problem:  # an expired or broken cookie: treat as signed out
         return None
+
+
+def signed_in_staff() -> Identity | None:
+    """The signed-in staff member, or None (anyone else gets the sign-in page)."""
+    identity = signed_in()
+    return identity if identity is not None and identity.is_staff else None
+
+
+def load_form(schema: ma.Schema, data: dict[str, Any], labels: dict[str, str]) -> dict[str, Any]:
+    """A page form through the API's own schema; its complaints become one message naming the fields."""
+    try:
+        return schema.load(data)
+    except ma.ValidationError as error:
+        fields = ", ".join(labels.get(name, name) for name in sorted(error.normalized_messages()))
+        raise Unprocessable(_("Please check: %(fields)s.", fields=fields), code="bad_form") from None
 
 
 def choose_community(identity: Identity | None) -> Community:

@@ -9,22 +9,20 @@ import datetime as dt
 import re
 from typing import Any
 
-import marshmallow as ma
 from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
 
 from linli.hub.activities.pagekit import (
     act,
     choose_community,
+    load_form,
     register_filters,
     sign_in_page,
-    signed_in,
+    signed_in_staff,
 )
 from linli.hub.people import service
 from linli.hub.people.models import GROUPS, SPECIAL_GROUPS
 from linli.hub.people.schemas import HouseholdCreateSchema, ResidentCreateSchema
-from linli.shared.auth import Identity
-from linli.shared.errors import Unprocessable
 
 pages = Blueprint("hub_people_pages", __name__)
 register_filters(pages)
@@ -32,25 +30,10 @@ register_filters(pages)
 LANGUAGES = {"zh": "普通话", "shanghainese": "上海话", "en": "English"}
 
 
-def _staff() -> Identity | None:
-    identity = signed_in()
-    return identity if identity is not None and identity.is_staff else None
-
-
 def _field_labels() -> dict[str, str]:
     return {"compound": _("Compound"), "building": _("Building"), "unit": _("Unit"), "room": _("Room"),
             "phone": _("Phone"), "name": _("Name"), "gender": _("Gender"), "birth_date": _("Birth date"),
             "languages": _("Languages"), "groups": _("Groups"), "note": _("Note")}
-
-
-def _load(schema: ma.Schema, data: dict[str, Any]) -> dict[str, Any]:
-    """The form through the API's schema; its complaints as one message naming the fields."""
-    try:
-        return schema.load(data)
-    except ma.ValidationError as error:
-        labels = _field_labels()
-        fields = ", ".join(labels.get(name, name) for name in sorted(error.normalized_messages()))
-        raise Unprocessable(_("Please check: %(fields)s.", fields=fields), code="bad_form") from None
 
 
 def _blank_is_none(value: str | None) -> str | None:
@@ -60,7 +43,7 @@ def _blank_is_none(value: str | None) -> str | None:
 
 @pages.get("/staff/people")
 def people() -> Any:
-    identity = _staff()
+    identity = signed_in_staff()
     if identity is None:
         return sign_in_page()
     community = choose_community(identity)
@@ -80,17 +63,17 @@ def people() -> Any:
 
 @pages.post("/staff/households")
 def new_household() -> Any:
-    identity = _staff()
+    identity = signed_in_staff()
     if identity is None:
         return sign_in_page()
     community = choose_community(identity)
     form = request.form
 
     def create() -> None:
-        data = _load(HouseholdCreateSchema(), {
+        data = load_form(HouseholdCreateSchema(), {
             "community_id": community.id, "compound": form.get("compound", "").strip(),
             "building": form.get("building", "").strip(), "unit": form.get("unit", "").strip(),
-            "room": form.get("room", "").strip(), "phone": _blank_is_none(form.get("phone"))})
+            "room": form.get("room", "").strip(), "phone": _blank_is_none(form.get("phone"))}, _field_labels())
         service.create_household(identity, **data)
 
     return act(create, _("Household registered."), url_for(".people", community=community.id))
@@ -98,7 +81,7 @@ def new_household() -> Any:
 
 @pages.post("/staff/households/<int:household_id>/residents")
 def new_resident(household_id: int) -> Any:
-    identity = _staff()
+    identity = signed_in_staff()
     if identity is None:
         return sign_in_page()
     community = choose_community(identity)
@@ -106,10 +89,10 @@ def new_resident(household_id: int) -> Any:
 
     def add() -> None:
         languages = [code for code in re.split(r"[\s,，、]+", form.get("languages", "")) if code] or ["zh"]
-        data = _load(ResidentCreateSchema(), {
+        data = load_form(ResidentCreateSchema(), {
             "name": form.get("name", "").strip(), "gender": _blank_is_none(form.get("gender")),
             "birth_date": _blank_is_none(form.get("birth_date")), "phone": _blank_is_none(form.get("phone")),
-            "languages": languages, "groups": form.getlist("groups")})
+            "languages": languages, "groups": form.getlist("groups")}, _field_labels())
         service.add_resident(identity, household_id, **data)
 
     return act(add, _("Resident added."), url_for(".people", community=community.id) + f"#household-{household_id}")

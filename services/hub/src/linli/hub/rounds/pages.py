@@ -18,6 +18,7 @@ from linli.hub.activities.pagekit import (
     register_filters,
     sign_in_page,
     signed_in,
+    signed_in_staff,
 )
 from linli.hub.bookings import service as bookings
 from linli.hub.bookings.models import ACTIVE_STATES, Booking
@@ -125,16 +126,9 @@ def submit(round_id: int) -> Any:
 
 # --- staff -----------------------------------------------------------------------------------
 
-def _staff() -> Any:
-    identity = signed_in()
-    if identity is None or not identity.is_staff:
-        return None
-    return identity
-
-
 @pages.get("/staff/rooms")
 def staff_rooms() -> Any:
-    identity = _staff()
+    identity = signed_in_staff()
     if identity is None:
         return sign_in_page()
     community = choose_community(identity)
@@ -180,7 +174,7 @@ def staff_rooms() -> Any:
 
 @pages.post("/staff/bookings/<int:booking_id>/<any(approve, reject):decision>")
 def decide_booking(booking_id: int, decision: str) -> Any:
-    identity = _staff()
+    identity = signed_in_staff()
     if identity is None:
         return sign_in_page()
     booking = bookings.get_booking(booking_id)
@@ -192,7 +186,7 @@ def decide_booking(booking_id: int, decision: str) -> Any:
 
 @pages.post("/staff/rounds")
 def create_round() -> Any:
-    identity = _staff()
+    identity = signed_in_staff()
     if identity is None:
         return sign_in_page()
     community = choose_community(identity)
@@ -219,7 +213,7 @@ def create_round() -> Any:
 
 @pages.post("/staff/rounds/<int:round_id>/close")
 def close_round(round_id: int) -> Any:
-    identity = _staff()
+    identity = signed_in_staff()
     if identity is None:
         return sign_in_page()
     return act(lambda: service.close_round(identity, round_id), _("The round is decided."),
@@ -228,7 +222,7 @@ def close_round(round_id: int) -> Any:
 
 @pages.get("/staff/rounds/<int:round_id>")
 def round_detail(round_id: int) -> Any:
-    identity = _staff()
+    identity = signed_in_staff()
     if identity is None:
         return sign_in_page()
     round_: BookingRound = service.get_round(round_id)
