@@ -2,29 +2,19 @@
 marked and their listing audited, households and residents added through forms checked by the
 API's schemas, and bad forms change nothing."""
 
-import datetime as dt
-
 import pytest
 import sqlalchemy as sa
 
 from linli.hub.extensions import db, shared_models
-from linli.hub.people import service
 from linli.hub.people.models import Household, Resident
+from linli.hub.testing import make_households
 
 ORIGIN = {"Origin": "http://localhost"}
 
 
 @pytest.fixture
 def households(app):
-    with app.app_context():
-        special = service.create_household(None, community_id="north-bund", compound="瑞虹新城", building="3",
-                                           unit="2", room="601")
-        service.add_resident(None, special.id, name="赵阿婆", gender="f", birth_date=dt.date(1938, 5, 1),
-                             languages=["zh", "shanghainese"], groups=["elderly_alone"])
-        ordinary = service.create_household(None, community_id="north-bund", compound="瑞虹新城", building="5",
-                                            room="102")
-        service.add_resident(None, ordinary.id, name="Tom Baker", birth_date=dt.date(1990, 1, 1), languages=["en"])
-        return {"special": special.id, "ordinary": ordinary.id}
+    return make_households(app)
 
 
 def staff_client(app, tokens, communities=("north-bund",)):

@@ -6,6 +6,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from linli.hub.accounts import service as accounts
+from linli.hub.people import service as people
 from linli.hub.rooms import service as rooms
 from linli.hub.teams import service as teams
 
@@ -44,3 +45,17 @@ def make_world(app, community_id: str = "fenglin-huiyuan") -> dict:
         return {"lead": lead.id, "other_lead": other_lead.id, "staff": staff.id, "room": activity.id,
                 "approval_room": multi.id, "elsewhere": elsewhere.id, "team": hulusi.id, "other_team": opera.id,
                 "community": community_id}
+
+
+def make_households(app, community_id: str = "north-bund") -> dict:
+    """A household with an elder living alone (a special group: its reads are audited) and an
+    ordinary one."""
+    with app.app_context():
+        special = people.create_household(None, community_id=community_id, compound="瑞虹新城", building="3",
+                                          unit="2", room="601")
+        people.add_resident(None, special.id, name="赵阿婆", gender="f", birth_date=dt.date(1938, 5, 1),
+                            languages=["zh", "shanghainese"], groups=["elderly_alone"])
+        ordinary = people.create_household(None, community_id=community_id, compound="瑞虹新城", building="5",
+                                           room="102")
+        people.add_resident(None, ordinary.id, name="Tom Baker", birth_date=dt.date(1990, 1, 1), languages=["en"])
+        return {"special": special.id, "ordinary": ordinary.id}
