@@ -13,6 +13,7 @@ import datetime as dt
 import re
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 
 from linli.canteen.diners.models import KioskCard
 from linli.canteen.diners.service import check_diner_id
@@ -47,8 +48,7 @@ def issue(identity: Identity, *, community_id: str, diner_id: str, card_number: 
     holder = _by_number(community_id, card_number)
     if holder is not None and holder.diner_id != diner_id:
         raise Conflict("This card number belongs to another diner.", code="card_number_taken")
-    card = db.session.scalar(sa.select(KioskCard).where(KioskCard.community_id == community_id,
-                                                        KioskCard.diner_id == diner_id))
+    card = find_for_diner(community_id, diner_id)
     if card is None:
         card = KioskCard(community_id=community_id, diner_id=diner_id)
         db.session.add(card)
@@ -57,7 +57,12 @@ def issue(identity: Identity, *, community_id: str, diner_id: str, card_number: 
     card.failed_attempts = 0
     card.locked_until = None
     card.issued_by = identity.subject
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same number (or diner) issued at the same moment at another counter
+        db.session.rollback()
+        raise Conflict("This card number or diner was just given a card; look again.",
+                       code="card_number_taken") from None
     return card
 
 
