@@ -215,8 +215,17 @@ def test_kiosk_elder_pays_with_card_number_and_pin(app, live_server, browser, ar
         page.get_by_role("heading", name="用饭卡付款").wait_for()
         assert_kiosk_sizes(page, "card", report)
         assert axe_violations(page) == []
-        page.get_by_label("卡号").fill("20260001")
-        page.get_by_label("密码").fill("2468")
+        pad = page.get_by_role("group", name="数字键盘")
+        pad.wait_for()  # shown once its script runs; the card number field has the focus
+        for digit in "202600019":
+            pad.get_by_role("button", name=digit, exact=True).click()
+        pad.get_by_role("button", name="删掉一位").click()
+        assert page.get_by_label("卡号").input_value() == "20260001"
+        page.get_by_label("密码").click()
+        assert pad.locator("[data-keypad-target]").inner_text() == "密码"
+        for digit in "2468":
+            pad.get_by_role("button", name=digit, exact=True).click()
+        assert page.get_by_label("密码").input_value() == "2468"
         page.screenshot(path=str(artifacts_dir / "canteen-kiosk-card-zh.png"), full_page=True)
         page.get_by_role("button", name="用我的饭卡").click()
         page.get_by_role("heading", name="吴阿姨，您好").wait_for()
