@@ -247,6 +247,8 @@ def test_every_container_gets_config_and_its_own_secret():
         else:
             continue
         for container in _containers(pod_spec):
+            if container["image"] != "linli":
+                continue  # e.g. redis: not one of ours
             (linli,) = re.findall(
                 r"linli\.(canteen|hub|cases)\.app", " ".join(container["command"])
             )
@@ -495,3 +497,13 @@ def test_compose_hub_counts_sign_ins_in_redis():
     assert services["redis"]["image"].startswith("redis:") and services["redis"]["healthcheck"]["test"]
     assert _environment(services["hub"])["LINLI_RATELIMIT_STORAGE_URI"].startswith("redis://redis:6379")
     assert services["hub"]["depends_on"]["redis"]["condition"] == "service_healthy"
+
+
+def test_k8s_hub_counts_sign_ins_in_redis():
+    deployments = _k8s_objects("Deployment")
+    (web,) = deployments["hub"]["spec"]["template"]["spec"]["containers"]
+    env = {item["name"]: item.get("value") for item in web.get("env", [])}
+    assert env["LINLI_RATELIMIT_STORAGE_URI"] == "redis://redis:6379/0"
+    (redis,) = deployments["redis"]["spec"]["template"]["spec"]["containers"]
+    assert redis["image"].startswith("redis:") and redis["readinessProbe"] and redis["resources"]["limits"]
+    assert "redis" in _k8s_objects("Service")
