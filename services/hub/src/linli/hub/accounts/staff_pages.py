@@ -13,12 +13,12 @@ from linli.hub.accounts import service
 from linli.hub.accounts.schemas import AccountCreateSchema
 from linli.hub.activities.pagekit import (
     act,
-    choose_community,
     load_form,
     register_filters,
-    sign_in_page,
-    signed_in_staff,
+    staff_page,
 )
+from linli.shared.auth import Identity
+from linli.shared.communities import Community
 
 pages = Blueprint("hub_staff_account_pages", __name__)
 register_filters(pages)
@@ -28,22 +28,16 @@ KIND_ROLES = {"resident": ["diner"], "volunteer": ["volunteer", "diner"], "team_
 
 
 @pages.get("/staff/accounts")
-def accounts() -> Any:
-    identity = signed_in_staff()
-    if identity is None:
-        return sign_in_page()
-    community = choose_community(identity)
+@staff_page
+def accounts(identity: Identity, community: Community) -> Any:
     rows = service.list_accounts(identity, community_id=community.id)
     return render_template("hub/accounts/staff.html", community=community, accounts=rows, identity=identity,
                            kinds=list(KIND_ROLES), may_disable=identity.has_role("manager"))
 
 
 @pages.post("/staff/accounts")
-def create() -> Any:
-    identity = signed_in_staff()
-    if identity is None:
-        return sign_in_page()
-    community = choose_community(identity)
+@staff_page
+def create(identity: Identity, community: Community) -> Any:
     form = request.form
 
     def open_account() -> None:
@@ -59,11 +53,8 @@ def create() -> Any:
 
 
 @pages.post("/staff/accounts/<int:account_id>/<any(disable, enable):change>")
-def disable(account_id: int, change: str) -> Any:
-    identity = signed_in_staff()
-    if identity is None:
-        return sign_in_page()
-    community = choose_community(identity)
+@staff_page
+def disable(identity: Identity, community: Community, account_id: int, change: str) -> Any:
     message = _("Account disabled: it cannot sign in any more.") if change == "disable" else _("Account enabled.")
     return act(lambda: service.set_disabled(identity, account_id, disabled=change == "disable"), message,
                url_for(".accounts", community=community.id))

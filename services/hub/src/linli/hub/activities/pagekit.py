@@ -5,6 +5,7 @@ plain form posts."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
@@ -57,6 +58,20 @@ def signed_in_staff() -> Identity | None:
     """The signed-in staff member, or None (anyone else gets the sign-in page)."""
     identity = signed_in()
     return identity if identity is not None and identity.is_staff else None
+
+
+def staff_page(view: Callable[..., Any]) -> Callable[..., Any]:
+    """A staff-only page view: called as ``view(identity, community, **route_args)``; anyone else gets
+    the sign-in page. The community is the one asked for (``?community=``) or the staff member's."""
+
+    @functools.wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        identity = signed_in_staff()
+        if identity is None:
+            return sign_in_page()
+        return view(identity, choose_community(identity), *args, **kwargs)
+
+    return wrapper
 
 
 def load_form(schema: ma.Schema, data: dict[str, Any], labels: dict[str, str]) -> dict[str, Any]:

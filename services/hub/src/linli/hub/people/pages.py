@@ -14,15 +14,15 @@ from flask_babel import gettext as _
 
 from linli.hub.activities.pagekit import (
     act,
-    choose_community,
     load_form,
     register_filters,
-    sign_in_page,
-    signed_in_staff,
+    staff_page,
 )
 from linli.hub.people import service
 from linli.hub.people.models import GROUPS, SPECIAL_GROUPS
 from linli.hub.people.schemas import HouseholdCreateSchema, ResidentCreateSchema
+from linli.shared.auth import Identity
+from linli.shared.communities import Community
 
 pages = Blueprint("hub_people_pages", __name__)
 register_filters(pages)
@@ -42,11 +42,8 @@ def _blank_is_none(value: str | None) -> str | None:
 
 
 @pages.get("/staff/people")
-def people() -> Any:
-    identity = signed_in_staff()
-    if identity is None:
-        return sign_in_page()
-    community = choose_community(identity)
+@staff_page
+def people(identity: Identity, community: Community) -> Any:
     identity.require_community(community.id)
     group = request.args.get("group") if request.args.get("group") in GROUPS else None
     households = service.list_households(identity, community_id=community.id, group=group)
@@ -62,11 +59,8 @@ def people() -> Any:
 
 
 @pages.post("/staff/households")
-def new_household() -> Any:
-    identity = signed_in_staff()
-    if identity is None:
-        return sign_in_page()
-    community = choose_community(identity)
+@staff_page
+def new_household(identity: Identity, community: Community) -> Any:
     form = request.form
 
     def create() -> None:
@@ -80,11 +74,8 @@ def new_household() -> Any:
 
 
 @pages.post("/staff/households/<int:household_id>/residents")
-def new_resident(household_id: int) -> Any:
-    identity = signed_in_staff()
-    if identity is None:
-        return sign_in_page()
-    community = choose_community(identity)
+@staff_page
+def new_resident(identity: Identity, community: Community, household_id: int) -> Any:
     form = request.form
 
     def add() -> None:

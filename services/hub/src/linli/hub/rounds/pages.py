@@ -19,6 +19,7 @@ from linli.hub.activities.pagekit import (
     sign_in_page,
     signed_in,
     signed_in_staff,
+    staff_page,
 )
 from linli.hub.bookings import service as bookings
 from linli.hub.bookings.models import ACTIVE_STATES, Booking
@@ -29,6 +30,8 @@ from linli.hub.rounds import service
 from linli.hub.rounds.models import BookingRound, RoundDecision, RoundRequest
 from linli.hub.teams.models import Team
 from linli.hub.teams.service import list_teams, teams_led_by
+from linli.shared.auth import Identity
+from linli.shared.communities import Community
 from linli.shared.db import utcnow
 from linli.shared.errors import Unprocessable
 
@@ -127,11 +130,8 @@ def submit(round_id: int) -> Any:
 # --- staff -----------------------------------------------------------------------------------
 
 @pages.get("/staff/rooms")
-def staff_rooms() -> Any:
-    identity = signed_in_staff()
-    if identity is None:
-        return sign_in_page()
-    community = choose_community(identity)
+@staff_page
+def staff_rooms(identity: Identity, community: Community) -> Any:
     identity.require_community(community.id)
     try:
         monday = dt.date.fromisoformat(request.args.get("week", ""))
@@ -185,11 +185,8 @@ def decide_booking(booking_id: int, decision: str) -> Any:
 
 
 @pages.post("/staff/rounds")
-def create_round() -> Any:
-    identity = signed_in_staff()
-    if identity is None:
-        return sign_in_page()
-    community = choose_community(identity)
+@staff_page
+def create_round(identity: Identity, community: Community) -> Any:
     form = request.form
 
     def create() -> None:
