@@ -18,10 +18,10 @@ from linli.canteen.pages.common import (
     act,
     community_or_404,
     register_filters,
-    sign_in_page,
-    staff_of,
+    staff_page,
 )
 from linli.shared.auth import Identity
+from linli.shared.communities import Community
 from linli.shared.errors import Problem
 
 pages = Blueprint("canteen_meal_cards", __name__, url_prefix="/counter")
@@ -65,17 +65,14 @@ def _card_view(community_id: str, diner_id: str) -> dict[str, Any]:
 
 
 @pages.get("/<community_id>/meal-cards")
-def card_page(community_id: str) -> Any:
-    community = community_or_404(community_id)
-    identity = staff_of(community_id)
-    if identity is None:
-        return sign_in_page(community)
+@staff_page
+def card_page(community: Community, identity: Identity) -> Any:
     diner_id = request.args.get("diner_id", "").strip()
     view = None
     if diner_id:
         try:
             service.check_diner_id(diner_id)
-            view = _card_view(community_id, diner_id)
+            view = _card_view(community.id, diner_id)
         except Problem:
             diner_id, view = "", None
     return render_template("canteen/diners/meal_cards.html", community=community, identity=identity,
@@ -83,53 +80,44 @@ def card_page(community_id: str) -> Any:
 
 
 @pages.post("/<community_id>/meal-cards/<diner_id>/top-ups")
-def top_up(community_id: str, diner_id: str) -> Any:
-    community = community_or_404(community_id)
-    identity = staff_of(community_id)
-    if identity is None:
-        return sign_in_page(community)
+@staff_page
+def top_up(community: Community, identity: Identity, diner_id: str) -> Any:
 
     def load(staff: Identity = identity) -> None:
         service.check_diner_id(diner_id)
         token = request.form.get("form_token", "")[:64] or None
-        meal_card.top_up(staff, community_id=community_id, diner_id=diner_id,
+        meal_card.top_up(staff, community_id=community.id, diner_id=diner_id,
                          amount_fen=fen_from_yuan(request.form.get("amount_yuan", "")), note="counter",
                          request_ref=f"page:{token}" if token else None)
 
     return act(load, _("Money loaded onto the meal card."),
-               url_for(".card_page", community_id=community_id, diner_id=diner_id))
+               url_for(".card_page", community_id=community.id, diner_id=diner_id))
 
 
 @pages.post("/<community_id>/meal-cards/<diner_id>/profile")
-def save_profile(community_id: str, diner_id: str) -> Any:
-    community = community_or_404(community_id)
-    identity = staff_of(community_id)
-    if identity is None:
-        return sign_in_page(community)
+@staff_page
+def save_profile(community: Community, identity: Identity, diner_id: str) -> Any:
     form = request.form
 
     def save(staff: Identity = identity) -> None:
         service.check_diner_id(diner_id)
-        service.save_profile(staff, community_id=community_id, diner_id=diner_id,
+        service.save_profile(staff, community_id=community.id, diner_id=diner_id,
                              display_name=form.get("display_name", "").strip()[:120],
                              birth_date=birth_date_from(form.get("birth_date", "")),
                              groups=[g for g in form.getlist("groups") if g in GROUPS],
                              subsidy_eligible=form.get("subsidy_eligible") == "yes")
 
-    return act(save, _("Profile saved."), url_for(".card_page", community_id=community_id, diner_id=diner_id))
+    return act(save, _("Profile saved."), url_for(".card_page", community_id=community.id, diner_id=diner_id))
 
 
 @pages.post("/<community_id>/meal-cards/<diner_id>/kiosk-card")
-def issue_kiosk_card(community_id: str, diner_id: str) -> Any:
-    community = community_or_404(community_id)
-    identity = staff_of(community_id)
-    if identity is None:
-        return sign_in_page(community)
+@staff_page
+def issue_kiosk_card(community: Community, identity: Identity, diner_id: str) -> Any:
     form = request.form
 
     def issue(staff: Identity = identity) -> None:
-        kiosk_card.issue(staff, community_id=community_id, diner_id=diner_id,
+        kiosk_card.issue(staff, community_id=community.id, diner_id=diner_id,
                          card_number=form.get("card_number", "").strip(), pin=form.get("pin", "").strip())
 
     return act(issue, _("Kiosk card saved: the diner can pay at the kiosk with it."),
-               url_for(".card_page", community_id=community_id, diner_id=diner_id))
+               url_for(".card_page", community_id=community.id, diner_id=diner_id))

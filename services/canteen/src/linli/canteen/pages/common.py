@@ -4,6 +4,7 @@ posts, friendly messages for the service's problems, and answering htmx or plain
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
@@ -116,6 +117,22 @@ def staff_of(community_id: str) -> Identity | None:
     if identity is None or not identity.has_role(*STAFF_ROLES) or not identity.belongs_to(community_id):
         return None
     return identity
+
+
+def staff_page(view: Callable[..., Any]) -> Callable[..., Any]:
+    """A counter or kitchen view under ``/<community_id>/…``: called as ``view(community, identity,
+    **route_args)`` for the community's staff; anyone else gets the sign-in page (401, or 403 when
+    signed in without the right)."""
+
+    @functools.wraps(view)
+    def wrapper(community_id: str, **kwargs: Any) -> Any:
+        community = community_or_404(community_id)
+        identity = staff_of(community_id)
+        if identity is None:
+            return sign_in_page(community)
+        return view(community, identity, **kwargs)
+
+    return wrapper
 
 
 def sign_in_page(community: Community) -> tuple[str, int]:

@@ -18,14 +18,13 @@ from linli.canteen.orders.models import Order
 from linli.canteen.pages.common import (
     act,
     choose_community_page,
-    community_or_404,
     register_filters,
-    sign_in_page,
-    staff_of,
+    staff_page,
 )
 from linli.canteen.pages.ordering import Flow, ordering_blueprint
 from linli.canteen.payments import service as payments
 from linli.shared.auth import Identity
+from linli.shared.communities import Community
 from linli.shared.db import utcnow
 
 COUNTER_ORDER = Flow(name="counter_order", channel="counter", prefix="/counter", base="/order",
@@ -67,38 +66,29 @@ def choose() -> Any:
 
 
 @pages.get("/<community_id>")
-def desk(community_id: str) -> Any:
-    community = community_or_404(community_id)
-    identity = staff_of(community_id)
-    if identity is None:
-        return sign_in_page(community)
+@staff_page
+def desk(community: Community, identity: Identity) -> Any:
     number_text = request.args.get("number", "").strip()
     found = None
     if number_text:
-        found = find_by_number(community_id, int(number_text)) if number_text.isdigit() else None
+        found = find_by_number(community.id, int(number_text)) if number_text.isdigit() else None
     summary = payments.payment_summary(identity, found.id) if found else None
-    waiting = _today(community_id, Order.state == "pending_payment", Order.expires_at > utcnow())
-    handover = _today(community_id, Order.state.in_(HANDOVER_STATES))
+    waiting = _today(community.id, Order.state == "pending_payment", Order.expires_at > utcnow())
+    handover = _today(community.id, Order.state.in_(HANDOVER_STATES))
     return render_template("canteen/staff/counter.html", community=community, identity=identity,
                            number=number_text, found=found, summary=summary, waiting=waiting, handover=handover)
 
 
 @pages.post("/<community_id>/orders/<int:order_id>/cash")
-def cash(community_id: str, order_id: int) -> Any:
-    community = community_or_404(community_id)
-    identity = staff_of(community_id)
-    if identity is None:
-        return sign_in_page(community)
+@staff_page
+def cash(community: Community, identity: Identity, order_id: int) -> Any:
     number = request.form.get("number", "")
     return act(lambda: take_cash(identity, order_id), _("Cash received. The order goes to the kitchen."),
-               url_for(".desk", community_id=community_id, number=number))
+               url_for(".desk", community_id=community.id, number=number))
 
 
 @pages.post("/<community_id>/orders/<int:order_id>/collected")
-def collected(community_id: str, order_id: int) -> Any:
-    community = community_or_404(community_id)
-    identity = staff_of(community_id)
-    if identity is None:
-        return sign_in_page(community)
+@staff_page
+def collected(community: Community, identity: Identity, order_id: int) -> Any:
     return act(lambda: kitchen.advance(identity, order_id, "collected"), _("Handed over."),
-               url_for(".desk", community_id=community_id, number=request.form.get("number", "")))
+               url_for(".desk", community_id=community.id, number=request.form.get("number", "")))

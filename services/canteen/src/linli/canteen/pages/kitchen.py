@@ -14,12 +14,11 @@ from linli.canteen.orders.models import Order
 from linli.canteen.pages.common import (
     act,
     choose_community_page,
-    community_or_404,
     register_filters,
-    sign_in_page,
-    staff_of,
+    staff_page,
 )
 from linli.shared.auth import Identity
+from linli.shared.communities import Community
 
 pages = Blueprint("canteen_kitchen", __name__, url_prefix="/kitchen")
 register_filters(pages)
@@ -52,35 +51,26 @@ def choose() -> Any:
 
 
 @pages.get("/<community_id>")
-def board(community_id: str) -> Any:
-    community = community_or_404(community_id)
-    identity = staff_of(community_id)
-    if identity is None:
-        return sign_in_page(community)
+@staff_page
+def board(community: Community, identity: Identity) -> Any:
     service_id = _service_id()
     return render_template("canteen/staff/kitchen.html", community=community, identity=identity,
-                           services=list_meal_services(community_id, local_today()), service_id=service_id,
-                           queue_html=_fragment(identity, community_id, service_id))
+                           services=list_meal_services(community.id, local_today()), service_id=service_id,
+                           queue_html=_fragment(identity, community.id, service_id))
 
 
 @pages.get("/<community_id>/queue")
-def queue(community_id: str) -> Any:
-    community = community_or_404(community_id)
-    identity = staff_of(community_id)
-    if identity is None:
-        return sign_in_page(community)
-    return _fragment(identity, community_id, _service_id())
+@staff_page
+def queue(community: Community, identity: Identity) -> Any:
+    return _fragment(identity, community.id, _service_id())
 
 
 @pages.post("/<community_id>/orders/<int:order_id>/<any(preparing, ready, collected):to_state>")
-def advance(community_id: str, order_id: int, to_state: str) -> Any:
-    community = community_or_404(community_id)
-    identity = staff_of(community_id)
-    if identity is None:
-        return sign_in_page(community)
+@staff_page
+def advance(community: Community, identity: Identity, order_id: int, to_state: str) -> Any:
     service_id = _service_id()
     messages = {"preparing": _("Being prepared."), "ready": _("Ready: call the number."),
                 "collected": _("Handed over.")}
     return act(lambda: kitchen.advance(identity, order_id, to_state), messages[to_state],
-               url_for(".board", community_id=community_id, service=service_id),
-               lambda: _fragment(identity, community_id, service_id))
+               url_for(".board", community_id=community.id, service=service_id),
+               lambda: _fragment(identity, community.id, service_id))
