@@ -264,6 +264,10 @@ def confirm_payment(identity: Identity | None, payment_id: int) -> Payment:
     if not provider.external:  # cash is only taken for an order that can still be paid
         state = get_order(payment.order_id).effective_state
         if state != "pending_payment":
+            # a concurrent confirm of this same payment may have paid the order since we read it
+            payment = db.session.get(Payment, payment.id, populate_existing=True) or payment
+            if payment.state == "succeeded":
+                return payment
             raise Conflict(f"An order in state {state} cannot be paid.", code="order_not_payable", order_state=state)
     _release_transaction()
     outcome = provider.confirm(payment, identity)
