@@ -1,7 +1,7 @@
 """What every request must be before a view sees it, checked once for all three services.
 
 - A body is at most ``LINLI_MAX_BODY_BYTES`` (Flask's ``MAX_CONTENT_LENGTH``, 1 MiB by default):
-  413 problem+json, read no further.
+  413 problem+json, read no further. An upload view allows more with :func:`allow_body_bytes`.
 - A JSON body parses, nests at most :data:`MAX_JSON_DEPTH` deep (Python's parser would otherwise
   hit its recursion limit, a 500) → 400 ``bad_request`` / ``json_too_deep``.
 - No text the client sends (JSON strings and keys, query and form values, path segments) holds a
@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
-from flask import Flask, request
+from flask import Flask, current_app, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from linli.shared.errors import BadRequest, Unprocessable
@@ -27,6 +27,7 @@ MAX_JSON_DEPTH = 32
 DEFAULT_MAX_BODY_BYTES = 1024 * 1024
 BAD_CHARACTERS = re.compile("[\x00\ud800-\udfff]")
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 class InvalidText(Unprocessable):
@@ -76,17 +77,37 @@ def _check_pairs(pairs: Iterable[tuple[str, str]], location: str) -> None:
             _check_text(value, f"{location}:{key}")
 
 
+def allow_body_bytes(limit: int | Callable[[], int]) -> Callable[[F], F]:
+    """Let one view (an upload) take bodies up to ``limit`` bytes (or what ``limit()`` says at
+    request time) instead of ``LINLI_MAX_BODY_BYTES``. Put it right under the route decorator."""
+
+    def decorator(view: F) -> F:
+        view.linli_max_body_bytes = limit  # type: ignore[attr-defined]
+        return view
+
+    return decorator
+
+
+def _view_body_limit() -> int | None:
+    view = current_app.view_functions.get(request.endpoint or "")
+    limit = getattr(view, "linli_max_body_bytes", None)
+    return limit() if callable(limit) else limit
+
+
 def check_request_input() -> None:
     """before_request: the body's size and JSON shape, and the text of every part of the request."""
     _check_pairs(request.args.items(multi=True), "query")
     _check_pairs(((k, v) for k, v in (request.view_args or {}).items() if isinstance(v, str)), "path")
+    if (allowed := _view_body_limit()) is not None:
+        request.max_content_length = allowed  # an upload: the view reads (and refuses) its body itself
+        return
     limit = request.max_content_length
     if limit is not None and (request.content_length or 0) > limit:
         raise RequestEntityTooLarge()  # refused before anything is read, whatever its type
     if request.method not in BODY_METHODS:
         return
     if request.is_json:
-        raw = request.get_data(cache=True)  # over MAX_CONTENT_LENGTH: 413 RequestEntityTooLarge
+        raw = request.get_data(cache=True)  # a chunked body over MAX_CONTENT_LENGTH: 413 as it is read
         if raw.strip():
             parse_json_body(raw)
     elif request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
