@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http
+from collections.abc import Callable
 from typing import Any
 
 import marshmallow as ma
@@ -44,6 +45,18 @@ class LinliApi(Api):
         response = {"description": "Problem details (RFC 9457)", "schema": ProblemSchema}
         prepare_response(response, self.spec, PROBLEM_MIMETYPE)
         self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
+
+
+def problems(blp: SmorestBlueprint, *statuses: int) -> Callable[[Any], Any]:
+    """Document the problem+json answers a route gives (the shared error components):
+    ``@problems(blp, 401, 403, 409)`` under the ``@blp.route`` line."""
+
+    def decorate(view: Any) -> Any:
+        for status in statuses:
+            view = blp.alt_response(status, response=http.HTTPStatus(status).name)(view)
+        return view
+
+    return decorate
 
 
 class Schema(ma.Schema):
