@@ -6,7 +6,6 @@ Every demo account has the password ``linli-demo``; the seed prints the username
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import click
 import sqlalchemy as sa
@@ -20,9 +19,9 @@ from linli.hub.rooms import service as rooms
 from linli.hub.rounds import service as rounds
 from linli.hub.teams import service as teams
 from linli.shared.auth import Identity
+from linli.shared.localtime import LOCAL_TZ
 
 PASSWORD = "linli-demo"
-LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 NB, HY = "north-bund", "fenglin-huiyuan"
 
 # username, display name, kind, roles, communities

@@ -4,7 +4,7 @@ from flask_smorest import Blueprint
 
 from linli.cases.casework import service
 from linli.cases.casework.schemas import CaseCreateSchema, CaseQuerySchema, CaseSchema
-from linli.shared.auth import require_identity, require_roles
+from linli.shared.auth import STAFF_ROLES, require_identity, require_roles
 
 blp = Blueprint("cases", __name__, url_prefix="/api/cases", description="Cases (约请制): discover, consult, resolve")
 
@@ -13,7 +13,7 @@ blp = Blueprint("cases", __name__, url_prefix="/api/cases", description="Cases (
 @blp.arguments(CaseCreateSchema)
 @blp.response(201, CaseSchema)
 @blp.doc(security=[{"bearer": []}])
-@require_roles("staff", "manager")
+@require_roles(*STAFF_ROLES)
 def open_case(data):  # type: ignore[no-untyped-def]
     """Open a case for a problem residents share."""
     return service.open_case(require_identity(), **data)
@@ -23,7 +23,7 @@ def open_case(data):  # type: ignore[no-untyped-def]
 @blp.arguments(CaseQuerySchema, location="query")
 @blp.response(200, CaseSchema(many=True))
 @blp.doc(security=[{"bearer": []}])
-@require_roles("staff", "manager")
+@require_roles(*STAFF_ROLES)
 def list_cases(query):  # type: ignore[no-untyped-def]
     """Cases of one community, newest first."""
     return service.list_cases(require_identity(), **query)
