@@ -29,8 +29,9 @@ def _api_blueprints() -> list[Any]:
 def _page_blueprints() -> list[Any]:
     from linli.canteen.diners.pages import pages as meal_card_pages
     from linli.canteen.pages import blueprints as page_blueprints
+    from linli.canteen.waste.pages import pages as waste_pages
 
-    return [*page_blueprints(), meal_card_pages]
+    return [*page_blueprints(), meal_card_pages, waste_pages]
 
 
 def _hookspecs() -> list[Any]:

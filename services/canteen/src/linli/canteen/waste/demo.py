@@ -19,6 +19,7 @@ from linli.canteen.menu.demo import SERVICES
 from linli.canteen.menu.models import Dish, MealService
 from linli.canteen.orders.models import Order, OrderLine, PickupCounter
 from linli.canteen.waste.models import WasteEntry
+from linli.shared.seeding import seeding
 
 DAYS_BACK = 7
 # community → meal kind → (covers low, high); Huiyuan serves no dinner
@@ -37,28 +38,34 @@ MEAL_DISHES = {"breakfast": ["youtiao", "doujiang", "cifantuan"],
 def served_orders(service: MealService, dishes: list[Dish], count: int, *, rng: random.Random,
                   start_number: int = 1) -> int:
     """``count`` collected orders at a past meal service, one to three dish lines each (some half
-    portions). Returns the next free pickup number of that day."""
-    number = start_number
+    portions), written with two multi-row INSERTs. Returns the next free pickup number of that day."""
     collected = service.ends_at - dt.timedelta(minutes=30)
-    for _ in range(count):
+    orders, lines = [], []
+    for index in range(count):
         picks = rng.sample(dishes, k=min(len(dishes), rng.randint(1, 3)))
-        lines = []
+        mine = []
         for dish in picks:
             portion = "half" if dish.half_price_fen is not None and rng.random() < 0.3 else "full"
             price = dish.full_price_fen if portion == "full" else dish.half_price_fen
             suffix_zh, suffix_en = ("（半份）", " (half)") if portion == "half" else ("", "")
-            lines.append(OrderLine(kind="dish", dish_id=dish.id, portion=portion, name_zh=dish.name_zh + suffix_zh,
-                                   name_en=dish.name_en + suffix_en, quantity=1, unit_price_fen=price,
-                                   line_total_fen=price, choices=[]))
-        total = sum(line.line_total_fen for line in lines)
-        db.session.add(Order(
-            community_id=service.community_id, meal_service_id=service.id, channel=rng.choice(("kiosk", "phone", "counter")),
-            mode="dine_in", pickup_number=number, pickup_date=service.service_date,
-            pickup_ref=secrets.token_urlsafe(12), state="collected", subtotal_fen=total, total_fen=total,
-            expires_at=service.starts_at, paid_at=service.starts_at, collected_at=collected, created_at=service.starts_at,
-            lines=lines))
-        number += 1
-    return number
+            mine.append({"kind": "dish", "dish_id": dish.id, "portion": portion, "name_zh": dish.name_zh + suffix_zh,
+                         "name_en": dish.name_en + suffix_en, "quantity": 1, "unit_price_fen": price,
+                         "line_total_fen": price, "choices": []})
+        total = sum(line["line_total_fen"] for line in mine)
+        orders.append({"community_id": service.community_id, "meal_service_id": service.id, "diner_id": None,
+                       "channel": rng.choice(("kiosk", "phone", "counter")), "mode": "dine_in",
+                       "pickup_number": start_number + index, "pickup_date": service.service_date,
+                       "pickup_ref": secrets.token_urlsafe(12), "state": "collected", "subtotal_fen": total,
+                       "adjustments_fen": 0, "total_fen": total, "currency": "CNY", "note": "",
+                       "expires_at": service.starts_at, "stock_released": False, "paid_at": service.starts_at,
+                       "collected_at": collected, "created_at": service.starts_at, "updated_at": collected})
+        lines.append(mine)
+    if orders:
+        ids = db.session.execute(sa.insert(Order).returning(Order.id, sort_by_parameter_order=True),
+                                 orders).scalars().all()
+        db.session.execute(sa.insert(OrderLine), [{**line, "order_id": order_id}
+                                                  for order_id, mine in zip(ids, lines, strict=True) for line in mine])
+    return start_number + count
 
 
 def _past_service(community_id: str, day: dt.date, kind: str) -> MealService:
@@ -98,7 +105,7 @@ def _weigh(service: MealService, covers: int, dishes: list[Dish], weigher: str, 
 
 
 def seed_demo(app: Flask) -> None:
-    with app.app_context():
+    with seeding(app):  # one transaction: all or nothing
         today = menu.local_today()
         made = 0
         for community_id, kinds in COVERS.items():
