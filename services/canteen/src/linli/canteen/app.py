@@ -28,10 +28,12 @@ def _api_blueprints() -> list[Any]:
 
 def _page_blueprints() -> list[Any]:
     from linli.canteen.diners.pages import pages as meal_card_pages
+    from linli.canteen.feedback.pages import pages as feedback_pages
     from linli.canteen.pages import blueprints as page_blueprints
+    from linli.canteen.surveys.pages import pages as survey_pages
     from linli.canteen.waste.pages import pages as waste_pages
 
-    return [*page_blueprints(), meal_card_pages, waste_pages]
+    return [*page_blueprints(), meal_card_pages, waste_pages, feedback_pages, survey_pages]
 
 
 def _hookspecs() -> list[Any]:
@@ -53,12 +55,14 @@ def _builtin_plugins() -> list[Any]:
 
 def _seed_demo(app: Flask) -> None:
     from linli.canteen.diners.demo import seed_demo as seed_diners
+    from linli.canteen.feedback.demo import seed_demo as seed_feedback
     from linli.canteen.menu.demo import seed_demo
     from linli.canteen.waste.demo import seed_demo as seed_waste
 
     seed_demo(app)
     seed_diners(app)
     seed_waste(app)
+    seed_feedback(app)
 
 
 def _tick(app: Flask) -> dict[str, int]:

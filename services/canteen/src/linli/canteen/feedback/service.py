@@ -227,3 +227,19 @@ def dish_ratings(community_id: str, date_from: dt.date, date_to: dt.date) -> dic
         .where(DishRating.community_id == community_id, DishRating.created_at >= start, DishRating.created_at < end)
         .group_by(DishRating.dish_id))
     return {dish_id: {"average": round(float(avg), 2), "count": int(n)} for dish_id, avg, n in rows}
+
+
+def collected_today(community_id: str, pickup_number: int) -> Order:
+    """The kiosk's way in: today's collected order with the number on the diner's ticket."""
+    from linli.canteen.menu.service import local_today
+
+    order = db.session.scalar(sa.select(Order).where(
+        Order.community_id == community_id, Order.pickup_date == local_today(),
+        Order.pickup_number == pickup_number))
+    if order is None or order.state not in RATEABLE_STATES:
+        raise NotFound("No collected order with that number today.", code="order_not_found")
+    return order
+
+
+def has_feedback(order_id: int) -> bool:
+    return db.session.scalar(sa.select(Feedback.id).where(Feedback.order_id == order_id)) is not None

@@ -41,3 +41,22 @@ def past_service(community_id: str, day: dt.date, kind: str = "lunch", *, collec
             number += 1
     db.session.commit()
     return service
+
+
+def collected_order(service: MealService, dishes: list[Dish]) -> Order:
+    """One collected order of one full portion of each dish at ``service`` (any hour of the day)."""
+    from linli.canteen.orders.models import OrderLine
+
+    number = 1 + (db.session.scalar(sa.select(sa.func.max(Order.pickup_number)).where(
+        Order.community_id == service.community_id, Order.pickup_date == service.service_date)) or 0)
+    total = sum(d.full_price_fen for d in dishes)
+    order = Order(community_id=service.community_id, meal_service_id=service.id, channel="kiosk", pickup_number=number,
+                  pickup_date=service.service_date, pickup_ref=secrets.token_urlsafe(12), state="collected",
+                  subtotal_fen=total, total_fen=total, expires_at=service.starts_at, paid_at=service.starts_at,
+                  collected_at=service.starts_at,
+                  lines=[OrderLine(kind="dish", dish_id=d.id, portion="full", name_zh=d.name_zh, name_en=d.name_en,
+                                   quantity=1, unit_price_fen=d.full_price_fen, line_total_fen=d.full_price_fen,
+                                   choices=[]) for d in dishes])
+    db.session.add(order)
+    db.session.commit()
+    return order
