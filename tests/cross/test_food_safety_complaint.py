@@ -1,5 +1,6 @@
 """A diner's food-safety complaint in the canteen reaches the cases service as exactly one case, through
-the relay process, also when the event is delivered three times."""
+the relay process, also when the event is delivered three times; the cases service's own relay tells
+the canteen (``cases.case.opened``) and the diner's receipt shows the case that took it up."""
 
 from __future__ import annotations
 
@@ -33,9 +34,11 @@ def complaint(canteen_app, auth) -> dict:
 
 
 def test_complaint_opens_exactly_one_case_when_delivered_three_times(service_app, live_server, auth):
-    cases_app = service_app("cases", create_cases)
+    canteen_app = service_app("canteen", create_canteen)
+    canteen = live_server(canteen_app, workers=1, threads=4)  # receives cases.case.opened
+    cases_app = service_app("cases", create_cases, LINLI_EVENT_SUBSCRIBERS={"canteen": canteen.url})
     cases = live_server(cases_app, workers=2, threads=4)
-    canteen_app = service_app("canteen", create_canteen, LINLI_EVENT_SUBSCRIBERS={"cases": cases.url})
+    canteen_app.config["LINLI_EVENT_SUBSCRIBERS"] = {"cases": cases.url}
     feedback = complaint(canteen_app, auth)
 
     assert relay_once(canteen_app) == {"delivered": 1, "failed": 0, "dead": 0}
@@ -56,4 +59,15 @@ def test_complaint_opens_exactly_one_case_when_delivered_three_times(service_app
     with cases_app.app_context():
         case = cases_app.extensions["linli"].db.session.scalars(sa.select(Case)).one()
         assert case.category == "food_safety" and "没熟" in case.description
+        reference = case.reference
     assert feedback["complaint_state"] == "raised"
+
+    # the cases service announces the case; its relay delivers it to the canteen: the diner sees it
+    from linli.shared.events.relay import deliver_due
+
+    with cases_app.app_context():
+        assert deliver_due(cases_app).delivered == 1
+    receipt = requests.get(f"{canteen.url}/api/feedback/receipts/{feedback['ref']}", timeout=5).json()
+    assert receipt["complaint_state"] == "taken_up" and receipt["case_reference"] == reference
+    page = requests.get(f"{canteen.url}/feedback/north-bund/receipt/{feedback['ref']}", timeout=5)
+    assert reference and reference in page.text

@@ -14,13 +14,12 @@ from flask import Flask
 
 from linli.canteen.extensions import db
 from linli.canteen.feedback.models import DishRating, Feedback
-from linli.canteen.feedback.service import order_dishes
 from linli.canteen.menu.service import local_today
 from linli.canteen.orders.models import Order
 from linli.canteen.surveys.models import Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
 from linli.shared.seeding import seeding
 
-RATED_ORDERS = 24
+RATED_ORDERS = 12
 SURVEY_RESPONSES = 9
 QUESTIONS = [
     {"kind": "single", "text_zh": "您多久点一次半份菜？", "text_en": "How often do you order half portions?",
@@ -51,12 +50,12 @@ def _ratings(community_id: str, rng: random.Random) -> int:
         .order_by(Order.id).limit(RATED_ORDERS * 4)).all()
     made = 0
     for order in orders[::4][:RATED_ORDERS]:
-        dishes = order_dishes(order)
+        dish_ids = list(dict.fromkeys(line.dish_id for line in order.lines if line.dish_id is not None))
         at = order.collected_at or order.created_at
         feedback = Feedback(ref=secrets.token_urlsafe(12), community_id=community_id, order_id=order.id,
                             channel=rng.choice(("kiosk", "phone", "kiosk")), comment="", created_at=at,
-                            ratings=[DishRating(community_id=community_id, dish_id=d.id, created_at=at,
-                                                rating=rng.choice((3, 4, 4, 5, 5, 2))) for d in dishes])
+                            ratings=[DishRating(community_id=community_id, dish_id=dish_id, created_at=at,
+                                                rating=rng.choice((3, 4, 4, 5, 5, 2))) for dish_id in dish_ids])
         db.session.add(feedback)
         made += 1
     return made

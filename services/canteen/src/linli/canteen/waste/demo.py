@@ -37,12 +37,12 @@ MEAL_DISHES = {"breakfast": ["youtiao", "doujiang", "cifantuan"],
 
 def served_orders(service: MealService, dishes: list[Dish], count: int, *, rng: random.Random,
                   start_number: int = 1) -> int:
-    """``count`` collected orders at a past meal service, one to three dish lines each (some half
+    """``count`` collected orders at a past meal service, one or two dish lines each (some half
     portions), written with two multi-row INSERTs. Returns the next free pickup number of that day."""
     collected = service.ends_at - dt.timedelta(minutes=30)
     orders, lines = [], []
     for index in range(count):
-        picks = rng.sample(dishes, k=min(len(dishes), rng.randint(1, 3)))
+        picks = rng.sample(dishes, k=min(len(dishes), rng.randint(1, 2)))
         mine = []
         for dish in picks:
             portion = "half" if dish.half_price_fen is not None and rng.random() < 0.3 else "full"
@@ -60,11 +60,14 @@ def served_orders(service: MealService, dishes: list[Dish], count: int, *, rng: 
                        "expires_at": service.starts_at, "stock_released": False, "paid_at": service.starts_at,
                        "collected_at": collected, "created_at": service.starts_at, "updated_at": collected})
         lines.append(mine)
-    if orders:
-        ids = db.session.execute(sa.insert(Order).returning(Order.id, sort_by_parameter_order=True),
+    if orders:  # Core inserts: no ORM bookkeeping for thousands of rows
+        connection = db.session.connection()
+        ids = connection.execute(sa.insert(Order.__table__).returning(Order.__table__.c.id,
+                                                                      sort_by_parameter_order=True),
                                  orders).scalars().all()
-        db.session.execute(sa.insert(OrderLine), [{**line, "order_id": order_id}
-                                                  for order_id, mine in zip(ids, lines, strict=True) for line in mine])
+        connection.execute(sa.insert(OrderLine.__table__),
+                           [{**line, "order_id": order_id} for order_id, mine in zip(ids, lines, strict=True)
+                            for line in mine])
     return start_number + count
 
 

@@ -82,25 +82,33 @@ class Bucket:
                 "per_cover": self.per_cover(), "targets": dict(goal)}
 
 
+def covers_query(community_id: str, date_from: dt.date, date_to: dt.date) -> sa.Select[Any]:
+    """Covers per meal service that ran: the orders served there (reports' definition)."""
+    return (sa.select(MealService.id, MealService.service_date, sa.func.count(Order.id))
+            .select_from(MealService)
+            .join(Order, sa.and_(Order.meal_service_id == MealService.id, Order.state.in_(SOLD_STATES)),
+                  isouter=True)
+            .where(MealService.community_id == community_id, MealService.service_date >= date_from,
+                   MealService.service_date <= date_to)
+            .group_by(MealService.id, MealService.service_date))
+
+
+def waste_query(community_id: str, date_from: dt.date, date_to: dt.date) -> sa.Select[Any]:
+    """Grams per meal service and kind of the current entries (corrected and undone ones left out)."""
+    return (sa.select(WasteEntry.meal_service_id, WasteEntry.service_date, WasteEntry.kind,
+                      sa.func.sum(WasteEntry.grams),
+                      sa.func.sum(sa.case((WasteEntry.edible, WasteEntry.grams), else_=0)))
+            .where(WasteEntry.community_id == community_id, WasteEntry.state == "current",
+                   WasteEntry.service_date >= date_from, WasteEntry.service_date <= date_to)
+            .group_by(WasteEntry.meal_service_id, WasteEntry.service_date, WasteEntry.kind))
+
+
 def _per_service(community_id: str, date_from: dt.date, date_to: dt.date) -> dict[int, dict[str, Any]]:
     """meal service id → its date, covers and grams per kind (two aggregate queries)."""
     services: dict[int, dict[str, Any]] = {}
-    covers = db.session.execute(
-        sa.select(MealService.id, MealService.service_date, sa.func.count(Order.id))
-        .select_from(MealService)
-        .join(Order, sa.and_(Order.meal_service_id == MealService.id, Order.state.in_(SOLD_STATES)), isouter=True)
-        .where(MealService.community_id == community_id, MealService.service_date >= date_from,
-               MealService.service_date <= min(date_to, local_today()))
-        .group_by(MealService.id, MealService.service_date))
-    for service_id, day, n in covers:
+    for service_id, day, n in db.session.execute(covers_query(community_id, date_from, min(date_to, local_today()))):
         services[service_id] = {"date": day, "covers": int(n), "grams": {}, "edible": 0}
-    waste = db.session.execute(
-        sa.select(WasteEntry.meal_service_id, WasteEntry.service_date, WasteEntry.kind, sa.func.sum(WasteEntry.grams),
-                  sa.func.sum(sa.case((WasteEntry.edible, WasteEntry.grams), else_=0)))
-        .where(WasteEntry.community_id == community_id, WasteEntry.state == "current",
-               WasteEntry.service_date >= date_from, WasteEntry.service_date <= date_to)
-        .group_by(WasteEntry.meal_service_id, WasteEntry.service_date, WasteEntry.kind))
-    for service_id, day, kind, grams, edible in waste:
+    for service_id, day, kind, grams, edible in db.session.execute(waste_query(community_id, date_from, date_to)):
         entry = services.setdefault(service_id, {"date": day, "covers": 0, "grams": {}, "edible": 0})
         entry["grams"][kind] = int(grams)
         entry["edible"] += int(edible or 0)
