@@ -11,16 +11,19 @@ from linli.shared.factory import ServiceSpec, create_service_app
 
 
 def _api_blueprints() -> list[Any]:
+    from linli.cases.appointments.api import blp as appointments_blp
     from linli.cases.casework.api import blp as cases_blp
     from linli.cases.catalogue.api import blp as catalogue_blp
+    from linli.cases.clearance.api import blp as clearance_blp
 
-    return [catalogue_blp, cases_blp]
+    return [catalogue_blp, cases_blp, appointments_blp, clearance_blp]
 
 
 def _page_blueprints() -> list[Any]:
     from linli.cases.catalogue.pages import pages as catalogue_pages
+    from linli.cases.open311.api import blp as open311_blp
 
-    return [catalogue_pages]
+    return [catalogue_pages, open311_blp]
 
 
 def _hookspecs() -> list[Any]:
@@ -43,6 +46,12 @@ def _models() -> None:
     import linli.cases.polls.models  # noqa: F401  (registers tables)
 
 
+def _init_open311(app: Flask) -> None:
+    from linli.cases.open311.cli import init_open311
+
+    init_open311(app)
+
+
 SPEC = ServiceSpec(
     name="cases",
     title="Linli cases",
@@ -54,6 +63,7 @@ SPEC = ServiceSpec(
     page_blueprints=_page_blueprints,
     hookspecs=_hookspecs,
     builtin_plugins=_builtin_plugins,
+    extra_init=(_init_open311,),
 )
 
 
