@@ -86,6 +86,11 @@ def problem_messages() -> Mapping[str, str]:
         "bad_card_number": _("A card number is 6 to 16 digits."),
         "bad_pin": _("A PIN is 4 to 6 digits."),
         "card_locked": _("This card is locked for 15 minutes after too many wrong PINs. Please ask at the counter."),
+        "future_date": _("Waste can only be weighed for a meal service that has been: not for a future date."),
+        "no_meal_service": _("There was no such meal service on that day."),
+        "undo_expired": _("Undo works for one minute only. Please correct the entry instead."),
+        "not_your_entry": _("Only who weighed it can take it back."),
+        "entry_not_current": _("This entry has changed already."),
     }
 
 
