@@ -5,8 +5,7 @@ Revises: 451d7121a909
 Create Date: 2026-12-02 14:45:00
 
 """
-from alembic import op
-import sqlalchemy as sa
+from linli.shared.migration_tables import add_idempotency_caller, drop_idempotency_caller
 
 
 # revision identifiers, used by Alembic.
@@ -17,10 +16,8 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('linli_idempotency_record', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('caller', sa.String(length=64), nullable=True))
+    add_idempotency_caller()
 
 
 def downgrade():
-    with op.batch_alter_table('linli_idempotency_record', schema=None) as batch_op:
-        batch_op.drop_column('caller')
+    drop_idempotency_caller()
