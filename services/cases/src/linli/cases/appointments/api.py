@@ -27,6 +27,7 @@ from linli.cases.appointments.schemas import (
 from linli.cases.casework.sla import local_date
 from linli.shared.auth import require_identity, require_roles
 from linli.shared.db import utcnow
+from linli.shared.inputs import allow_body_bytes
 
 blp = Blueprint("appointments", __name__, url_prefix="/api/appointments",
                 description="Appointments, pre-review (网上预审) and delegated processing (委托办理)")
@@ -120,6 +121,7 @@ def record_originals(data: dict[str, Any], appointment_id: int) -> Any:
 
 
 @blp.post("/<int:appointment_id>/documents")
+@allow_body_bytes(lambda: service.max_upload_bytes() + 64 * 1024)  # room for the multipart envelope
 @blp.arguments(UploadFormSchema, location="form")
 @blp.arguments(UploadFileSchema, location="files")
 @blp.response(201, UploadedDocumentSchema)
