@@ -20,13 +20,13 @@ VISIT = {"title": "3号楼楼道灯坏了", "description": "独居老人晚上�
 
 def deliver_three_times(app) -> list[int]:
     delivered = []
-    for _ in range(3):
+    for attempt in range(3):
         with app.app_context():
             state = app.extensions["linli"]
             delivered.append(deliver_due(app).delivered)
-            # as if the relay died before it marked the delivery: it is due again
-            state.db.session.execute(sa.update(state.models.OutboxDelivery).values(status="pending"))
-            state.db.session.commit()
+            if attempt < 2:  # as if the relay died before it marked the delivery: it is due again
+                state.db.session.execute(sa.update(state.models.OutboxDelivery).values(status="pending"))
+                state.db.session.commit()
     return delivered
 
 
@@ -66,7 +66,8 @@ def test_each_event_opens_exactly_one_case(service_app, live_server):
         household = create_household(None, community_id="fenglin-huiyuan", compound="徐家汇花园", building="3",
                                      unit="2", room="502")
         household_id = household.id
-    assert deliver_three_times(hub_app)[0] == 1
+    with hub_app.app_context():
+        assert deliver_due(hub_app).delivered == 1
     from linli.cases.polls.models import Household
 
     with cases_app.app_context():
