@@ -58,6 +58,12 @@ def _init_open311(app: Flask) -> None:
     init_open311(app)
 
 
+def _page_messages() -> Any:
+    from linli.cases.pagekit import PAGE_MESSAGES
+
+    return PAGE_MESSAGES
+
+
 SPEC = ServiceSpec(
     name="cases",
     title="Linli cases",
@@ -70,6 +76,7 @@ SPEC = ServiceSpec(
     hookspecs=_hookspecs,
     builtin_plugins=_builtin_plugins,
     extra_init=(_init_open311,),
+    page_messages=_page_messages(),
 )
 
 

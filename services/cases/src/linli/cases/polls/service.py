@@ -20,12 +20,10 @@ from linli.cases.casework import lifecycle
 from linli.cases.casework.models import Case
 from linli.cases.extensions import db
 from linli.cases.polls.models import Household, Poll, PollOption, Vote
-from linli.shared.auth import Identity
+from linli.shared.auth import STAFF_ROLES, Identity
 from linli.shared.db import utcnow
 from linli.shared.errors import Conflict, Forbidden, NotFound, Unprocessable
 from linli.shared.state import service_state
-
-STAFF_ROLES = ("staff", "manager")
 
 
 def record_household(*, household_id: int, community_id: str, label: str, address: str, active: bool) -> Household:
