@@ -198,6 +198,9 @@ def friendly(problem: Problem) -> str:
         "undo_expired": _("Undo works for one minute only. Please correct the entry instead."),
         "not_your_entry": _("Only who weighed it can take it back."),
         "entry_not_current": _("This entry has changed already."),
+        "empty_feedback": _("Give stars for a dish or write a comment."),
+        "complaint_needs_comment": _("A complaint needs a comment that says what was wrong."),
+        "already_raised": _("This complaint has been passed on already."),
     }
     return messages.get(problem.code or "", _("Sorry, that did not work. Please ask the staff for help."))
 
