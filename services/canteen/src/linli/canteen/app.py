@@ -7,6 +7,7 @@ from typing import Any
 from flask import Flask
 
 from linli.canteen.extensions import db, shared_models
+from linli.canteen.pages.common import PAGE_MESSAGES
 from linli.shared.factory import ServiceSpec, create_service_app
 
 
@@ -97,6 +98,7 @@ SPEC = ServiceSpec(
     builtin_plugins=_builtin_plugins,
     seed_demo=_seed_demo,
     tick=_tick,
+    page_messages=PAGE_MESSAGES,
 )
 
 
