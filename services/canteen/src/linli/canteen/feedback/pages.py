@@ -12,16 +12,16 @@ from flask_babel import gettext as _
 from linli.canteen.extensions import db
 from linli.canteen.feedback import service
 from linli.canteen.orders.service import access_order
-from linli.canteen.pages.common import (
+from linli.canteen.pages.common import register_filters
+from linli.shared.errors import Problem
+from linli.shared.pages import (
     act,
     check_same_origin,
     community_or_404,
     friendly,
-    register_filters,
     signed_in,
     staff_page,
 )
-from linli.shared.errors import Problem
 
 pages = Blueprint("canteen_feedback", __name__, url_prefix="/feedback")
 register_filters(pages)
@@ -128,8 +128,9 @@ def _staff_context(community: Any, identity: Any) -> dict[str, Any]:
     import datetime as dt
 
     from linli.canteen.menu.models import Dish
-    from linli.canteen.menu.service import list_dishes, local_today
+    from linli.canteen.menu.service import list_dishes
     from linli.canteen.surveys.service import list_surveys
+    from linli.shared.localtime import local_today
 
     today = local_today()
     items = service.listing(identity, community_id=community.id, date_from=today - dt.timedelta(days=13),
