@@ -83,9 +83,9 @@ def main(argv: list[str] | None = None) -> int:
 
     from linli.canteen.app import create_app
     from linli.canteen.extensions import db
-    from linli.canteen.menu.service import local_today
     from linli.canteen.waste.kpi import covers_query, kpi_report, waste_query
     from linli.shared.keys import ensure_signing_key
+    from linli.shared.localtime import local_today
 
     dbname = f"linli_load_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:

@@ -5,12 +5,12 @@ import datetime as dt
 from linli_north_bund_waste_assessment import north_bund_score
 
 from linli.canteen.app import create_app
-from linli.canteen.menu.service import local_today
 from linli.canteen.waste.builtin import score_against_targets
 from linli.canteen.waste.kpi import kpi_report
 from linli.canteen.waste.service import record_entry
 from linli.canteen.waste.testing import past_service
 from linli.shared.auth import Identity
+from linli.shared.localtime import local_today
 
 
 def figures(plate, total, covers=100, services=3, weighed=3):

@@ -9,9 +9,9 @@ import json
 import pytest
 import sqlalchemy as sa
 
-from linli.canteen.menu.service import local_today
 from linli.canteen.orders.testing import make_menu
 from linli.shared.events.signing import HEADER, sign
+from linli.shared.localtime import local_today
 from linli.shared.testing.plugin import EVENT_SECRET
 
 

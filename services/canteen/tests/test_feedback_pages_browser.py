@@ -20,8 +20,8 @@ def collected_kiosk_order(app) -> dict:
     """Today's demo lunch: braised pork and greens, collected (written directly: any hour of the day)."""
     from linli.canteen.extensions import db
     from linli.canteen.menu.models import Dish, MealService
-    from linli.canteen.menu.service import local_today
     from linli.canteen.waste.testing import collected_order
+    from linli.shared.localtime import local_today
 
     with app.app_context():
         lunch = db.session.scalar(sa.select(MealService).where(
@@ -37,8 +37,8 @@ def test_kiosk_rating_and_phone_survey_with_results(app, client, auth, tokens, e
                                                      artifacts_dir):
     from linli.canteen.app import SPEC
     from linli.canteen.extensions import db
-    from linli.canteen.menu.service import local_today
     from linli.canteen.surveys.models import Survey
+    from linli.shared.localtime import local_today
 
     SPEC.seed_demo(app)
     with app.app_context():

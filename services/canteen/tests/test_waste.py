@@ -8,9 +8,9 @@ import io
 import pytest
 import sqlalchemy as sa
 
-from linli.canteen.menu.service import local_today
 from linli.canteen.waste.models import WasteEntry
 from linli.canteen.waste.testing import past_service
+from linli.shared.localtime import local_today
 
 
 def entry_count(app):

@@ -10,7 +10,7 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from linli.canteen.menu.service import local_today
+from linli.shared.localtime import local_today
 from linli.shared.testing.browser import axe_violations
 
 pytestmark = pytest.mark.browser

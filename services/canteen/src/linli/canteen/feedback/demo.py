@@ -14,9 +14,9 @@ from flask import Flask
 
 from linli.canteen.extensions import db
 from linli.canteen.feedback.models import DishRating, Feedback
-from linli.canteen.menu.service import local_today
 from linli.canteen.orders.models import Order
 from linli.canteen.surveys.models import Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
+from linli.shared.localtime import local_today
 from linli.shared.seeding import seeding
 
 RATED_ORDERS = 12

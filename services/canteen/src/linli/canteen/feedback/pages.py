@@ -12,14 +12,9 @@ from flask_babel import gettext as _
 from linli.canteen.extensions import db
 from linli.canteen.feedback import service
 from linli.canteen.orders.service import access_order
-from linli.canteen.pages.common import (
-    check_same_origin,
-    community_or_404,
-    friendly,
-    register_filters,
-    signed_in,
-)
+from linli.canteen.pages.common import register_filters
 from linli.shared.errors import Problem
+from linli.shared.pages import check_same_origin, community_or_404, friendly, signed_in
 
 pages = Blueprint("canteen_feedback", __name__, url_prefix="/feedback")
 register_filters(pages)

@@ -14,13 +14,13 @@ from sqlalchemy.exc import IntegrityError
 from linli.canteen.extensions import db
 from linli.canteen.feedback.models import DishRating, Feedback
 from linli.canteen.menu.models import Dish, MealService
-from linli.canteen.menu.service import SHANGHAI
 from linli.canteen.orders.models import Order
 from linli.canteen.orders.service import access_order
 from linli.shared.auth import Identity
 from linli.shared.db import lock_for_update, utcnow
 from linli.shared.errors import Conflict, Forbidden, NotFound, Unprocessable
 from linli.shared.events import publish
+from linli.shared.localtime import LOCAL_TZ
 from linli.shared.state import service_state
 
 FOOD_SAFETY_EVENT = "canteen.feedback.food_safety"
@@ -205,8 +205,8 @@ def mine(identity: Identity, community_id: str) -> list[Feedback]:
 
 def _day_bounds(date_from: dt.date, date_to: dt.date) -> tuple[dt.datetime, dt.datetime]:
     """From the start of ``date_from`` to the end of ``date_to``, Shanghai days."""
-    return (dt.datetime.combine(date_from, dt.time(), tzinfo=SHANGHAI),
-            dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time(), tzinfo=SHANGHAI))
+    return (dt.datetime.combine(date_from, dt.time(), tzinfo=LOCAL_TZ),
+            dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time(), tzinfo=LOCAL_TZ))
 
 
 def listing(identity: Identity, *, community_id: str, date_from: dt.date, date_to: dt.date,
@@ -231,7 +231,7 @@ def dish_ratings(community_id: str, date_from: dt.date, date_to: dt.date) -> dic
 
 def collected_today(community_id: str, pickup_number: int) -> Order:
     """The kiosk's way in: today's collected order with the number on the diner's ticket."""
-    from linli.canteen.menu.service import local_today
+    from linli.shared.localtime import local_today
 
     order = db.session.scalar(sa.select(Order).where(
         Order.community_id == community_id, Order.pickup_date == local_today(),

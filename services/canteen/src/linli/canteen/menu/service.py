@@ -20,6 +20,7 @@ from linli.canteen.menu.models import (
 )
 from linli.shared.auth import Identity
 from linli.shared.errors import Conflict, NotFound, Unprocessable
+from linli.shared.localtime import local_today  # noqa: F401  (moved to linli.shared.localtime; kept importable here while other branches move)
 from linli.shared.state import service_state
 
 

@@ -10,7 +10,22 @@ from flask import Blueprint, render_template
 from flask_babel import gettext as _
 
 from linli.shared.communities import Community
-from linli.shared.pages import PageMessages, is_en, local_date, local_time, money, name
+from linli.shared.pages import (  # noqa: F401  (moved to linli.shared.pages; kept importable here while other branches move)
+    PageMessages,
+    act,
+    check_same_origin,
+    community_or_404,
+    friendly,
+    is_en,
+    local_date,
+    local_time,
+    money,
+    name,
+    sign_in_page,
+    signed_in,
+    staff_of,
+    staff_page,
+)
 from linli.shared.state import service_state
 
 

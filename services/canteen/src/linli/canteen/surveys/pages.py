@@ -11,19 +11,13 @@ from flask import Blueprint, abort, redirect, render_template, request, session,
 from flask_babel import gettext as _
 
 from linli.canteen.extensions import db
-from linli.canteen.pages.common import (
-    check_same_origin,
-    community_or_404,
-    friendly,
-    register_filters,
-    signed_in,
-    staff_page,
-)
+from linli.canteen.pages.common import register_filters
 from linli.canteen.surveys import service
 from linli.canteen.surveys.models import Survey
 from linli.shared.auth import Identity
 from linli.shared.communities import Community
 from linli.shared.errors import Problem
+from linli.shared.pages import check_same_origin, community_or_404, friendly, signed_in, staff_page
 
 pages = Blueprint("canteen_surveys", __name__, url_prefix="/surveys")
 register_filters(pages)
@@ -132,6 +126,6 @@ def results(community: Community, identity: Identity, survey_id: int) -> Any:
 
 
 def name_of(option: dict[str, Any]) -> str:
-    from linli.canteen.pages.common import name
+    from linli.shared.pages import name
 
     return name(option, "label")

@@ -9,10 +9,10 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from linli.canteen.extensions import db
-from linli.canteen.menu.service import local_today
 from linli.canteen.surveys.models import Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
 from linli.shared.auth import Identity
 from linli.shared.errors import Conflict, Forbidden, NotFound, Unauthorized, Unprocessable
+from linli.shared.localtime import local_today
 from linli.shared.state import service_state
 
 

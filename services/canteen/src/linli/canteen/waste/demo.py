@@ -19,6 +19,7 @@ from linli.canteen.menu.demo import SERVICES
 from linli.canteen.menu.models import Dish, MealService
 from linli.canteen.orders.models import Order, OrderLine, PickupCounter
 from linli.canteen.waste.models import WasteEntry
+from linli.shared.localtime import local_at, local_today
 from linli.shared.seeding import seeding
 
 DAYS_BACK = 7
@@ -78,8 +79,8 @@ def _past_service(community_id: str, day: dt.date, kind: str) -> MealService:
         return existing
     _kind, start, end, cutoff, dine_in, takeaway = next(s for s in SERVICES if s[0] == kind)
     service = menu.create_meal_service(None, community_id=community_id, service_date=day, kind=kind,
-                                       starts_at=menu.local_time(day, start), ends_at=menu.local_time(day, end),
-                                       order_cutoff_at=menu.local_time(day, cutoff), dine_in=dine_in,
+                                       starts_at=local_at(day, start), ends_at=local_at(day, end),
+                                       order_cutoff_at=local_at(day, cutoff), dine_in=dine_in,
                                        takeaway=takeaway, commit=False)
     db.session.flush()
     return service
@@ -109,7 +110,7 @@ def _weigh(service: MealService, covers: int, dishes: list[Dish], weigher: str, 
 
 def seed_demo(app: Flask) -> None:
     with seeding(app):  # one transaction: all or nothing
-        today = menu.local_today()
+        today = local_today()
         made = 0
         for community_id, kinds in COVERS.items():
             if community_id not in app.extensions["linli"].communities:

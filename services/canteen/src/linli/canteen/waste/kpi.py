@@ -19,13 +19,13 @@ import sqlalchemy as sa
 
 from linli.canteen.extensions import db
 from linli.canteen.menu.models import MealService
-from linli.canteen.menu.service import local_today
 from linli.canteen.orders.models import Order
 from linli.canteen.orders.service import SOLD_STATES
 from linli.canteen.waste.models import WASTE_KINDS, WasteEntry
 from linli.canteen.waste.service import _staff, check_window
 from linli.shared.auth import Identity
 from linli.shared.communities import Community
+from linli.shared.localtime import local_today
 from linli.shared.state import service_state
 
 FIGURES = (*WASTE_KINDS, "total")

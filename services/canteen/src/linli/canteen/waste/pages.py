@@ -13,8 +13,8 @@ from flask_babel import gettext as _
 
 from linli.canteen.feedback.service import dish_ratings
 from linli.canteen.menu.models import MealService
-from linli.canteen.menu.service import get_meal_service, list_meal_services, local_today
-from linli.canteen.pages.common import act, choose_community_page, register_filters, staff_page
+from linli.canteen.menu.service import get_meal_service, list_meal_services
+from linli.canteen.pages.common import choose_community_page, register_filters
 from linli.canteen.reports.service import sales
 from linli.canteen.waste import kpi, service
 from linli.canteen.waste.models import MAX_GRAMS, WASTE_KINDS
@@ -22,6 +22,8 @@ from linli.shared.auth import Identity
 from linli.shared.communities import Community
 from linli.shared.db import utcnow
 from linli.shared.errors import Unprocessable
+from linli.shared.localtime import local_today
+from linli.shared.pages import act, staff_page
 
 pages = Blueprint("canteen_waste", __name__, url_prefix="/waste")
 register_filters(pages)

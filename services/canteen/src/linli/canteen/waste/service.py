@@ -10,11 +10,11 @@ import sqlalchemy as sa
 
 from linli.canteen.extensions import db
 from linli.canteen.menu.models import Dish, MealService
-from linli.canteen.menu.service import local_today
 from linli.canteen.waste.models import WasteEntry
 from linli.shared.auth import Identity
 from linli.shared.db import lock_for_update, utcnow
 from linli.shared.errors import Conflict, Forbidden, NotFound, Unprocessable
+from linli.shared.localtime import local_today
 from linli.shared.state import service_state
 
 UNDO_SECONDS = 60

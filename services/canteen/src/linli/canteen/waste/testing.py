@@ -14,6 +14,7 @@ from linli.canteen.menu import service as menu
 from linli.canteen.menu.models import Dish, MealService
 from linli.canteen.orders.models import Order
 from linli.canteen.waste.demo import served_orders
+from linli.shared.localtime import local_at
 
 
 def past_service(community_id: str, day: dt.date, kind: str = "lunch", *, collected: int = 0,
@@ -21,8 +22,8 @@ def past_service(community_id: str, day: dt.date, kind: str = "lunch", *, collec
     """A meal service on ``day`` with ``collected`` served orders and orders in ``other_states``
     (e.g. {"cancelled": 2, "pending_payment": 1}) that are not covers."""
     service = menu.create_meal_service(None, community_id=community_id, service_date=day, kind=kind,
-                                       starts_at=menu.local_time(day, "11:00"), ends_at=menu.local_time(day, "13:00"),
-                                       order_cutoff_at=menu.local_time(day, "12:45"), commit=False)
+                                       starts_at=local_at(day, "11:00"), ends_at=local_at(day, "13:00"),
+                                       order_cutoff_at=local_at(day, "12:45"), commit=False)
     db.session.flush()
     dishes = list(db.session.scalars(sa.select(Dish).where(Dish.community_id == community_id)))
     if not dishes:
