@@ -91,7 +91,7 @@ def _init_accounts(app: Flask) -> None:
 SPEC = ServiceSpec(
     name="hub",
     title="Linli hub",
-    description="Neighbourhood hub (邻里小汇): people and households, accounts and tokens, teams, rooms and bookings, activities, volunteers, duty roster, visit diary.",
+    description="Neighbourhood hub (邻里小汇): people and households, accounts and tokens, teams, rooms, bookings and booking rounds, activities, volunteers and shifts.",
     package="linli.hub",
     db=db,
     models=shared_models,
