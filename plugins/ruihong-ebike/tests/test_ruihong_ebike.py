@@ -23,6 +23,8 @@ def test_the_catalogue_lists_the_items_only_where_enabled(community_app):
     items = {i["code"]: i for i in client.get(f"/api/communities/{COMMUNITY}/service-items").json}
     assert items["ruihong-ebike-garage"]["online_prereview"] is True
     assert "ruihong-fire-check" in items
+    found = client.get(f"/api/communities/{COMMUNITY}/service-items?q=e-bike").json
+    assert "ruihong-ebike-garage" in {i["code"] for i in found}  # its keywords are searchable
     page = client.get(f"/catalogue/{COMMUNITY}?lang=en").get_data(as_text=True)
     assert "Home fire-safety check" in page
     for other in OTHERS:

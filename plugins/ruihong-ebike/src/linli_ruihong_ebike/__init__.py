@@ -26,8 +26,8 @@ def service_items(community: Any) -> list[dict[str, Any]]:
         {"code": "ruihong-ebike-garage", "name_zh": f"电动自行车{garage_zh}车位登记",
          "name_en": f"E-bike place in the {garage_en}", "category": "neighbourhood",
          "modes": ["on_site", "self_service"], "online_prereview": True, "handling": "on_the_spot",
-         "keywords": ["电动车", "充电", "e-bike", "charging"]},
+         "keywords": "电动车,充电,车库,e-bike,charging"},
         {"code": "ruihong-fire-check", "name_zh": "居家消防安全上门检查", "name_en": "Home fire-safety check",
          "category": "neighbourhood", "modes": ["door_to_door"], "online_prereview": False,
-         "handling": "passed_on", "keywords": ["消防", "fire"]},
+         "handling": "passed_on", "keywords": "消防,灭火器,fire"},
     ]
