@@ -4,8 +4,10 @@ from linli.canteen.app import create_app
 
 
 @pytest.fixture
-def app(service_app):
-    return service_app("canteen", create_app)
+def app(service_app, communities_with):
+    """The canteen with its built-ins only: North Bund's own canteen plugin (its grain-heart offer
+    changes set meal prices) is tested in plugins/north-bund-canteen."""
+    return service_app("canteen", create_app, LINLI_COMMUNITIES_FILE=communities_with({"north-bund": []}))
 
 
 @pytest.fixture
