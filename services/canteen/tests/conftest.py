@@ -4,10 +4,15 @@ from linli.canteen.app import create_app
 
 
 @pytest.fixture
-def app(service_app, communities_with):
-    """The canteen with its built-ins only: North Bund's own canteen plugin (its grain-heart offer
-    changes set meal prices) is tested in plugins/north-bund-canteen."""
-    return service_app("canteen", create_app, LINLI_COMMUNITIES_FILE=communities_with({"north-bund": []}))
+def app(service_app, communities_with, pytestconfig):
+    """The canteen as communities.toml has it, except North Bund's grain-heart offer (it changes set
+    meal prices these tests check; plugins/north-bund-canteen tests it)."""
+    import tomllib
+
+    with open(pytestconfig.rootpath / "communities.toml", "rb") as handle:
+        north_bund = tomllib.load(handle)["communities"]["north-bund"]["plugins"]
+    plugins = [name for name in north_bund if name != "north_bund_canteen"]
+    return service_app("canteen", create_app, LINLI_COMMUNITIES_FILE=communities_with({"north-bund": plugins}))
 
 
 @pytest.fixture
@@ -101,3 +106,16 @@ def payable_order(app):
             return order.id
 
     return make
+
+
+@pytest.fixture
+def order_ref(app):
+    """``order_ref(order_id)`` → the order's pickup reference, what the kiosk that placed it holds."""
+    from linli.canteen.extensions import db
+    from linli.canteen.orders.models import Order
+
+    def ref(order_id):
+        with app.app_context():
+            return db.session.get(Order, order_id).pickup_ref
+
+    return ref
