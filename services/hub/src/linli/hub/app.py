@@ -16,11 +16,14 @@ def _api_blueprints() -> list[Any]:
     from linli.hub.bookings.api import blp as bookings_blp
     from linli.hub.people.api import blp as people_blp
     from linli.hub.rooms.api import blp as rooms_blp
+    from linli.hub.roster.api import blp as roster_blp
     from linli.hub.rounds.api import blp as rounds_blp
     from linli.hub.teams.api import blp as teams_blp
+    from linli.hub.visits.api import blp as visits_blp
     from linli.hub.volunteers.api import blp as volunteers_blp
 
-    return [accounts_blp, people_blp, teams_blp, rooms_blp, bookings_blp, rounds_blp, activities_blp, volunteers_blp]
+    return [accounts_blp, people_blp, teams_blp, rooms_blp, bookings_blp, rounds_blp, activities_blp, volunteers_blp,
+            roster_blp, visits_blp]
 
 
 def _page_blueprints() -> list[Any]:
@@ -42,9 +45,10 @@ def _hookspecs() -> list[Any]:
 
 def _builtin_plugins() -> list[Any]:
     from linli.hub.rounds import builtin as rounds_builtin
+    from linli.hub.visits import builtin as visits_builtin
     from linli.hub.volunteers import builtin as volunteers_builtin
 
-    return [rounds_builtin, volunteers_builtin]
+    return [rounds_builtin, volunteers_builtin, visits_builtin]
 
 
 def _models() -> None:
@@ -54,8 +58,10 @@ def _models() -> None:
     import linli.hub.bookings.models
     import linli.hub.people.models
     import linli.hub.rooms.models
+    import linli.hub.roster.models
     import linli.hub.rounds.models
     import linli.hub.teams.models
+    import linli.hub.visits.models
     import linli.hub.volunteers.models  # noqa: F401
 
 
@@ -71,13 +77,17 @@ def _seed_demo(app: Flask) -> None:
 def _tick(app: Flask) -> dict[str, int]:
     """What is due in every area; idempotent."""
     from linli.hub.activities import service as activities
+    from linli.hub.roster import service as roster
     from linli.hub.rounds import service as rounds
+    from linli.hub.visits import service as visits
     from linli.hub.volunteers import service as volunteers
 
     done: dict[str, int] = {}
     done.update(activities.tick(app))
     done.update(volunteers.tick(app))
     done["rounds_closed"] = rounds.close_due_rounds()
+    done.update(roster.tick())
+    done.update(visits.tick())
     return done
 
 
