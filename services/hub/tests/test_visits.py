@@ -58,7 +58,7 @@ def test_due_list_matches_the_hand_computed_cases(app, client, auth, world):
     assert due.status_code == 200
     assert [(d["household_id"], d["bucket"], d["days_overdue"]) for d in due.json] == [
         (world["disabled"], "overdue", 2), (world["never"], "never", 0), (world["alone"], "today", 0)]
-    assert due.json[2]["rule"] == "3/week elderly_alone" and due.json[2]["special"]
+    assert due.json[2]["rule"] == "3/week elderly_alone 80+" and due.json[2]["special"]  # Fenglin's plugin
     # the manager's overview counts the same
     manager = staff(auth, "101", role="manager")
     overview = client.get(f"/api/visits/overview?community_id={HY}", headers=manager).json
@@ -237,3 +237,23 @@ def test_balance_spreads_households_and_special_groups_and_moves_a_leavers_house
     assert sorted(moved.json["per_staff"].values()) == [13, 13, 14] and str(leaving) not in moved.json["per_staff"]
     assert client.post("/api/visits/assignments", headers=manager, json={
         "community_id": HY, "staff_id": leaving, "household_ids": ids[:2]}).json["code"] == "unknown_staff"
+
+
+
+@pytest.mark.parametrize(("plugins", "expected"), [
+    ([], [("3/week elderly_alone", 2), ("1/year", 365)]),
+    (["fenglin_visit_rules"], [("2/week elderly_alone", 3), ("2/year 80+", 182)]),
+], ids=["builtin", "fenglin"])
+def test_visit_frequency_hook_fenglin_plugin_replaces_the_builtin_rule(service_app, communities_with, plugins,
+                                                                       expected):
+    """An elder living alone aged 70: the built-in says 3/week; Fenglin's plugin says 2/week (80+ get 3)."""
+    from linli.hub.app import create_app
+
+    app = service_app("hub", create_app, LINLI_COMMUNITIES_FILE=communities_with({HY: plugins}))
+    committee = make_committee(app)
+    household = make_household(app, room="201", groups=("elderly_alone",), birth=dt.date(1956, 6, 1))
+    old = make_household(app, room="202", birth=dt.date(1930, 6, 1))
+    with app.app_context():
+        service.assign(None, community_id=HY, staff_id=committee["staff"][0], household_ids=[household, old])
+        assert [(p.rule, p.interval_days) for p in db.session.scalars(
+            sa.select(HouseholdAssignment).order_by(HouseholdAssignment.household_id))] == expected

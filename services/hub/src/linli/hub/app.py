@@ -69,9 +69,11 @@ def _seed_demo(app: Flask) -> None:
     """Demo data of every area, safe to run twice; accounts first, the areas that use them after."""
     from linli.hub.activities.demo import seed_demo_activities
     from linli.hub.demo import seed_demo_core
+    from linli.hub.visits.demo import seed_demo_visits
 
     seed_demo_core(app)
     seed_demo_activities(app)
+    seed_demo_visits(app)
 
 
 def _tick(app: Flask) -> dict[str, int]:
