@@ -152,18 +152,18 @@ def test_a_problem_found_goes_to_cases_once_and_its_case_state_comes_back(app, c
     again = client.post(f"/api/visits/{made['id']}/problem", headers=headers, json={"title": "x", "category": "other"})
     assert again.status_code == 409 and again.json["code"] == "problem_raised"
 
-    def deliver(event_id, event_type, state):
+    def deliver(event_id, event_type, state, source_ref=events[0].id):
         body = json.dumps({"id": event_id, "type": event_type, "community_id": HY, "payload": {
             "case_id": "c-1", "reference": "HY-2026-0007", "title": "楼道灯坏了", "category": "neighbourhood",
-            "state": state, "source_event_type": "hub.visit.problem_found", "source_ref": str(made["id"])}}).encode()
+            "state": state, "source_event_type": "hub.visit.problem_found", "source_ref": source_ref}}).encode()
         return client.post("/events", data=body, headers={HEADER: sign(body, EVENT_SECRET)})
 
     for _ in range(3):  # delivered three times: taken once
-        assert deliver("e-open", "cases.case.opened", "open").status_code == 200
+        assert deliver("e-open", "cases.case.opened", "reported").status_code == 200
     shown = client.get(f"/api/visits/{made['id']}", headers=headers).json
-    assert (shown["case_reference"], shown["case_state"]) == ("HY-2026-0007", "open")
-    deliver("e-resolved", "cases.case.resolved", "resolved")
-    deliver("e-open-late", "cases.case.opened", "open")  # out of order: never back to open
+    assert (shown["case_reference"], shown["case_state"]) == ("HY-2026-0007", "reported")
+    deliver("e-resolved", "cases.case.resolved", "resolved", source_ref=str(made["id"]))  # by visit id works too
+    deliver("e-open-late", "cases.case.opened", "reported")  # out of order: never back
     assert client.get(f"/api/visits/{made['id']}", headers=headers).json["case_state"] == "resolved"
 
 

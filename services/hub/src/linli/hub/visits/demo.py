@@ -44,7 +44,7 @@ GIVEN = ["建国", "秀英", "桂英", "玉兰", "志强", "海燕", "丽华", "
 FINDINGS = ["身体状况良好，精神不错", "血压偏高，已提醒按时服药", "家中整洁，子女每周来看望", "反映楼道灯不亮",
             "想报名社区书法班", "询问敬老卡申领", "独自在家，情绪低落，陪聊半小时", "厨房燃气软管老化，提醒更换",
             "腿脚不便，希望有人帮忙买菜", "咨询长护险评估"]
-PROBLEMS = [("3号楼楼道灯不亮", "housing", "3号楼2单元4楼楼道灯坏了一周，老人晚上下楼不安全"),
+PROBLEMS = [("3号楼楼道灯不亮", "facilities", "3号楼2单元4楼楼道灯坏了一周，老人晚上下楼不安全"),
             ("燃气软管老化", "safety", "独居老人家中燃气软管老化开裂，需物业协助更换"),
             ("楼下噪音扰民", "neighbours", "楼下商铺夜间施工，影响老人休息")]
 
@@ -184,6 +184,7 @@ def _visits(staff: list[StaffMember], households: list[Household], groups_of: di
         visit.setdefault("problem_category", None)
         visit.setdefault("problem_raised_at", None)
         visit.setdefault("case_state", None)
+        visit.setdefault("problem_event_id", None)
     db.session.execute(sa.insert(Visit), visits)
     db.session.commit()
 

@@ -32,8 +32,10 @@ NEEDS: dict[str, tuple[str, str]] = {
     "subsidy": ("补贴申请", "Subsidy application"),
 }
 PROBLEM_CATEGORIES: dict[str, tuple[str, str]] = {
-    "housing": ("房屋设施", "Housing and facilities"),
+    "facilities": ("房屋设施", "Buildings and facilities"),
     "safety": ("安全隐患", "Safety hazard"),
+    "property": ("物业管理", "Property management"),
+    "parking": ("停车充电", "Parking and charging"),
     "care": ("照护需求", "Care need"),
     "neighbours": ("邻里纠纷", "Neighbours"),
     "environment": ("环境卫生", "Environment"),
@@ -87,6 +89,7 @@ class Visit(db.Model):  # type: ignore[name-defined,misc]
     problem_title: Mapped[str | None] = mapped_column(sa.String(200))
     problem_category: Mapped[str | None] = mapped_column(sa.String(32))
     problem_raised_at: Mapped[dt.datetime | None]
+    problem_event_id: Mapped[str | None] = mapped_column(sa.String(64), unique=True)  # the outbox event
     case_id: Mapped[str | None] = mapped_column(sa.String(64))
     case_reference: Mapped[str | None] = mapped_column(sa.String(64))
     case_state: Mapped[str | None] = mapped_column(sa.String(32))

@@ -49,7 +49,7 @@ from linli.shared.state import service_state
 PROBLEM_EVENT = "hub.visit.problem_found"
 MAX_BACKDATE_DAYS = 366
 BUCKETS = ("overdue", "never", "today", "this_week")
-CASE_STATES_ORDER = {"opened": 0, "open": 0, "in_progress": 1, "resolved": 2, "closed": 3}
+CASE_STATES_ORDER = {"sent": -1, "reported": 0, "resolved": 8, "closed": 9}  # any other state: 1
 
 
 # --- rules and plans --------------------------------------------------------------------------
@@ -263,7 +263,7 @@ def _raise_problem(visit: Visit, household: Household, *, title: str, category: 
         raise Unprocessable("A problem needs a title and a known category.", code="bad_problem")
     visit.problem_title, visit.problem_category, visit.problem_raised_at = title.strip(), category, utcnow()
     visit.case_state = "sent"
-    publish(PROBLEM_EVENT, {
+    visit.problem_event_id = publish(PROBLEM_EVENT, {
         "title": visit.problem_title, "description": description, "visit_id": str(visit.id),
         "household_id": household.id, "household_label": household.address, "category": category,
         "found_at": visit.problem_raised_at.isoformat()}, community_id=visit.community_id)
@@ -271,17 +271,19 @@ def _raise_problem(visit: Visit, household: Household, *, title: str, category: 
 
 def case_update(event_type: str, payload: dict[str, Any], community_id: str | None) -> None:
     """``cases.case.opened`` / ``cases.case.resolved`` about a case we asked for: show it on the visit.
+    ``source_ref`` names our ``hub.visit.problem_found`` event (the cases service keeps one case per
+    event id) or the visit id.
     Events may arrive out of order: a resolved case is never set back to opened."""
     if payload.get("source_event_type") != PROBLEM_EVENT:
         return
-    try:
-        visit = db.session.get(Visit, int(str(payload.get("source_ref"))))
-    except ValueError:
-        return
+    ref = str(payload.get("source_ref") or "")
+    visit = db.session.scalars(sa.select(Visit).where(Visit.problem_event_id == ref)).first()
+    if visit is None and ref.isdigit():  # a receiver that names the visit instead of our event
+        visit = db.session.get(Visit, int(ref))
     if visit is None or (community_id is not None and visit.community_id != community_id):
         return
     state = str(payload.get("state") or event_type.rsplit(".", 1)[-1])[:32]
-    if CASE_STATES_ORDER.get(state, 1) >= CASE_STATES_ORDER.get(visit.case_state or "", -1):
+    if CASE_STATES_ORDER.get(state, 1) >= CASE_STATES_ORDER.get(visit.case_state or "sent", 1):
         visit.case_state = state
     visit.case_id = str(payload.get("case_id") or visit.case_id or "")[:64] or None
     visit.case_reference = str(payload.get("reference") or visit.case_reference or "")[:64] or None

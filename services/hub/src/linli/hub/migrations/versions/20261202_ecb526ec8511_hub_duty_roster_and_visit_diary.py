@@ -1,8 +1,8 @@
 """hub: duty roster and visit diary
 
-Revision ID: cf533a7124f9
+Revision ID: ecb526ec8511
 Revises: 451d7121a909
-Create Date: 2026-12-02 13:43:32.068553
+Create Date: 2026-12-02 14:08:09.565269
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import linli.shared.db
 
 
 # revision identifiers, used by Alembic.
-revision = 'cf533a7124f9'
+revision = 'ecb526ec8511'
 down_revision = '451d7121a909'
 branch_labels = None
 depends_on = None
@@ -106,12 +106,14 @@ def upgrade():
     sa.Column('problem_title', sa.String(length=200), nullable=True),
     sa.Column('problem_category', sa.String(length=32), nullable=True),
     sa.Column('problem_raised_at', linli.shared.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('problem_event_id', sa.String(length=64), nullable=True),
     sa.Column('case_id', sa.String(length=64), nullable=True),
     sa.Column('case_reference', sa.String(length=64), nullable=True),
     sa.Column('case_state', sa.String(length=32), nullable=True),
     sa.ForeignKeyConstraint(['household_id'], ['household.id'], name=op.f('fk_visit_household_id_household'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['staff_id'], ['staff_member.id'], name=op.f('fk_visit_staff_id_staff_member')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_visit'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_visit')),
+    sa.UniqueConstraint('problem_event_id', name=op.f('uq_visit_problem_event_id'))
     )
     with op.batch_alter_table('visit', schema=None) as batch_op:
         batch_op.create_index('ix_visit_community_day', ['community_id', 'visited_on'], unique=False)
