@@ -11,12 +11,13 @@ RUN := $(UV) run --frozen
 export LINLI_VAR_DIR ?= $(CURDIR)/var
 export LINLI_COMMUNITIES_FILE ?= $(CURDIR)/communities.toml
 
-.PHONY: help setup migrate seed run test lint test-tools clean
+.PHONY: help setup migrate seed run test lint test-tools clean plugin
 
 help:
 	@echo "make run    - set up, migrate, load demo data and serve the suite on http://127.0.0.1:$(PORT)"
 	@echo "make test   - set up and run all tests (SQLite and PostgreSQL), lint included"
 	@echo "make lint   - ruff and the import contracts"
+	@echo "make plugin NAME=my-plugin SERVICE=canteen|hub|cases [COMMUNITY=id] - a new community plugin in plugins/"
 
 setup:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet "uv==$(UV_VERSION)"
@@ -26,14 +27,15 @@ migrate: setup
 	@for s in $(SERVICES); do echo "migrating $$s"; $(RUN) flask --app linli.$$s.app db upgrade || exit 1; done
 
 seed: migrate
-	@for s in $(SERVICES); do $(RUN) flask --app linli.$$s.app linli seed-demo || exit 1; done
+	@for s in $(SERVICES); do $(RUN) flask --app linli.$$s.app linli seed-demo || { \
+	  echo "make: the $$s demo data could not be seeded (the reason is above); nothing of it was written." >&2; \
+	  echo "      Fix the cause and run the command again; 'make clean' starts over from empty databases." >&2; \
+	  exit 1; }; done
 
 run: seed
 	@echo ""
-	@echo "Linli is starting on http://127.0.0.1:$(PORT)/"
-	@echo "  canteen  http://127.0.0.1:$(PORT)/canteen/kiosk   (API: /canteen/openapi.json)"
-	@echo "  hub      http://127.0.0.1:$(PORT)/hub/login       (API: /hub/openapi.json)"
-	@echo "  cases    http://127.0.0.1:$(PORT)/cases/catalogue/fenglin-huiyuan (API: /cases/openapi.json)"
+	@$(RUN) python deploy/suite_pages.py http://127.0.0.1:$(PORT)
+	@echo "  sign in with the demo accounts printed above (password linli-demo)"
 	@echo "  a staff token for the APIs: $(RUN) flask --app linli.cases.app linli token --sub demo-staff --role staff --community north-bund --community fenglin-huiyuan"
 	@echo ""
 	LINLI_PORT=$(PORT) $(RUN) honcho -f deploy/Procfile.dev -d . start
@@ -52,6 +54,16 @@ test-tools:
 
 test: setup lint test-tools
 	$(RUN) pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+# a working community plugin in plugins/$(NAME): entry point, example hook, passing test, README;
+# added to the workspace and the lock; COMMUNITY=<id> also enables it there in communities.toml
+plugin: setup
+	@if [ -z "$(NAME)" ] || [ -z "$(SERVICE)" ]; then \
+	  echo "usage: make plugin NAME=my-plugin SERVICE=canteen|hub|cases [COMMUNITY=north-bund]"; exit 2; fi
+	$(RUN) python -m linli.shared.scaffold $(NAME) $(SERVICE) $(if $(COMMUNITY),--community $(COMMUNITY) --enable)
+	$(UV) lock --quiet
+	$(UV) sync --frozen --quiet
+	@echo "next: edit plugins/$(NAME)/src, then: $(RUN) pytest -q plugins/$(NAME) --engines sqlite (docs/plugins/tutorial.md)"
 
 clean:
 	rm -rf var test-artifacts .pytest_cache
