@@ -45,7 +45,8 @@ class Suite:
 
     def __init__(self, service_app) -> None:
         self.apps: dict[str, Flask] = {"canteen": service_app("canteen", create_canteen),
-                                       "hub": service_app("hub", create_hub),
+                                       # the visit diary's 1,208 households, 42 times, cost minutes: 120 will do
+                                       "hub": service_app("hub", create_hub, LINLI_DEMO_HOUSEHOLDS=120),
                                        "cases": service_app("cases", create_cases)}
         self._pristine: dict[str, Path] = {}
         for name, app in self.apps.items():
@@ -104,7 +105,9 @@ def _check_demo(suite: Suite, tokens, now: dt.datetime) -> None:
              "hub": [(volunteer, "/volunteer?community=north-bund"), (volunteer, "/volunteer/shifts?community=north-bund"),
                      (None, "/activities?community=north-bund"), (lead, "/team?community=fenglin-huiyuan")]
              + [(staff, f"/staff/rooms?community={c}") for c in COMMUNITIES]
-             + [(staff, f"/staff/people?community={c}") for c in COMMUNITIES],
+             + [(staff, f"/staff/people?community={c}") for c in COMMUNITIES]
+             + [(staff, f"/staff/{page}?community={c}") for c in COMMUNITIES
+                for page in ("roster", "visits", "visits/overview", "visits/report")],
              "cases": [(None, f"/catalogue/{c}") for c in COMMUNITIES]}
     failures = []
     for service, urls in pages.items():

@@ -31,10 +31,13 @@ def _page_blueprints() -> list[Any]:
     from linli.hub.accounts.staff_pages import pages as staff_account_pages
     from linli.hub.activities.pages import pages as activity_pages
     from linli.hub.people.pages import pages as people_pages
+    from linli.hub.roster.pages import pages as roster_pages
     from linli.hub.rounds.pages import pages as round_pages
+    from linli.hub.visits.pages import pages as visit_pages
     from linli.hub.volunteers.pages import pages as volunteer_pages
 
-    return [account_pages, round_pages, activity_pages, volunteer_pages, people_pages, staff_account_pages]
+    return [account_pages, round_pages, activity_pages, volunteer_pages, people_pages, staff_account_pages,
+            roster_pages, visit_pages]
 
 
 def _hookspecs() -> list[Any]:

@@ -14,7 +14,7 @@ import random
 
 import click
 import sqlalchemy as sa
-from flask import Flask
+from flask import Flask, current_app
 
 from linli.hub.accounts import service as accounts
 from linli.hub.accounts.models import Account
@@ -32,9 +32,10 @@ HY, NB = "fenglin-huiyuan", "north-bund"
 PASSWORD = "linli-demo"
 COMPOUND = "徐家汇花园"
 HOUSEHOLDS = 1208
-# username, display name (the first two exist from the accounts seed)
-HY_STAFF = [("hy.manager", None), ("hy.staff", None), ("hy.staff2", "汇园 居委干部 王"),
-            ("hy.staff3", "汇园 居委干部 张"), ("hy.staff4", "汇园 居委干部 陈"), ("hy.staff5", "汇园 居委干部 刘")]
+# username, account display name (the first two exist from the accounts seed), name on the roster
+HY_STAFF = [("hy.manager", None, "黄主任"), ("hy.staff", None, "李敏"), ("hy.staff2", "汇园 居委干部 王", "王芳"),
+            ("hy.staff3", "汇园 居委干部 张", "张伟"), ("hy.staff4", "汇园 居委干部 陈", "陈静"),
+            ("hy.staff5", "汇园 居委干部 刘", "刘洋")]
 # code, zh, en, A index, B index into HY_STAFF
 LINES = [("elderly", "为老服务", "Elderly services", 1, 2), ("civil", "民政救助", "Civil affairs", 2, 3),
          ("sanitation", "环境卫生", "Sanitation", 3, 4), ("security", "综合治理", "Safety and order", 4, 5),
@@ -59,19 +60,20 @@ def seed_demo_visits(app: Flask, now: dt.datetime | None = None) -> None:
         _roster(staff, now)
         _households_and_visits(staff, now)
         _north_bund(now)
-        click.echo(f"hub: roster of {len(staff)} staff and a visit diary of {HOUSEHOLDS} households in {COMPOUND}; "
+        households = db.session.scalar(sa.select(sa.func.count()).select_from(Household).where(
+            Household.community_id == HY))
+        click.echo(f"hub: roster of {len(staff)} staff and a visit diary of {households} households in {COMPOUND}; "
                    "staff accounts hy.staff2–hy.staff5")
 
 
 def _staff() -> list[StaffMember]:
     members = []
-    for username, name in HY_STAFF:
+    for username, name, short in HY_STAFF:
         account = db.session.scalars(sa.select(Account).where(Account.username == username)).first()
         if account is None:
             account = accounts.create_account(None, username=username, password=PASSWORD, display_name=str(name),
                                               kind="staff", roles=["staff"], communities=[HY])
-        members.append(roster.add_staff(None, community_id=HY, display_name=account.display_name,
-                                        account_id=account.subject))
+        members.append(roster.add_staff(None, community_id=HY, display_name=short, account_id=account.subject))
     return members
 
 
@@ -96,9 +98,10 @@ def _households_and_visits(staff: list[StaffMember], now: dt.datetime) -> None:
     rng = random.Random(1208)
     today = roster.local_today(now)
     existing = list(db.session.scalars(sa.select(Household).where(Household.community_id == HY)))
+    size = int(current_app.config.get("LINLI_DEMO_HOUSEHOLDS", HOUSEHOLDS))  # tests may ask for fewer
     households = [Household(community_id=HY, compound=COMPOUND, building=str(n // 48 + 1),
                             unit=str((n % 48) // 16 + 1), room=f"{(n % 16) // 2 + 1}0{n % 2 + 1}")
-                  for n in range(HOUSEHOLDS - len(existing))]
+                  for n in range(max(size - len(existing), 0))]
     db.session.add_all(households)
     db.session.flush()
     residents, groups_of = [], {}

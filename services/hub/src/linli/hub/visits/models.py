@@ -42,6 +42,14 @@ PROBLEM_CATEGORIES: dict[str, tuple[str, str]] = {
     "other": ("其他", "Other"),
 }
 
+# how a raised problem's case stands, as the cases service reports it (other states show as they come)
+CASE_STATES: dict[str, tuple[str, str]] = {
+    "sent": ("已转交约请处理", "sent to cases"),
+    "reported": ("已立案", "case opened"),
+    "resolved": ("已解决", "resolved"),
+    "closed": ("已办结", "closed"),
+}
+
 
 class HouseholdAssignment(db.Model):  # type: ignore[name-defined,misc]
     """A household "contracted" (承包) to one staff member, with its visit plan."""

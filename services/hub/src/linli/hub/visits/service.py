@@ -461,8 +461,10 @@ def weekly_report(actor: Identity, *, community_id: str, monday: dt.date | None 
     staff = {m.id: m for m in db.session.scalars(query)}
     plans = list(db.session.scalars(sa.select(HouseholdAssignment).where(
         HouseholdAssignment.community_id == community_id, HouseholdAssignment.staff_id.in_(list(staff)))))
+    theirs = sa.select(HouseholdAssignment.household_id).where(
+        HouseholdAssignment.community_id == community_id, HouseholdAssignment.staff_id.in_(list(staff)))
     before = dict(db.session.execute(sa.select(Visit.household_id, sa.func.max(Visit.visited_on)).where(
-        Visit.community_id == community_id, Visit.visited_on < monday).group_by(Visit.household_id)).tuples().all())
+        Visit.household_id.in_(theirs), Visit.visited_on < monday).group_by(Visit.household_id)).tuples().all())
     week = list(db.session.scalars(sa.select(Visit).where(
         Visit.community_id == community_id, Visit.visited_on.between(monday, sunday)).order_by(Visit.id)))
     in_week: dict[int, list[Visit]] = defaultdict(list)
