@@ -181,6 +181,8 @@ def require_roles(*roles: str) -> Callable[[F], F]:
                 raise Forbidden(f"This needs one of the roles: {', '.join(roles)}.", code="missing_role")
             return view(*args, **kwargs)
 
+        # read by linli.shared.api.check_operation_contract: authenticate before parsing input
+        wrapper.linli_required_roles = roles  # type: ignore[attr-defined]
         return wrapper  # type: ignore[return-value]
 
     return decorator

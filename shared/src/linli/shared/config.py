@@ -63,6 +63,8 @@ def load_config(service: str, test_config: dict[str, Any] | None = None) -> dict
         "LINLI_LOG_LEVEL": env.get("LINLI_LOG_LEVEL", "INFO"),
         "LINLI_PROXY_HOPS": int(env.get("LINLI_PROXY_HOPS", "0")),
         "LINLI_PUBLIC_URL": env.get("LINLI_PUBLIC_URL"),
+        # request bodies above this are refused with 413 before they are read (Flask's limit)
+        "MAX_CONTENT_LENGTH": int(env.get("LINLI_MAX_BODY_BYTES", str(1024 * 1024))),
         "RATELIMIT_STORAGE_URI": env.get("LINLI_RATELIMIT_STORAGE_URI", "memory://"),
         # the services share a host behind the gateway: each keeps its own session cookie
         "SESSION_COOKIE_NAME": f"linli_{service}_session",

@@ -331,7 +331,7 @@ def _confirm_card(page: Page, order_id: int) -> None:
     for payment in payments.order_payments(order.id):
         if payment.provider == "stripe" and payment.state in ("created", "pending"):
             try:
-                payments.confirm_payment(page.identity, payment.id)
+                payments.confirm_payment(page.identity, payment.id, ref=order.pickup_ref)
             except Problem:
                 db.session.rollback()
     session.pop("canteen_card", None)

@@ -17,7 +17,13 @@ import structlog
 
 from linli.canteen.extensions import db
 from linli.canteen.orders.models import Order
-from linli.canteen.orders.service import get_order, lock_order, mark_paid, mark_refunded
+from linli.canteen.orders.service import (
+    get_order,
+    holds_reference,
+    lock_order,
+    mark_paid,
+    mark_refunded,
+)
 from linli.canteen.payments.base import BasePaymentProvider, PaymentContext
 from linli.canteen.payments.clock import local_day_bounds
 from linli.canteen.payments.models import OPEN_STATES, Payment, PaymentRefund
@@ -65,28 +71,31 @@ def _provider(community: Community, identifier: str) -> BasePaymentProvider:
 # --- access -----------------------------------------------------------------------------------
 
 
-def _paying_diner(identity: Identity | None, order: Order) -> str | None:
-    """Who pays: the order's diner, or the signed-in diner; None for an anonymous kiosk order."""
-    if identity is None:
-        if order.diner_id is not None:
-            raise Unauthorized("This order belongs to a diner: sign in first.", code="missing_token")
-        return None
-    identity.require_community(order.community_id)
-    if identity.is_staff:
+def _paying_diner(identity: Identity | None, order: Order, ref: str | None) -> str | None:
+    """Who pays, once the caller may touch this order's payments at all: staff of its community;
+    its diner; for an anonymous (kiosk) order only whoever holds its pickup reference, signed in or
+    not (its id is a counter, the reference is the key). None for an anonymous payer."""
+    if identity is not None and identity.is_staff:
+        identity.require_community(order.community_id)
         return order.diner_id
-    if order.diner_id is not None and order.diner_id != identity.subject:
-        raise Forbidden("This is another diner's order.", code="not_your_order")
-    return identity.subject
+    if order.diner_id is not None:
+        if identity is None:
+            raise Unauthorized("This order belongs to a diner: sign in first.", code="missing_token")
+        identity.require_community(order.community_id)
+        if order.diner_id != identity.subject:
+            raise Forbidden("This is another diner's order.", code="not_your_order")
+        return identity.subject
+    if not holds_reference(order, ref):
+        raise Forbidden("A kiosk order's payments need its pickup reference (ref).", code="pickup_ref_required")
+    return identity.subject if identity is not None and identity.belongs_to(order.community_id) else None
 
 
-def _check_payment_access(identity: Identity | None, payment: Payment) -> None:
-    if identity is None:
-        if payment.diner_id is not None:
-            raise Unauthorized("This payment belongs to a diner: sign in first.", code="missing_token")
+def _check_payment_access(identity: Identity | None, payment: Payment, ref: str | None) -> None:
+    """The caller may act on ``payment``: as on its order, or as the diner who made it."""
+    if identity is not None and not identity.is_staff and payment.diner_id == identity.subject:
+        identity.require_community(payment.community_id)
         return
-    identity.require_community(payment.community_id)
-    if not identity.is_staff and payment.diner_id not in (None, identity.subject):
-        raise Forbidden("This is another diner's payment.", code="not_your_payment")
+    _paying_diner(identity, get_order(payment.order_id), ref)
 
 
 # --- queries ----------------------------------------------------------------------------------
@@ -123,9 +132,9 @@ def order_payments(order_id: int) -> list[Payment]:
     return list(db.session.scalars(sa.select(Payment).where(Payment.order_id == order_id).order_by(Payment.id)))
 
 
-def payment_summary(identity: Identity | None, order_id: int) -> dict[str, Any]:
+def payment_summary(identity: Identity | None, order_id: int, ref: str | None = None) -> dict[str, Any]:
     order = get_order(order_id)
-    _paying_diner(identity, order)
+    _paying_diner(identity, order, ref)
     return summary_of(order)
 
 
@@ -146,11 +155,12 @@ def summary_of(order: Order) -> dict[str, Any]:
 
 
 def start_payment(identity: Identity | None, order_id: int, *, provider: str, amount_fen: int | None = None,
-                  payment_method: str | None = None) -> tuple[Payment, dict[str, Any]]:
-    """prepare → execute under the order lock, commit, then the provider's external step."""
+                  payment_method: str | None = None, ref: str | None = None) -> tuple[Payment, dict[str, Any]]:
+    """prepare → execute under the order lock, commit, then the provider's external step.
+    ``ref``: the order's pickup reference, what an anonymous (kiosk) order is paid with."""
     try:
         order = lock_order(order_id)
-        diner_id = _paying_diner(identity, order)
+        diner_id = _paying_diner(identity, order, ref)
         community = service_state().communities.require(order.community_id)
         chosen = _provider(community, provider)
         if payment_method and chosen.identifier != "stripe":
@@ -261,9 +271,9 @@ def _release_transaction() -> None:
     db.session.commit()
 
 
-def confirm_payment(identity: Identity | None, payment_id: int) -> Payment:
+def confirm_payment(identity: Identity | None, payment_id: int, ref: str | None = None) -> Payment:
     payment = get_payment(payment_id)
-    _check_payment_access(identity, payment)
+    _check_payment_access(identity, payment, ref)
     if payment.state == "succeeded":
         return payment  # already confirmed: nothing moves twice
     if payment.state not in OPEN_STATES:
@@ -294,9 +304,9 @@ def confirm_payment(identity: Identity | None, payment_id: int) -> Payment:
     return payment
 
 
-def cancel_payment(identity: Identity | None, payment_id: int) -> Payment:
+def cancel_payment(identity: Identity | None, payment_id: int, ref: str | None = None) -> Payment:
     payment = get_payment(payment_id)
-    _check_payment_access(identity, payment)
+    _check_payment_access(identity, payment, ref)
     if payment.state not in OPEN_STATES:
         raise Conflict(f"A {payment.state} payment cannot be canceled.", code="payment_not_open",
                        payment_state=payment.state)

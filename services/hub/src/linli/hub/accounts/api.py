@@ -27,7 +27,14 @@ def issue_token(data):  # type: ignore[no-untyped-def]
     return service.login(data["username"], data["password"])
 
 
+JWKS_RESPONSE = {"description": "A JSON Web Key Set", "content": {"application/json": {"schema": {
+    "type": "object", "required": ["keys"],
+    "properties": {"keys": {"type": "array", "items": {"type": "object", "required": ["kty"],
+                                                         "additionalProperties": True}}}}}}}
+
+
 @blp.get("/.well-known/jwks.json")
+@blp.doc(responses={"200": JWKS_RESPONSE})
 def jwks_document():  # type: ignore[no-untyped-def]
     """The public keys that verify hub tokens (RFC 7517)."""
     return jwks(), 200, {"Cache-Control": "public, max-age=300"}
