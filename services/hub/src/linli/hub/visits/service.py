@@ -466,7 +466,8 @@ def weekly_report(actor: Identity, *, community_id: str, monday: dt.date | None 
     before = dict(db.session.execute(sa.select(Visit.household_id, sa.func.max(Visit.visited_on)).where(
         Visit.household_id.in_(theirs), Visit.visited_on < monday).group_by(Visit.household_id)).tuples().all())
     week = list(db.session.scalars(sa.select(Visit).where(
-        Visit.community_id == community_id, Visit.visited_on.between(monday, sunday)).order_by(Visit.id)))
+        Visit.community_id == community_id, Visit.visited_on.between(monday, sunday),
+        sa.or_(Visit.household_id.in_(theirs), Visit.staff_id.in_(list(staff)))).order_by(Visit.id)))
     in_week: dict[int, list[Visit]] = defaultdict(list)
     for visit in week:
         in_week[visit.household_id].append(visit)
