@@ -13,7 +13,6 @@ from linli.canteen.diners import kiosk_card, meal_card, service
 from linli.canteen.diners.models import KioskCard
 from linli.canteen.diners.subsidy import meals_subsidised
 from linli.canteen.extensions import db
-from linli.canteen.menu.service import local_today
 from linli.canteen.orders.models import Order
 from linli.canteen.pages.testing import ORIGIN, open_menu
 from linli.canteen.payments.models import Payment
@@ -21,6 +20,7 @@ from linli.canteen.stock.models import SetMealStock
 from linli.shared.auth import Identity
 from linli.shared.db import utcnow
 from linli.shared.errors import Problem
+from linli.shared.localtime import local_today
 
 HX = {**ORIGIN, "HX-Request": "true"}
 STAFF = Identity("staff-1", frozenset({"staff"}), frozenset({"north-bund"}))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import http
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import marshmallow as ma
@@ -60,6 +60,18 @@ class LinliApi(Api):
         response = {"description": "Problem details (RFC 9457)", "schema": ProblemSchema}
         prepare_response(response, self.spec, PROBLEM_MIMETYPE)
         self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
+
+
+def problems(blp: SmorestBlueprint, *statuses: int) -> Callable[[Any], Any]:
+    """Document the problem+json answers a route gives (the shared error components):
+    ``@problems(blp, 401, 403, 409)`` under the ``@blp.route`` line."""
+
+    def decorate(view: Any) -> Any:
+        for status in statuses:
+            view = blp.alt_response(status, response=http.HTTPStatus(status).name)(view)
+        return view
+
+    return decorate
 
 
 class Schema(ma.Schema):

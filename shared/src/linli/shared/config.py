@@ -8,6 +8,8 @@ import secrets
 from pathlib import Path
 from typing import Any
 
+from linli.shared.localtime import LOCAL_TZ
+
 
 def var_dir_from_env() -> Path:
     return Path(os.environ.get("LINLI_VAR_DIR", "var")).resolve()
@@ -70,7 +72,7 @@ def load_config(service: str, test_config: dict[str, Any] | None = None) -> dict
         "SESSION_COOKIE_NAME": f"linli_{service}_session",
         "SESSION_COOKIE_SAMESITE": "Lax",
         "BABEL_DEFAULT_LOCALE": "zh_CN",
-        "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
+        "BABEL_DEFAULT_TIMEZONE": LOCAL_TZ.key,
         "JSON_SORT_KEYS": False,
     }
     config.update(overrides)

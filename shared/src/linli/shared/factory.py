@@ -28,6 +28,7 @@ from linli.shared.idempotency import init_idempotency
 from linli.shared.inputs import init_input_checks
 from linli.shared.models import SharedModels
 from linli.shared.observability import init_observability, watch_plugins
+from linli.shared.pages import PageMessages
 from linli.shared.plugins import build_plugin_host
 from linli.shared.state import ServiceState
 
@@ -52,6 +53,7 @@ class ServiceSpec:
     tick: Callable[[Flask], dict[str, int]] | None = None
     version: str = "0.1.0"
     extra_init: Sequence[Callable[[Flask], None]] = field(default_factory=tuple)
+    page_messages: PageMessages = PageMessages()  # how its pages word problems (linli.shared.pages)
 
     @property
     def package_dir(self) -> Path:

@@ -6,7 +6,6 @@ Every demo account has the password ``linli-demo``; the seed prints the username
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import click
 import sqlalchemy as sa
@@ -22,10 +21,10 @@ from linli.hub.rounds.models import BookingRound
 from linli.hub.teams import service as teams
 from linli.shared.auth import Identity
 from linli.shared.db import utcnow
+from linli.shared.localtime import LOCAL_TZ
 from linli.shared.seeding import seeding
 
 PASSWORD = "linli-demo"
-LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 NB, HY = "north-bund", "fenglin-huiyuan"
 EVENING = (dt.time(18, 30), dt.time(20, 30))  # Huiyuan's Friday-evening round slots
 

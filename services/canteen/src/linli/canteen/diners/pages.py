@@ -14,15 +14,11 @@ from flask_babel import gettext as _
 from linli.canteen.diners import kiosk_card, meal_card, service, subsidy
 from linli.canteen.diners.meal_card import MAX_TOP_UP_FEN
 from linli.canteen.diners.models import GROUPS
-from linli.canteen.pages.common import (
-    act,
-    community_or_404,
-    register_filters,
-    staff_page,
-)
+from linli.canteen.pages.common import register_filters
 from linli.shared.auth import Identity
 from linli.shared.communities import Community
 from linli.shared.errors import Problem
+from linli.shared.pages import act, community_or_404, staff_page
 
 pages = Blueprint("canteen_meal_cards", __name__, url_prefix="/counter")
 register_filters(pages)

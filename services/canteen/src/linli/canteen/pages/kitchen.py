@@ -9,16 +9,13 @@ from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
 
 from linli.canteen.kitchen import service as kitchen
-from linli.canteen.menu.service import list_meal_services, local_today
+from linli.canteen.menu.service import list_meal_services
 from linli.canteen.orders.models import Order
-from linli.canteen.pages.common import (
-    act,
-    choose_community_page,
-    register_filters,
-    staff_page,
-)
+from linli.canteen.pages.common import choose_community_page, register_filters
 from linli.shared.auth import Identity
 from linli.shared.communities import Community
+from linli.shared.localtime import local_today
+from linli.shared.pages import act, staff_page
 
 pages = Blueprint("canteen_kitchen", __name__, url_prefix="/kitchen")
 register_filters(pages)

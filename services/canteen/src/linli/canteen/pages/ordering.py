@@ -21,18 +21,7 @@ from linli.canteen.menu.today import menu_of_the_day
 from linli.canteen.orders import service as orders
 from linli.canteen.orders.models import Order
 from linli.canteen.pages import cart, kiosk_diner
-from linli.canteen.pages.common import (
-    LOCAL_TZ,
-    act,
-    check_same_origin,
-    choose_community_page,
-    community_or_404,
-    friendly,
-    register_filters,
-    sign_in_page,
-    signed_in,
-    staff_of,
-)
+from linli.canteen.pages.common import choose_community_page, register_filters
 from linli.canteen.payments import checkout as paying
 from linli.canteen.payments import service as payments
 from linli.canteen.payments import stripe_gateway
@@ -40,6 +29,16 @@ from linli.shared.auth import Identity
 from linli.shared.communities import Community
 from linli.shared.db import utcnow
 from linli.shared.errors import NotFound, Problem
+from linli.shared.localtime import LOCAL_TZ, local_today
+from linli.shared.pages import (
+    act,
+    check_same_origin,
+    community_or_404,
+    friendly,
+    sign_in_page,
+    signed_in,
+    staff_of,
+)
 
 PICKUP_STEP = dt.timedelta(minutes=15)
 
@@ -151,7 +150,7 @@ def ordering_blueprint(flow: Flow) -> Blueprint:
     @pages.get(root)
     @guarded
     def services(page: Page) -> Any:
-        today = menu.local_today()
+        today = local_today()
         days = [today + dt.timedelta(days=n) for n in range(flow.days_ahead + 1)]
         try:
             day = dt.date.fromisoformat(request.args.get("date", "")) if request.args.get("date") else today

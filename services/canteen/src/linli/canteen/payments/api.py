@@ -5,7 +5,6 @@ from flask_smorest import Blueprint
 
 from linli.canteen.orders.schemas import OrderRefQuerySchema
 from linli.canteen.payments import service, webhook
-from linli.canteen.payments.apidoc import problems
 from linli.canteen.payments.schemas import (
     OrderPaymentsSchema,
     PaymentCreateSchema,
@@ -17,7 +16,8 @@ from linli.canteen.payments.schemas import (
     TakingsSchema,
     WebhookResultSchema,
 )
-from linli.shared.auth import current_identity, require_identity, require_roles
+from linli.shared.api import problems
+from linli.shared.auth import STAFF_ROLES, current_identity, require_identity, require_roles
 from linli.shared.state import service_state
 
 blp = Blueprint("payments", __name__, url_prefix="/api",
@@ -84,7 +84,7 @@ def cancel_payment(query, payment_id):  # type: ignore[no-untyped-def]
 @blp.response(201, RefundSchema)
 @blp.doc(security=[{"bearer": []}])
 @problems(blp, 401, 403, 404, 409, 502)
-@require_roles("staff", "manager")
+@require_roles(*STAFF_ROLES)
 def refund_payment(data, payment_id):  # type: ignore[no-untyped-def]
     """Refund all or part of a succeeded payment.
 
@@ -109,7 +109,7 @@ def stripe_webhook():  # type: ignore[no-untyped-def]
 @blp.arguments(TakingsQuerySchema, location="query")
 @blp.response(200, TakingsSchema)
 @blp.doc(security=[{"bearer": []}])
-@require_roles("staff", "manager")
+@require_roles(*STAFF_ROLES)
 def takings(query):  # type: ignore[no-untyped-def]
     """Net takings per payment method between two dates (inclusive, Shanghai time)."""
     service_state().communities.require(query["community_id"])

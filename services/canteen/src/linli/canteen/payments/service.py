@@ -25,12 +25,12 @@ from linli.canteen.orders.service import (
     mark_refunded,
 )
 from linli.canteen.payments.base import BasePaymentProvider, PaymentContext
-from linli.canteen.payments.clock import local_day_bounds
 from linli.canteen.payments.models import OPEN_STATES, Payment, PaymentRefund
 from linli.shared.auth import Identity
 from linli.shared.communities import Community
-from linli.shared.db import lock_for_update, utcnow
+from linli.shared.db import lock_for_update, transaction, utcnow
 from linli.shared.errors import Conflict, Forbidden, NotFound, Problem, Unauthorized, Unprocessable
+from linli.shared.localtime import local_day_bounds
 from linli.shared.plugins import PluginFailed
 from linli.shared.state import service_state
 
@@ -158,7 +158,7 @@ def start_payment(identity: Identity | None, order_id: int, *, provider: str, am
                   payment_method: str | None = None, ref: str | None = None) -> tuple[Payment, dict[str, Any]]:
     """prepare → execute under the order lock, commit, then the provider's external step.
     ``ref``: the order's pickup reference, what an anonymous (kiosk) order is paid with."""
-    try:
+    with transaction():
         order = lock_order(order_id)
         diner_id = _paying_diner(identity, order, ref)
         community = service_state().communities.require(order.community_id)
@@ -180,10 +180,6 @@ def start_payment(identity: Identity | None, order_id: int, *, provider: str, am
         chosen.execute(payment, ctx)
         if payment.state == "succeeded":
             _on_succeeded(order, payment, ctx.actor)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
     extra = chosen.after_commit(payment, ctx)
     return payment, extra
 
@@ -256,12 +252,8 @@ def settle(payment_id: int, outcome: str, *, actor: str, failure_code: str | Non
 def record_gateway_outcome(payment_id: int, outcome: str, *, external_ref: str | None = None,
                            failure_code: str | None = None) -> Payment:
     """What the gateway told us right after we asked it, in its own transaction."""
-    try:
+    with transaction():
         payment = settle(payment_id, outcome, actor="stripe", failure_code=failure_code, external_ref=external_ref)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
     refund_orphaned(payment)
     return payment
 
@@ -294,12 +286,8 @@ def confirm_payment(identity: Identity | None, payment_id: int, ref: str | None 
     if outcome is None:
         return payment
     actor = identity.subject if identity else "anonymous"
-    try:
+    with transaction():
         payment = settle(payment.id, outcome, actor=actor, failure_code=outcome if outcome != "succeeded" else None)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
     refund_orphaned(payment)
     return payment
 
@@ -314,13 +302,9 @@ def cancel_payment(identity: Identity | None, payment_id: int, ref: str | None =
     provider = _provider(community, payment.provider)
     _release_transaction()
     provider.cancel(payment)
-    try:
+    with transaction():
         payment = settle(payment.id, "canceled", actor=identity.subject if identity else "anonymous",
                          failure_code="canceled")
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
     if payment.state != "canceled":
         raise Conflict(f"The payment is {payment.state} now.", code="payment_not_open", payment_state=payment.state)
     return payment
@@ -332,7 +316,7 @@ def cancel_payment(identity: Identity | None, payment_id: int, ref: str | None =
 def refund_payment(identity: Identity, payment_id: int, *, amount_fen: int | None = None,
                    reason: str = "") -> PaymentRefund:
     """Give back all or part of a succeeded payment; never more than was paid and not yet refunded."""
-    try:
+    with transaction():
         payment = get_payment(payment_id)
         identity.require_community(payment.community_id)
         order = lock_order(payment.order_id)
@@ -360,10 +344,6 @@ def refund_payment(identity: Identity, payment_id: int, *, amount_fen: int | Non
         if refund.state == "succeeded":
             refund.done_at = utcnow()
             _refund_done(order, payment)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
     if refund.state != "pending":
         return refund
     state, external_ref = provider.after_refund_commit(payment, refund)
@@ -376,7 +356,7 @@ def refund_payment(identity: Identity, payment_id: int, *, amount_fen: int | Non
 
 def finish_refund(refund_id: int, state: str, external_ref: str | None) -> PaymentRefund:
     """Record what the gateway did with a reserved refund: done, or released (failed)."""
-    try:
+    with transaction():
         refund = db.session.get(PaymentRefund, refund_id)
         assert refund is not None
         payment = db.session.get(Payment, refund.payment_id)
@@ -392,10 +372,6 @@ def finish_refund(refund_id: int, state: str, external_ref: str | None) -> Payme
                 payment.refunded_fen -= refund.amount_fen
             else:
                 _refund_done(order, payment)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
     return refund
 
 

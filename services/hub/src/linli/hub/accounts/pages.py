@@ -10,8 +10,8 @@ from flask_babel import gettext as _
 
 from linli.hub.accounts import service
 from linli.hub.accounts.setup import login_rate_limit
-from linli.hub.activities.pagekit import act, check_same_origin, sign_in_page, signed_in
 from linli.shared.errors import Problem, Unprocessable
+from linli.shared.pages import act, check_same_origin, sign_in_page, signed_in
 
 pages = Blueprint("hub_account_pages", __name__)
 COOKIE = "linli_token"

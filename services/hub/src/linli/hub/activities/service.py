@@ -21,14 +21,14 @@ from linli.hub.activities.models import Activity, ActivitySession, Registration
 from linli.hub.extensions import db
 from linli.hub.people.models import Resident
 from linli.hub.rooms.models import Room
-from linli.shared.auth import Identity
+from linli.shared.auth import STAFF_ROLES, Identity
 from linli.shared.db import lock_for_update, utcnow
 from linli.shared.errors import Conflict, Forbidden, NotFound, Unprocessable
 from linli.shared.events import publish
 from linli.shared.state import service_state
 
-HELPER_ROLES = ("staff", "manager", "volunteer")
-ORGANISER_ROLES = ("staff", "manager", "team_lead", "volunteer")
+HELPER_ROLES = (*STAFF_ROLES, "volunteer")
+ORGANISER_ROLES = (*STAFF_ROLES, "team_lead", "volunteer")
 DEFAULT_CONFIRM_MINUTES = 120
 
 

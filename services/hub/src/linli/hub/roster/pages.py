@@ -10,12 +10,13 @@ from typing import Any
 from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
 
-from linli.hub.activities.pagekit import act, load_form, locale, register_filters, staff_page
 from linli.hub.roster import service
 from linli.hub.roster.models import ABSENCE_KINDS, DUTIES, PERIODS
 from linli.hub.roster.schemas import AbsenceCreateSchema
+from linli.hub.templating import register_filters
 from linli.shared.auth import Identity
 from linli.shared.communities import Community
+from linli.shared.pages import act, is_en, load_form, staff_page
 
 pages = Blueprint("hub_roster_pages", __name__)
 register_filters(pages)
@@ -24,11 +25,11 @@ WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
 def label(pair: tuple[str, ...]) -> str:
-    return pair[0] if locale().startswith("zh") else pair[1]
+    return pair[1] if is_en() else pair[0]
 
 
 def day_label(day: dt.date) -> str:
-    if locale().startswith("zh"):
+    if not is_en():
         return f"周{WEEKDAYS_ZH[day.weekday()]} {day.month}月{day.day}日"
     return f"{WEEKDAYS_EN[day.weekday()]} {day.day} {day:%b}"
 
@@ -42,7 +43,7 @@ def _date(value: str | None) -> dt.date | None:
 
 @pages.get("/staff/roster")
 @staff_page
-def board(identity: Identity, community: Community) -> Any:
+def board(community: Community, identity: Identity) -> Any:
     identity.require_community(community.id)
     today = service.local_today()
     monday = service.monday_of(_date(request.args.get("week")) or today)
@@ -66,7 +67,7 @@ def board(identity: Identity, community: Community) -> Any:
 
 @pages.post("/staff/roster/absences")
 @staff_page
-def add_absence(identity: Identity, community: Community) -> Any:
+def add_absence(community: Community, identity: Identity) -> Any:
     form = request.form
 
     def add() -> None:
@@ -84,7 +85,7 @@ def add_absence(identity: Identity, community: Community) -> Any:
 
 @pages.post("/staff/roster/weeks")
 @staff_page
-def generate_week(identity: Identity, community: Community) -> Any:
+def generate_week(community: Community, identity: Identity) -> Any:
     monday = service.monday_of(_date(request.form.get("monday")) or service.local_today())
 
     def generate() -> None:

@@ -16,7 +16,6 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
@@ -38,9 +37,9 @@ from linli.shared.communities import Community
 from linli.shared.db import lock_for_update, utcnow
 from linli.shared.errors import Conflict, Forbidden, NotFound, Unprocessable
 from linli.shared.events import publish
+from linli.shared.localtime import LOCAL_TZ, local_today
 from linli.shared.state import service_state
 
-LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 MAX_ABSENCE_DAYS = 92
 # weekday (0 = Monday) -> {period: people at the desk}. Extended hours (延时) on Tuesday and Thursday
 # evenings and a staggered Saturday morning (错时) so that working residents find someone too.
@@ -52,10 +51,6 @@ WEEKDAY_CODES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 # --- time -------------------------------------------------------------------------------------
-
-
-def local_today(now: dt.datetime | None = None) -> dt.date:
-    return (now or utcnow()).astimezone(LOCAL_TZ).date()
 
 
 def monday_of(day: dt.date) -> dt.date:

@@ -10,23 +10,24 @@ from typing import Any
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from linli.hub.activities.pagekit import act, load_form, locale, register_filters, staff_page
 from linli.hub.people.models import GROUPS, SPECIAL_GROUPS
 from linli.hub.roster import service as roster
 from linli.hub.roster.pages import day_label
+from linli.hub.templating import register_filters
 from linli.hub.visits import service
 from linli.hub.visits.models import CASE_STATES, NEEDS, PROBLEM_CATEGORIES, VISIT_KINDS
 from linli.hub.visits.schemas import VisitCreateSchema
 from linli.shared.auth import Identity
 from linli.shared.communities import Community
 from linli.shared.errors import Forbidden, Problem
+from linli.shared.pages import act, is_en, load_form, staff_page
 
 pages = Blueprint("hub_visit_pages", __name__)
 register_filters(pages)
 
 
 def label(pair: tuple[str, ...]) -> str:
-    return pair[0] if locale().startswith("zh") else pair[1]
+    return pair[1] if is_en() else pair[0]
 
 
 def _int(value: str | None) -> int | None:
@@ -47,7 +48,7 @@ def _common(community: Community) -> dict[str, Any]:
 
 @pages.get("/staff/visits")
 @staff_page
-def due(identity: Identity, community: Community) -> Any:
+def due(community: Community, identity: Identity) -> Any:
     identity.require_community(community.id)
     staff_id = _int(request.args.get("staff"))
     try:
@@ -64,7 +65,7 @@ def due(identity: Identity, community: Community) -> Any:
 
 @pages.get("/staff/visits/new")
 @staff_page
-def new_visit(identity: Identity, community: Community) -> Any:
+def new_visit(community: Community, identity: Identity) -> Any:
     household_id = _int(request.args.get("household"))
     if household_id is None:
         return redirect(url_for(".due", community=community.id))
@@ -77,7 +78,7 @@ def new_visit(identity: Identity, community: Community) -> Any:
 
 @pages.post("/staff/visits")
 @staff_page
-def record(identity: Identity, community: Community) -> Any:
+def record(community: Community, identity: Identity) -> Any:
     form = request.form
     household_id = _int(form.get("household_id"))
 
@@ -101,7 +102,7 @@ def record(identity: Identity, community: Community) -> Any:
 
 @pages.get("/staff/visits/overview")
 @staff_page
-def overview(identity: Identity, community: Community) -> Any:
+def overview(community: Community, identity: Identity) -> Any:
     rows = service.overview(identity, community_id=community.id)
     totals = {key: sum(getattr(r, key) for r in rows) for key in
               ("households", "special", "never", "overdue", "overdue_special", "due_today", "due_this_week",
@@ -112,7 +113,7 @@ def overview(identity: Identity, community: Community) -> Any:
 
 @pages.get("/staff/visits/report")
 @staff_page
-def report(identity: Identity, community: Community) -> Any:
+def report(community: Community, identity: Identity) -> Any:
     week = _date(request.args.get("week"))
     monday, rows = service.weekly_report(identity, community_id=community.id,
                                          monday=roster.monday_of(week) if week else None,
