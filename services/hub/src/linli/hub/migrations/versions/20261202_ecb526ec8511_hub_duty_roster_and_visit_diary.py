@@ -1,7 +1,7 @@
 """hub: duty roster and visit diary
 
 Revision ID: ecb526ec8511
-Revises: 451d7121a909
+Revises: 4641478bfd13
 Create Date: 2026-12-02 14:08:09.565269
 
 """
@@ -13,7 +13,7 @@ import linli.shared.db
 
 # revision identifiers, used by Alembic.
 revision = 'ecb526ec8511'
-down_revision = '451d7121a909'
+down_revision = '4641478bfd13'
 branch_labels = None
 depends_on = None
 
