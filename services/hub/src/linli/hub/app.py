@@ -14,13 +14,14 @@ def _api_blueprints() -> list[Any]:
     from linli.hub.accounts.api import blp as accounts_blp
     from linli.hub.activities.api import blp as activities_blp
     from linli.hub.bookings.api import blp as bookings_blp
+    from linli.hub.bookings.api import feeds as room_feeds_blp
     from linli.hub.people.api import blp as people_blp
     from linli.hub.rooms.api import blp as rooms_blp
     from linli.hub.rounds.api import blp as rounds_blp
     from linli.hub.teams.api import blp as teams_blp
     from linli.hub.volunteers.api import blp as volunteers_blp
 
-    return [accounts_blp, people_blp, teams_blp, rooms_blp, bookings_blp, rounds_blp, activities_blp, volunteers_blp]
+    return [accounts_blp, people_blp, teams_blp, rooms_blp, bookings_blp, room_feeds_blp, rounds_blp, activities_blp, volunteers_blp]
 
 
 def _page_blueprints() -> list[Any]:
@@ -90,7 +91,7 @@ def _init_accounts(app: Flask) -> None:
 SPEC = ServiceSpec(
     name="hub",
     title="Linli hub",
-    description="Neighbourhood hub (邻里小汇): people and households, accounts and tokens, teams, rooms and bookings, activities, volunteers, duty roster, visit diary.",
+    description="Neighbourhood hub (邻里小汇): people and households, accounts and tokens, teams, rooms, bookings and booking rounds, activities, volunteers and shifts.",
     package="linli.hub",
     db=db,
     models=shared_models,

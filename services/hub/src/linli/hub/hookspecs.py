@@ -31,3 +31,11 @@ def shift_templates(community: Any) -> list[dict[str, Any]]:
 
     Every plugin's templates are merged; a later template with the same ``code`` replaces an
     earlier one, so a community plugin can change the built-in waste-sorting duty."""
+
+
+@hookspec
+def room_time_held(community: Any, room_id: int, starts_at: Any, ends_at: Any) -> bool:
+    """Say whether a room's time (aware datetimes) is held for something other than a first-come
+    booking. Any ``True`` refuses a direct booking of that time (409 ``held_for_round``). The built-in
+    implementation (``linli.hub.rounds.builtin``) holds the slots offered in an open booking round, so
+    that bookings never have to know about rounds."""

@@ -17,7 +17,6 @@ from flask_babel import gettext as _
 from linli.canteen.diners import kiosk_card
 from linli.canteen.extensions import db
 from linli.canteen.menu import service as menu
-from linli.canteen.menu.today import menu_of_the_day
 from linli.canteen.orders import service as orders
 from linli.canteen.orders.models import Order
 from linli.canteen.pages import cart, kiosk_diner
@@ -25,6 +24,7 @@ from linli.canteen.pages.common import choose_community_page, register_filters
 from linli.canteen.payments import checkout as paying
 from linli.canteen.payments import service as payments
 from linli.canteen.payments import stripe_gateway
+from linli.canteen.today.service import menu_of_the_day
 from linli.shared.auth import Identity
 from linli.shared.communities import Community
 from linli.shared.db import utcnow
