@@ -189,3 +189,17 @@ def test_problem_extension_members_and_the_jwks_are_documented(apps):
     assert spec["components"]["schemas"]["Problem"]["additionalProperties"] is True
     jwks = spec["paths"]["/.well-known/jwks.json"]["get"]["responses"]["200"]
     assert list(jwks["content"]) == ["application/json"]
+
+
+@pytest.mark.parametrize("value", [0, 1, "true", "yes"])
+def test_booleans_must_be_json_booleans(apps, auth, value):
+    app = apps("hub")
+    client = app.test_client()
+    before = row_counts(app)
+    room = {"community_id": "north-bund", "name_zh": "亲子活动室", "kind": "activity", "capacity": 12,
+            "requires_approval": value}
+    body = problem(client.post("/api/rooms", json=room, headers=auth("staff", communities=["north-bund"])), 422)
+    assert "requires_approval" in body["errors"]["json"]
+    assert row_counts(app) == before
+    room["requires_approval"], room["capacity"] = True, 12.0  # an integral number is an integer
+    assert client.post("/api/rooms", json=room, headers=auth("staff", communities=["north-bund"])).status_code == 201

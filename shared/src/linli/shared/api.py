@@ -79,7 +79,7 @@ class Schema(ma.Schema):
 
     JSON input is taken at its type: an Integer field takes a JSON integer only (``2.5``,
     ``2.2e-309`` and ``"5"`` are refused, not truncated or converted; ``5.0`` is 5, as JSON Schema
-    has it), and a Time field a time of day
+    has it); a Boolean field takes true or false, not 0, 1 or "yes", and a Time field a time of day
     without a zone (``"20:00:00Z"`` is refused: a room's hours are local wall-clock times). Query
     strings and forms are text and keep marshmallow's conversion."""
 
@@ -92,13 +92,18 @@ class Schema(ma.Schema):
         if not isinstance(data, Mapping) or isinstance(data, MultiDictProxy):
             return data
         errors: dict[str, list[str]] = {}
+        integral: dict[str, Any] = {}
         for name, field in self.load_fields.items():
             key = field.data_key or name
-            if key in data and (message := json_type_error(field, data[key])):
+            if key not in data:
+                continue
+            if message := json_type_error(field, data[key]):
                 errors[key] = [message]
+            elif isinstance(field, ma.fields.Integer) and isinstance(data[key], float):
+                integral[key] = int(data[key])  # 5.0 is 5, also for a strict Integer field
         if errors:
             raise ma.ValidationError(errors)
-        return data
+        return {**data, **integral} if integral else data
 
 
 def _is_integer(value: Any) -> bool:
@@ -116,6 +121,8 @@ def json_type_error(field: ma.fields.Field, value: Any) -> str | None:
         return None
     if isinstance(field, ma.fields.Integer) and not _is_integer(value):
         return "Not a valid integer: send a JSON integer."
+    if isinstance(field, ma.fields.Boolean) and not isinstance(value, bool):
+        return "Not a valid boolean: send true or false."
     integers = isinstance(field, ma.fields.List) and isinstance(field.inner, ma.fields.Integer)
     if integers and isinstance(value, list) and not all(_is_integer(item) for item in value):
         return "Every item must be a JSON integer."
