@@ -77,6 +77,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--canteens", type=int, default=200)
     parser.add_argument("--days", type=int, default=365)
     parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--keep", action="store_true", help="keep the filled database (its name is printed)")
+    parser.add_argument("--database", help="time a database a --keep run left, without filling it again")
     args = parser.parse_args(argv)
 
     from sqlalchemy.dialects import postgresql
@@ -87,9 +89,10 @@ def main(argv: list[str] | None = None) -> int:
     from linli.shared.keys import ensure_signing_key
     from linli.shared.localtime import local_today
 
-    dbname = f"linli_load_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{dbname}"')
+    dbname = args.database or f"linli_load_{uuid.uuid4().hex[:8]}"
+    if not args.database:
+        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
+            admin.execute(f'CREATE DATABASE "{dbname}"')
     dsn = f"{PG_ADMIN_URL.rsplit('/', 1)[0]}/{dbname}"
     try:
         var_dir = Path(tempfile.mkdtemp(prefix="linli-load-")) / "var"
@@ -100,14 +103,15 @@ def main(argv: list[str] | None = None) -> int:
                           "LINLI_EVENT_SUBSCRIBERS": {}})
         last = local_today() - dt.timedelta(days=1)
         first = last - dt.timedelta(days=args.days - 1)
-        with app.app_context():
-            db.create_all()
-            db.engine.dispose()
         started = time.perf_counter()
         with psycopg.connect(dsn, autocommit=True) as connection:
-            for statement in FILL:
-                connection.execute(statement, {"canteens": args.canteens, "first": first, "last": last})
-            connection.execute("VACUUM ANALYZE")
+            if not args.database:
+                with app.app_context():
+                    db.create_all()
+                    db.engine.dispose()
+                for statement in FILL:
+                    connection.execute(statement, {"canteens": args.canteens, "first": first, "last": last})
+                connection.execute("VACUUM ANALYZE")
             counts = {t: connection.execute(f"SELECT count(*) FROM {t}").fetchone()[0]  # type: ignore[index]
                       for t in ("canteen_meal_service", "canteen_order", "canteen_waste_entry")}
         print(f"filled in {time.perf_counter() - started:.0f} s: {counts}")
@@ -140,8 +144,11 @@ def main(argv: list[str] | None = None) -> int:
             print("\n".join("  " + line for line in lines))
         return 0 if median < TARGET_MS else 1
     finally:
-        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
+        if args.keep or args.database:
+            print(f"database kept: {dbname} (--database {dbname} times it again)")
+        else:
+            with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
+                admin.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
 
 
 if __name__ == "__main__":

@@ -216,3 +216,27 @@ def test_anonymous_survey_once_per_kiosk_session_and_only_while_open(app, client
     assert one_option.status_code == 422
     open_now = client.get("/api/surveys?community_id=north-bund&open_only=true").json
     assert {s["id"] for s in open_now} == {survey["id"]}
+
+
+def test_staff_type_a_counter_card_and_raise_a_comment_from_the_page(app, client, tokens, ids):
+    origin = {"Origin": "http://localhost"}
+    client.set_cookie("linli_token", tokens("staff", sub="counter-1"))
+    board = client.get("/feedback/north-bund/staff")
+    assert board.status_code == 200 and "录入意见卡" in board.get_data(as_text=True)
+    refused = client.post("/feedback/north-bund/staff/cards", headers=origin, follow_redirects=True,
+                          data={"dish_id": str(ids["egg"]), "rating": "3", "comment": "", "complaint": "1"})
+    assert "投诉需要写明哪里有问题。" in refused.get_data(as_text=True)
+    assert counts(app) == (0, 0, 0, 0)
+    saved = client.post("/feedback/north-bund/staff/cards", headers=origin, follow_redirects=True,
+                        data={"dish_id": str(ids["egg"]), "rating": "2", "comment": "鸡蛋有怪味"})
+    assert "卡片已保存。" in saved.get_data(as_text=True) and counts(app) == (1, 1, 0, 0)
+    from linli.canteen.extensions import db
+    from linli.canteen.feedback.models import Feedback
+
+    with app.app_context():
+        feedback_id = db.session.scalar(sa.select(Feedback.id))
+    raised = client.post(f"/feedback/north-bund/staff/{feedback_id}/complaint", headers=origin, follow_redirects=True)
+    assert "已作为食品安全投诉转给居委会。" in raised.get_data(as_text=True) and counts(app)[3] == 1
+    assert "已转交" in client.get("/feedback/north-bund/staff").get_data(as_text=True)
+    client.delete_cookie("linli_token")
+    assert client.get("/feedback/north-bund/staff").status_code == 401

@@ -156,3 +156,33 @@ def test_counter_staff_issue_a_kiosk_card_on_the_meal_card_page(app, client, tok
         assert kiosk_card.sign_in(community_id="north-bund", card_number="31415926", pin="8888") == ELDER
         with pytest.raises(Problem):  # the old number stopped working
             kiosk_card.sign_in(community_id="north-bund", card_number=CARD, pin=PIN)
+
+
+def test_forty_concurrent_wrong_pins_check_exactly_five(app, live_server):
+    """Issue 16 item 2: the failed tries are counted in the database, atomically, so of 40 wrong
+    PINs sent at once through the kiosk page (real gunicorn, both engines) exactly 5 are checked and
+    35 find the card locked; then even the right PIN waits out the lock."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import requests
+
+    ids = open_menu(app)
+    make_elder(app)
+    server = live_server(app, workers=4, threads=8)
+    url = f"{server.url}/kiosk/north-bund/{ids['meal_service']}/card?lang=en"
+    wrong, locked = "The card number or the PIN is not right", "This card is locked for 15 minutes"
+
+    def try_pin(pin):
+        with requests.Session() as kiosk:  # 40 kiosks, each with its own session
+            page = kiosk.post(url, data={"card_number": CARD, "pin": pin}, headers={"Origin": server.url},
+                              timeout=60)
+        assert page.status_code == 200, page.status_code
+        return "wrong" if wrong in page.text else "locked" if locked in page.text else page.text[:300]
+
+    with ThreadPoolExecutor(max_workers=40) as pool:
+        outcomes = list(pool.map(try_pin, [f"{1000 + n}" for n in range(40)]))
+    assert (outcomes.count("wrong"), outcomes.count("locked")) == (5, 35), outcomes
+    assert try_pin(PIN) == "locked"
+    with app.app_context():
+        card = db.session.scalars(sa.select(KioskCard)).one()
+        assert card.locked_until > utcnow() and card.failed_attempts == 0

@@ -101,3 +101,14 @@ def drop_shared_tables() -> None:
         batch_op.drop_index(batch_op.f("ix_linli_audit_log_at"))
 
     op.drop_table("linli_audit_log")
+
+
+def add_idempotency_caller() -> None:
+    """2026-12-02: an idempotency record remembers the anonymous caller it may be replayed to."""
+    with op.batch_alter_table("linli_idempotency_record", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("caller", sa.String(length=64), nullable=True))
+
+
+def drop_idempotency_caller() -> None:
+    with op.batch_alter_table("linli_idempotency_record", schema=None) as batch_op:
+        batch_op.drop_column("caller")

@@ -72,24 +72,43 @@ def find_for_diner(community_id: str, diner_id: str) -> KioskCard | None:
 
 
 def sign_in(*, community_id: str, card_number: str, pin: str, now: dt.datetime | None = None) -> str:
-    """The diner id of a card whose PIN matches; a failed try is counted (and committed)."""
+    """The diner id of a card whose PIN matches.
+
+    Each try is counted before its PIN is checked, by one conditional UPDATE that also refuses a
+    locked card, committed at once: of any number of concurrent tries on one card at most
+    ``MAX_ATTEMPTS`` reach the PIN check; the one that uses up the last attempt locks the card, and
+    a right PIN unlocks it again."""
     now = now or utcnow()
     card = _by_number(community_id, card_number) if CARD_NUMBER.match(card_number) else None
-    if card is not None and card.locked_until is not None and card.locked_until > now:
+    if card is None:
+        verify_secret(None, pin)  # as long as a wrong PIN takes
+        raise Unauthorized("The card number or the PIN is not right.", code="wrong_card_or_pin")
+    if not _count_attempt(card.id, now):
         raise CardLocked("Too many wrong PINs: this card is locked for a while; ask at the counter.")
-    if verify_secret(card.pin_hash if card else None, pin) and card is not None:
-        card.failed_attempts = 0
-        card.locked_until = None
-        card.last_used_at = now
-        db.session.commit()
-        return card.diner_id
-    if card is not None:
-        card.failed_attempts += 1
-        if card.failed_attempts >= MAX_ATTEMPTS:
-            card.failed_attempts = 0
-            card.locked_until = now + LOCK_FOR
-        db.session.commit()
-    raise Unauthorized("The card number or the PIN is not right.", code="wrong_card_or_pin")
+    if not verify_secret(card.pin_hash, pin):
+        raise Unauthorized("The card number or the PIN is not right.", code="wrong_card_or_pin")
+    db.session.execute(sa.update(KioskCard).where(KioskCard.id == card.id)
+                       .values(failed_attempts=0, locked_until=None, last_used_at=now))
+    db.session.commit()
+    return card.diner_id
+
+
+def _count_attempt(card_id: int, now: dt.datetime) -> bool:
+    """Take one attempt of an unlocked card (the last one locks it); False when it is locked."""
+    attempts = KioskCard.failed_attempts + 1
+    last = attempts >= MAX_ATTEMPTS
+    locked_until_type = KioskCard.__table__.c.locked_until.type
+    taken = db.session.execute(
+        sa.update(KioskCard)
+        .where(KioskCard.id == card_id,
+               sa.or_(KioskCard.locked_until.is_(None), KioskCard.locked_until <= now))
+        .values(failed_attempts=sa.case((last, 0), else_=attempts),
+                locked_until=sa.case((last, sa.literal(now + LOCK_FOR, locked_until_type)),
+                                     else_=sa.null()))
+        .returning(KioskCard.id)
+    ).first()
+    db.session.commit()  # counted before the (slow) PIN check, whatever it finds
+    return taken is not None
 
 
 def _by_number(community_id: str, card_number: str) -> KioskCard | None:

@@ -14,7 +14,14 @@ from linli.canteen.feedback import service
 from linli.canteen.orders.service import access_order
 from linli.canteen.pages.common import register_filters
 from linli.shared.errors import Problem
-from linli.shared.pages import check_same_origin, community_or_404, friendly, signed_in
+from linli.shared.pages import (
+    act,
+    check_same_origin,
+    community_or_404,
+    friendly,
+    signed_in,
+    staff_page,
+)
 
 pages = Blueprint("canteen_feedback", __name__, url_prefix="/feedback")
 register_filters(pages)
@@ -112,3 +119,53 @@ def receipt(community_id: str, ref: str) -> Any:
         abort(404)
     return render_template("canteen/feedback/receipt.html", community=community, feedback=feedback,
                            via=_channel())
+
+
+# --- staff: what diners said, counter cards, raising a complaint --------------------------------
+
+
+def _staff_context(community: Any, identity: Any) -> dict[str, Any]:
+    import datetime as dt
+
+    from linli.canteen.menu.models import Dish
+    from linli.canteen.menu.service import list_dishes
+    from linli.canteen.surveys.service import list_surveys
+    from linli.shared.localtime import local_today
+
+    today = local_today()
+    items = service.listing(identity, community_id=community.id, date_from=today - dt.timedelta(days=13),
+                            date_to=today)
+    dish_names = {d.id: d for d in db.session.query(Dish).filter(Dish.community_id == community.id)}
+    return {"community": community, "identity": identity, "items": items, "dishes": list_dishes(community.id),
+            "dish_names": dish_names, "surveys": list_surveys(community.id)}
+
+
+@pages.get("/<community_id>/staff")
+@staff_page
+def staff_board(community: Any, identity: Any) -> Any:
+    return render_template("canteen/feedback/staff.html", **_staff_context(community, identity))
+
+
+@pages.post("/<community_id>/staff/cards")
+@staff_page
+def counter_card(community: Any, identity: Any) -> Any:
+    """A card a diner filled in at the counter, typed in by staff."""
+    def add() -> None:
+        dish = request.form.get("dish_id", "")
+        rating = request.form.get("rating", "")
+        ratings = [{"dish_id": int(dish), "rating": int(rating)}] if dish.isdigit() and rating in "12345" and rating \
+            else []
+        complaint = request.form.get("complaint") == "1"
+        service.submit(identity, community_id=community.id, channel="counter", ratings=ratings,
+                       comment=request.form.get("comment", "")[:2000], complaint=complaint,
+                       complaint_dish_id=int(dish) if complaint and dish.isdigit() else None)
+
+    return act(add, _("The card is saved."), url_for(".staff_board", community_id=community.id))
+
+
+@pages.post("/<community_id>/staff/<int:feedback_id>/complaint")
+@staff_page
+def raise_complaint(community: Any, identity: Any, feedback_id: int) -> Any:
+    return act(lambda: service.raise_complaint(identity, feedback_id),
+               _("Passed on to the residents' committee as a food-safety complaint."),
+               url_for(".staff_board", community_id=community.id))

@@ -106,6 +106,9 @@ def problem_messages() -> Mapping[str, str]:
         "undo_expired": _("Undo works for one minute only. Please correct the entry instead."),
         "not_your_entry": _("Only who weighed it can take it back."),
         "entry_not_current": _("This entry has changed already."),
+        "empty_feedback": _("Give stars for a dish or write a comment."),
+        "complaint_needs_comment": _("A complaint needs a comment that says what was wrong."),
+        "already_raised": _("This complaint has been passed on already."),
     }
 
 

@@ -17,7 +17,14 @@ from linli.canteen.surveys.models import Survey
 from linli.shared.auth import Identity
 from linli.shared.communities import Community
 from linli.shared.errors import Problem
-from linli.shared.pages import check_same_origin, community_or_404, friendly, signed_in, staff_page
+from linli.shared.pages import (
+    check_same_origin,
+    community_or_404,
+    friendly,
+    name,
+    signed_in,
+    staff_page,
+)
 
 pages = Blueprint("canteen_surveys", __name__, url_prefix="/surveys")
 register_filters(pages)
@@ -126,6 +133,4 @@ def results(community: Community, identity: Identity, survey_id: int) -> Any:
 
 
 def name_of(option: dict[str, Any]) -> str:
-    from linli.shared.pages import name
-
     return name(option, "label")

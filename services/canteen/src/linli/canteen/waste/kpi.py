@@ -83,8 +83,9 @@ class Bucket:
 
 
 def covers_query(community_id: str, date_from: dt.date, date_to: dt.date) -> sa.Select[Any]:
-    """Covers per meal service that ran: the orders served there (reports' definition)."""
-    return (sa.select(MealService.id, MealService.service_date, sa.func.count(Order.id))
+    """Covers per meal service that ran: the orders served there (reports' definition). Counting a
+    column of the orders' (meal_service_id, state) index lets PostgreSQL answer from the index alone."""
+    return (sa.select(MealService.id, MealService.service_date, sa.func.count(Order.meal_service_id))
             .select_from(MealService)
             .join(Order, sa.and_(Order.meal_service_id == MealService.id, Order.state.in_(SOLD_STATES)),
                   isouter=True)
