@@ -1,5 +1,5 @@
 """Case search over 1,000,000 cases and the daily clearance board of a community with 5,000 open
-cases, on PostgreSQL, through the cases service's own query code (``casework.service.case_query``,
+cases, on PostgreSQL, through the cases service's own query code (``casework.service.find_cases``,
 ``clearance.service.read_board``). A script that prints figures, not a test:
 
     uv run python tests/load/cases.py [--cases 1000000] [--open 5000] [--runs 200] [--sqlite]
@@ -8,7 +8,7 @@ Targets: search by words and filters p95 < 100 ms; the board p95 < 150 ms. The c
 SQL (``generate_series``) from titles and places like the seeds' (parking, e-bike charging, stair
 lights, property management ...), spread over two communities and three years; their
 ``search_text`` is computed by the same tokenizer the service uses (words and CJK bigrams), and the
-GIN index over ``to_tsvector('simple', search_text)`` is the migration's. ``--sqlite`` also times the
+GIN index over the stored ``search_vector`` is the migration's. ``--sqlite`` also times the
 embedded engine on a 100,000-case copy (reported only; it searches with LIKE).
 Needs PostgreSQL (LINLI_TEST_POSTGRES_URL, default postgresql://postgres@127.0.0.1:5432/postgres).
 """
@@ -90,16 +90,19 @@ def fill(conn: sa.Connection, total: int, open_in_board: int, dialect: str) -> N
             state = (f"CASE WHEN g.i > {open_from} THEN (ARRAY{STATES[:-1]!r})[1 + g.i % 8] "
                      f"WHEN g.i % 2 = 0 THEN 'closed' ELSE (ARRAY{STATES!r})[1 + g.i % 9] END")
             public = "true"
+            vector = "to_tsvector('simple', v.st)"
         else:
             state = f"CASE WHEN g.i > {open_from} THEN 'taken_up' WHEN g.i % 2 = 0 THEN 'closed' ELSE 'reported' END"
             public = "1"
+            vector = "NULL"
         conn.execute(sa.text(f"""
             INSERT INTO "case" (id, reference, community_id, title, description, category, state, opened_by, source,
-                                public, reopened_count, search_text, created_at, updated_at, assigned_to)
+                                public, reopened_count, search_text, search_vector, created_at, updated_at,
+                                assigned_to)
             SELECT g.i, {ref},
                    CASE WHEN g.i > {open_from} OR g.i % 2 = 0 THEN 'north-bund' ELSE 'fenglin-huiyuan' END,
                    v.title, v.place || '居民反映', v.category, {state}, 'load', 'staff', {public}, 0, v.st,
-                   {ts}, {ts}, 'staff-' || (g.i % 6)
+                   {vector}, {ts}, {ts}, 'staff-' || (g.i % 6)
             FROM {series} JOIN variant v ON v.n = g.i % {count}
         """))
         print(f"  {offset + size:>9,} cases", flush=True)
@@ -130,7 +133,7 @@ def timed(label: str, runs: int, call) -> dict[str, float]:
 
 
 def measure(app, runs: int) -> tuple[float, float]:
-    from linli.cases.casework.service import case_query
+    from linli.cases.casework.service import find_cases
     from linli.cases.clearance.service import read_board
     from linli.cases.extensions import db
 
@@ -142,10 +145,9 @@ def measure(app, runs: int) -> tuple[float, float]:
         print(f"  {cases:,} cases, {deadlines:,} open deadlines in north-bund")
         for q, filters in QUERIES:
             label = f"search '{q}' {filters or ''}".strip()
-            found = db.session.scalars(case_query("north-bund", q=q, **filters).limit(50)).all()
+            found = find_cases("north-bund", q=q, **filters)
             figures = timed(f"{label} ({len(found)} of 50 shown)", runs,
-                            lambda q=q, filters=filters: db.session.scalars(
-                                case_query("north-bund", q=q, **filters).limit(50)).all())
+                            lambda q=q, filters=filters: find_cases("north-bund", q=q, **filters))
             worst_search = max(worst_search, figures["p95"])
         board = read_board("north-bund")
         print(f"  board: {board.counts}")
