@@ -8,9 +8,9 @@ import hashlib
 import sqlalchemy as sa
 
 from linli.canteen.extensions import db
-from linli.canteen.menu.today import read_row
 from linli.canteen.orders.models import KITCHEN_STATES, Order
 from linli.canteen.orders.service import get_order
+from linli.canteen.today.service import read_row
 from linli.shared.auth import Identity
 from linli.shared.db import utcnow
 from linli.shared.errors import Conflict, Unprocessable
