@@ -129,6 +129,7 @@ def unimportable(tmp_path, monkeypatch):
 def test_a_plugin_that_fails_to_load_is_reported_and_the_service_starts(service_app, communities_with,
                                                                          unimportable):
     enabled = communities_with({"fenglin-huiyuan": ["fenglin_catalogue", *unimportable]})
+    service_app("cases", create_app)  # the database template first: its migrations configure logging anew
     with structlog.testing.capture_logs() as logs:
         app = service_app("cases", create_app, LINLI_COMMUNITIES_FILE=enabled,
                           LINLI_PLUGINS=["fenglin_catalogue", *unimportable])
