@@ -54,7 +54,9 @@ def read_board(community_id: str, *, assigned_to: str | None = None, limit: int 
     where = [Deadline.community_id == community_id, Deadline.met_at.is_(None), Case.state != "closed"]
     if assigned_to:
         where.append(Case.assigned_to == assigned_to)
-    joined = sa.select(Deadline, Case).join(Case, Case.id == Deadline.case_id).where(*where)
+    joined = (sa.select(Case.id, Case.reference, Case.title, Case.category, Case.state, Case.assigned_to,
+                        Deadline.milestone, Deadline.due_at)
+              .select_from(Deadline).join(Case, Case.id == Deadline.case_id).where(*where))
     totals = db.session.execute(
         sa.select(sa.func.count(),
                   sa.func.count().filter(Deadline.due_at < now),
@@ -63,21 +65,21 @@ def read_board(community_id: str, *, assigned_to: str | None = None, limit: int 
     counts = {"open": totals[0], "overdue": totals[1], "due_soon": totals[2],
               "on_time": totals[0] - totals[1] - totals[2]}
     rows = []
-    for deadline, case in db.session.execute(joined.order_by(Deadline.due_at, Deadline.id).limit(limit)).tuples():
-        rows.append({"case_id": case.id, "reference": case.reference, "title": case.title,
-                     "category": case.category, "state": case.state, "assigned_to": case.assigned_to,
-                     "milestone": deadline.milestone, "due_at": deadline.due_at,
-                     "timer": sla.timer(deadline.due_at, now),
-                     "minutes_left": int((deadline.due_at - now).total_seconds() // 60)})
+    for row in db.session.execute(joined.order_by(Deadline.due_at, Deadline.id).limit(limit)):
+        rows.append({"case_id": row.id, "reference": row.reference, "title": row.title, "category": row.category,
+                     "state": row.state, "assigned_to": row.assigned_to, "milestone": row.milestone,
+                     "due_at": row.due_at, "timer": sla.timer(row.due_at, now),
+                     "minutes_left": int((row.due_at - now).total_seconds() // 60)})
     today = sla.local_date(now)
     visits = [{"appointment_id": a.id, "item_code": a.item_code, "mode": a.mode, "state": a.state,
                "resident_name": a.resident_name, "starts_at": s.starts_at, "ends_at": s.ends_at,
                "staff_member": s.staff_member, "delegated": a.delegated}
               for a, s in appointments.todays(community_id, today, ACTIVE_STATES)
               if not assigned_to or s.staff_member == assigned_to]
-    staff = sorted(db.session.scalars(
-        sa.select(Case.assigned_to).where(Case.community_id == community_id, Case.state != "closed",
-                                          Case.assigned_to.is_not(None)).distinct()))
+    staff = sorted(db.session.scalars(  # whoever holds an open milestone (the filter's choices)
+        sa.select(Case.assigned_to).select_from(Deadline).join(Case, Case.id == Deadline.case_id)
+        .where(Deadline.community_id == community_id, Deadline.met_at.is_(None), Case.state != "closed",
+               Case.assigned_to.is_not(None)).distinct()))
     return Board(community_id, now, counts, rows, visits, staff)
 
 
