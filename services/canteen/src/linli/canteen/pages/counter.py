@@ -12,7 +12,6 @@ from flask_babel import gettext as _
 
 from linli.canteen.extensions import db
 from linli.canteen.kitchen import service as kitchen
-from linli.canteen.orders import service as orders
 from linli.canteen.orders.models import Order
 from linli.canteen.pages.common import choose_community_page, register_filters
 from linli.canteen.pages.ordering import Flow, ordering_blueprint
@@ -44,18 +43,6 @@ def _today(community_id: str, *where: sa.ColumnElement[bool]) -> list[Order]:
         Order.community_id == community_id, Order.pickup_date == local_today(), *where).order_by(Order.pickup_number)))
 
 
-def take_cash(identity: Identity, order_id: int) -> None:
-    """Staff took the cash: confirm the diner's open cash payment, or record one (confirmed at once)."""
-    order = orders.get_order(order_id)
-    identity.require_community(order.community_id)
-    open_cash = [p for p in payments.order_payments(order.id) if p.provider == "cash" and p.state in
-                 ("created", "pending")]
-    if open_cash:
-        payments.confirm_payment(identity, open_cash[0].id)
-    else:
-        payments.start_payment(identity, order.id, provider="cash")
-
-
 @pages.get("")
 def choose() -> Any:
     return choose_community_page("Counter", "canteen_counter.desk")
@@ -79,7 +66,7 @@ def desk(community: Community, identity: Identity) -> Any:
 @staff_page
 def cash(community: Community, identity: Identity, order_id: int) -> Any:
     number = request.form.get("number", "")
-    return act(lambda: take_cash(identity, order_id), _("Cash received. The order goes to the kitchen."),
+    return act(lambda: payments.take_at_counter(identity, order_id), _("Cash received. The order goes to the kitchen."),
                url_for(".desk", community_id=community.id, number=number))
 
 

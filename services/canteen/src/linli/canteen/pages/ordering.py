@@ -328,7 +328,8 @@ def ordering_blueprint(flow: Flow) -> Blueprint:
 def _confirm_card(page: Page, order_id: int) -> None:
     order = orders.access_order(page.identity, order_id, request.args.get("ref"))
     for payment in payments.order_payments(order.id):
-        if payment.provider == "stripe" and payment.state in ("created", "pending"):
+        provider = payments.provider_of(payment)
+        if provider is not None and provider.needs_client_confirmation and payment.state in ("created", "pending"):
             try:
                 payments.confirm_payment(page.identity, payment.id, ref=order.pickup_ref)
             except Problem:
