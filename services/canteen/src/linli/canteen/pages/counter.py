@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from linli.canteen.extensions import db
 from linli.canteen.kitchen import service as kitchen
 from linli.canteen.orders.models import Order
+from linli.canteen.orders.states import KITCHEN_STATES
 from linli.canteen.pages.common import choose_community_page, register_filters
 from linli.canteen.pages.ordering import Flow, ordering_blueprint
 from linli.canteen.payments import service as payments
@@ -28,7 +29,7 @@ order_pages = ordering_blueprint(COUNTER_ORDER)
 
 pages = Blueprint("canteen_counter", __name__, url_prefix="/counter")
 register_filters(pages)
-HANDOVER_STATES = ("paid", "preparing", "ready")
+HANDOVER_STATES = KITCHEN_STATES
 
 
 def find_by_number(community_id: str, number: int) -> Order | None:
