@@ -20,6 +20,7 @@ from linli.canteen.menu.models import (
     SetMealOption,
 )
 from linli.shared.auth import Identity
+from linli.shared.db import utcnow
 from linli.shared.errors import Conflict, NotFound, Unprocessable
 from linli.shared.state import service_state
 
@@ -28,7 +29,7 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 def local_today() -> dt.date:
     """Today in Shanghai, the canteens' calendar."""
-    return dt.datetime.now(SHANGHAI).date()
+    return utcnow().astimezone(SHANGHAI).date()
 
 
 def local_time(day: dt.date, hhmm: str) -> dt.datetime:

@@ -22,7 +22,7 @@ from flask import current_app
 from sqlalchemy.dialects import postgresql, sqlite
 
 from linli.canteen.extensions import db
-from linli.canteen.menu.models import PORTIONS
+from linli.canteen.menu.models import PORTIONS, MealService
 from linli.canteen.orders import fastpath
 from linli.canteen.orders.models import Order, OrderAdjustment, OrderLine, PickupCounter
 from linli.canteen.orders.offers import Offers, load_offers
@@ -40,11 +40,34 @@ MODES = ("dine_in", "takeaway")
 SOLD_STATES = ("paid", "preparing", "ready", "collected")
 
 
+PAY_AT_PICKUP_CHANNELS = ("phone",)  # ordered ahead, from elsewhere: paid when the diner comes
+
+
 def expiry_minutes() -> int:
     configured = current_app.config.get("LINLI_ORDER_EXPIRY_MINUTES")
     if configured is None:
         configured = os.environ.get("LINLI_ORDER_EXPIRY_MINUTES", "10")
     return int(configured)
+
+
+def pickup_deadline(order: Order) -> dt.datetime:
+    """Until when an order to be paid at pickup (cash at the counter) holds its stock.
+
+    A pre-order from the phone (channel ``phone``, also through the API) is paid when the diner comes for it, so it holds until
+    its meal service's pickup window closes (``ends_at``); an order at the kiosk or the counter is
+    paid there and then (an ``api`` order likewise), so it keeps its short window (``LINLI_ORDER_EXPIRY_MINUTES``)."""
+    if order.channel not in PAY_AT_PICKUP_CHANNELS:
+        return order.expires_at
+    ends_at = db.session.scalar(sa.select(MealService.ends_at).where(MealService.id == order.meal_service_id))
+    return max(order.expires_at, ends_at) if ends_at is not None else order.expires_at
+
+
+def hold_for_pickup(order: Order) -> None:
+    """The diner will pay at pickup: the (locked) unpaid order holds until ``pickup_deadline``, which
+    is what ``tick`` and every read of ``effective_state`` go by. Does not commit."""
+    if order.state == "pending_payment" and not order.is_expired():
+        order.expires_at = pickup_deadline(order)
+        db.session.flush()
 
 
 # --- pricing (no locks) -----------------------------------------------------------------------

@@ -17,6 +17,7 @@ from markupsafe import Markup, escape
 
 from linli.shared.auth import Identity, current_identity
 from linli.shared.communities import Community
+from linli.shared.db import utcnow
 from linli.shared.errors import Forbidden, Problem
 from linli.shared.money import Money
 from linli.shared.state import service_state
@@ -49,6 +50,26 @@ def local_date(value: dt.date | str) -> str:
     if is_en():
         return f"{value:%a} {value.day} {value:%b}"
     return f"{value.month}月{value.day}日 周{WEEKDAYS_ZH[value.weekday()]}"
+
+
+def relative_day(value: dt.date | str) -> str:
+    """'today', 'tomorrow' or the date, for what a day's count or deadline is about."""
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value)
+    today = utcnow().astimezone(LOCAL_TZ).date()
+    if value == today:
+        return _("today")
+    if value == today + dt.timedelta(days=1):
+        return _("tomorrow") + " " + local_date(value)
+    return local_date(value)
+
+
+def deadline(value: dt.datetime) -> str:
+    """'13:00' today, else 'tomorrow 12月3日 周四 13:00': until when something holds."""
+    local = value.astimezone(LOCAL_TZ)
+    if local.date() == utcnow().astimezone(LOCAL_TZ).date():
+        return f"{local:%H:%M}"
+    return f"{relative_day(local.date())} {local:%H:%M}"
 
 
 def name(item: Any, field: str = "name") -> str:
@@ -93,6 +114,7 @@ def canteen_name(community: Community) -> str:
 def register_filters(blueprint: Blueprint) -> None:
     for func, filter_name in ((money, "money"), (local_time, "hm"), (local_date, "day"), (name, "tr"),
                               (meal_kind, "meal_kind"), (order_state, "order_state"),
+                              (relative_day, "relative_day"), (deadline, "deadline"),
                               (provider_name, "provider_name"), (payment_state, "payment_state"), (canteen_name, "name")):
         blueprint.add_app_template_filter(func, f"canteen_{filter_name}")
 

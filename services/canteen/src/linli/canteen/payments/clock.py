@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+from linli.shared.db import utcnow
+
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 
 
 def local_today() -> dt.date:
-    return dt.datetime.now(LOCAL_TZ).date()
+    return utcnow().astimezone(LOCAL_TZ).date()
 
 
 def local_day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
