@@ -51,7 +51,7 @@ def test_team_page_in_chinese_and_english(client, world):
 
 def test_staff_pages_need_staff(client, world):
     sign_in(client, "lead.hulusi")
-    assert client.get("/staff/rooms").status_code == 401
+    assert client.get("/staff/rooms").status_code == 403  # signed in, but not staff: said so
     client.post("/logout", headers=ORIGIN)
     sign_in(client, "staff.li")
     page = client.get("/staff/rooms?community=fenglin-huiyuan")
@@ -90,7 +90,7 @@ def test_staff_approve_and_decline_pending_bookings_on_the_calendar_page(app, cl
             "starts_at": local(day, hour).isoformat(), "ends_at": local(day, hour + 2).isoformat()})
         ids.append(response.json["bookings"][0]["id"])
     sign_in(client, "lead.hulusi")
-    assert client.post(f"/staff/bookings/{ids[0]}/approve", headers=ORIGIN).status_code == 401
+    assert client.post(f"/staff/bookings/{ids[0]}/approve", headers=ORIGIN).status_code == 403
     client.post("/logout", headers=ORIGIN)
     sign_in(client, "staff.li")
     page = client.get("/staff/rooms?community=fenglin-huiyuan").get_data(as_text=True)

@@ -73,7 +73,7 @@ def test_pages_need_a_signed_in_volunteer(app, tokens):
     assert anonymous.get("/volunteer/shifts").status_code == 401
     diner = app.test_client()
     diner.set_cookie("linli_token", tokens("diner", sub="d1"))
-    assert diner.get("/volunteer").status_code == 401
+    assert diner.get("/volunteer").status_code == 403  # signed in without the role: told so, not asked to sign in
 
 
 def test_resident_signs_up_for_an_activity_page(app, tokens):
@@ -110,7 +110,7 @@ def test_swap_offer_is_answered_and_staff_approve_hours_on_pages(app, tokens):
     assert post(client_b, f"/volunteer/swaps/{swap.id}/accept").status_code == 303
     assert "退出这个班次" in client_b.get("/volunteer").get_data(as_text=True)
 
-    assert client_b.get("/volunteer/approvals").status_code == 401  # volunteers do not approve
+    assert client_b.get("/volunteer/approvals").status_code == 403  # volunteers do not approve
     staff = app.test_client()
     staff.set_cookie("linli_token", tokens("staff", sub="staff-1"))
     page = staff.get("/volunteer/approvals").get_data(as_text=True)

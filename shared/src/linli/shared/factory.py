@@ -26,6 +26,7 @@ from linli.shared.events.receiver import blueprint as events_blueprint
 from linli.shared.i18n import init_i18n
 from linli.shared.idempotency import init_idempotency
 from linli.shared.models import SharedModels
+from linli.shared.navigation import init_navigation
 from linli.shared.observability import init_observability
 from linli.shared.plugins import build_plugin_host
 from linli.shared.state import ServiceState
@@ -95,6 +96,7 @@ def create_service_app(spec: ServiceSpec, test_config: dict[str, Any] | None = N
     init_auth(app)
     init_i18n(app, package_dir / "translations")
     init_idempotency(app)
+    init_navigation(app)
     init_api(app, title=spec.title, version=spec.version, description=spec.description,
              blueprints=list(spec.api_blueprints()))
     app.register_blueprint(events_blueprint)

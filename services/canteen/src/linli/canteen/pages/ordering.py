@@ -40,6 +40,7 @@ from linli.shared.auth import Identity
 from linli.shared.communities import Community
 from linli.shared.db import utcnow
 from linli.shared.errors import NotFound, Problem
+from linli.shared.navigation import sign_in_url
 
 PICKUP_STEP = dt.timedelta(minutes=15)
 
@@ -164,6 +165,16 @@ def ordering_blueprint(flow: Flow) -> Blueprint:
         if len(open_entries) == 1 and flow.name == "kiosk":  # one meal to choose: skip the step
             return redirect(url_for(".menu_page", community_id=page.community.id, meal_service_id=open_entries[0]["id"]))
         return render("services.html", page, entries=entries, days=days, day=day)
+
+    if flow.days_ahead:
+        @pages.get(f"{root}/mine")
+        @guarded
+        def mine(page: Page) -> Any:
+            """The signed-in diner's orders here, newest first, each with its pickup number."""
+            if page.identity is None:
+                return redirect(sign_in_url())
+            return render("mine.html", page, orders=orders.list_orders(page.identity, community_id=page.community.id,
+                                                                      limit=30))
 
     def menu_context(page: Page, entry: dict[str, Any]) -> dict[str, Any]:
         lines = cart.load(flow.name, page.community.id, entry["id"])

@@ -106,7 +106,10 @@ def check_same_origin() -> None:
 
 
 def sign_in_page() -> tuple[str, int]:
-    return render_template("hub/activities/sign_in_needed.html"), 401
+    """Signed out: a way to sign in (and back here); signed in without the right role: say so (403),
+    and the navigation bar shows what this account can open."""
+    identity = signed_in()
+    return render_template("hub/activities/sign_in_needed.html", identity=identity), 403 if identity else 401
 
 
 def act(action: Callable[[], Any], success: str, back: str, fragment: Callable[[], str] | None = None) -> Any:
