@@ -11,7 +11,15 @@ from http import HTTPStatus
 from typing import Any
 
 import structlog
-from flask import Flask, Response, current_app, json, render_template, render_template_string, request
+from flask import (
+    Flask,
+    Response,
+    current_app,
+    json,
+    render_template,
+    render_template_string,
+    request,
+)
 from sqlalchemy.exc import DataError, OperationalError
 from werkzeug.exceptions import HTTPException
 
@@ -99,7 +107,7 @@ def _render_html(body: dict[str, Any]) -> str:
     """A page for people: what happened in their language, and a way on (sign in, home, back)."""
     try:
         return render_template("linli/error.html", p=body)
-    except Exception:  # noqa: BLE001 - the error page must never fail itself (e.g. outside a full app)
+    except Exception:
         return render_template_string(_FALLBACK_HTML, p=body)
 
 

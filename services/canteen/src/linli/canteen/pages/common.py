@@ -214,6 +214,11 @@ def friendly(problem: Problem) -> str:
         "card_number_taken": _("This card number belongs to another diner."),
         "bad_card_number": _("A card number is 6 to 16 digits."),
         "bad_pin": _("A PIN is 4 to 6 digits."),
+        "diner_not_found": _("No diner here has that card number, phone or name. Look them up on the meal card page."),
+        "diner_ambiguous": _("Several diners match. Please type the card number."),
+        "name_required": _("A new diner needs a name."),
+        "phone_taken": _("This phone number belongs to a diner already: look them up."),
+        "bad_phone": _("A phone number has 5 to 15 digits."),
         "card_locked": _("This card is locked for 15 minutes after too many wrong PINs. Please ask at the counter."),
     }
     return messages.get(problem.code or "", _("Sorry, that did not work. Please ask the staff for help."))

@@ -14,7 +14,7 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
-from linli.canteen.diners import kiosk_card
+from linli.canteen.diners import kiosk_card, lookup
 from linli.canteen.extensions import db
 from linli.canteen.menu import service as menu
 from linli.canteen.menu.today import menu_of_the_day
@@ -260,7 +260,11 @@ def ordering_blueprint(flow: Flow) -> Blueprint:
             pickup_time = None
             if form.get("pickup_time"):
                 pickup_time = dt.datetime.fromisoformat(form["pickup_time"])
-            diner_id = (form.get("diner_id") or "").strip() or None if flow.staff else None
+            diner_id = None
+            if flow.staff and (form.get("diner_id") or "").strip():  # card number, phone, name or account
+                assert page.identity is not None
+                diner_id = lookup.resolve_diner(page.identity, community_id=page.community.id,
+                                                query=form["diner_id"])
             order = orders.place_order(page.identity, community_id=page.community.id,
                                        meal_service_id=meal_service_id, lines=cart.order_lines(lines),
                                        mode=form.get("mode", "dine_in"), channel=flow.channel,
