@@ -14,7 +14,7 @@ def count_cases(app):
 def test_staff_opens_a_case(app, client, auth):
     response = client.post("/api/cases", json=CASE, headers=auth("staff"))
     assert response.status_code == 201, response.json
-    assert response.json["state"] == "open"
+    assert response.json["state"] == "reported"
     listed = client.get("/api/cases?community_id=north-bund", headers=auth("staff")).json
     assert [c["title"] for c in listed] == [CASE["title"]]
 

@@ -14,6 +14,7 @@ from linli.shared.auth import ROLES, mint_token
 from linli.shared.events.relay import run_relay
 from linli.shared.idempotency import purge_expired
 from linli.shared.keys import ensure_signing_key
+from linli.shared.seeding import SeedFailed, seed_demo
 
 
 @click.group("linli", help="Linli operator commands.")
@@ -68,10 +69,13 @@ def tick_command(loop_seconds: int) -> None:
 @linli_cli.command("seed-demo")
 @with_appcontext
 def seed_demo_command() -> None:
-    """Load the demo data of both communities (safe to run twice)."""
+    """Load the demo data of both communities (safe to run twice; all or nothing)."""
     spec = current_app.extensions["linli_spec"]
-    if spec.seed_demo is not None:
-        spec.seed_demo(current_app._get_current_object())  # type: ignore[attr-defined]
+    try:
+        seed_demo(current_app._get_current_object())  # type: ignore[attr-defined]
+    except SeedFailed as failure:
+        click.secho(str(failure), err=True, fg="red")
+        raise SystemExit(1) from failure
     click.echo(f"{spec.name}: demo data ready")
 
 

@@ -37,7 +37,10 @@ def _builtin_plugins() -> list[Any]:
 
 
 def _models() -> None:
-    import linli.cases.casework.models  # noqa: F401  (registers tables)
+    import linli.cases.appointments.models
+    import linli.cases.casework.models
+    import linli.cases.open311.models
+    import linli.cases.polls.models  # noqa: F401  (registers tables)
 
 
 SPEC = ServiceSpec(

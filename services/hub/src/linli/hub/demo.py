@@ -20,10 +20,13 @@ from linli.hub.rooms import service as rooms
 from linli.hub.rounds import service as rounds
 from linli.hub.teams import service as teams
 from linli.shared.auth import Identity
+from linli.shared.db import utcnow
+from linli.shared.seeding import seeding
 
 PASSWORD = "linli-demo"
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 NB, HY = "north-bund", "fenglin-huiyuan"
+EVENING = (dt.time(18, 30), dt.time(20, 30))  # Huiyuan's Friday-evening round slots
 
 # username, display name, kind, roles, communities
 ACCOUNTS = [
@@ -68,7 +71,8 @@ HOUSEHOLDS = [
 
 
 def seed_demo_core(app: Flask) -> None:
-    with app.app_context():
+    """Accounts, rooms, teams, households and rounds, in one transaction (all or nothing)."""
+    with seeding(app):
         if db.session.scalar(sa.select(Account.id).where(Account.username == "hy.staff")) is not None:
             click.echo("hub: accounts, people, teams and rooms already seeded")
         else:
@@ -102,37 +106,54 @@ def _seed() -> None:
     _rounds()
 
 
+def round_dates(now: dt.datetime) -> tuple[dt.date, dt.datetime]:
+    """The open round's Friday and its close, derived from ``now``: the first Friday at least two days
+    ahead, closing the evening before its slots (so it is open now and closes before its first slot
+    at any moment of the week)."""
+    today = now.astimezone(LOCAL_TZ).date()
+    friday = today + dt.timedelta(days=(4 - today.weekday()) % 7)
+    if (friday - today).days < 2:
+        friday += dt.timedelta(weeks=1)
+    first_slot = dt.datetime.combine(friday, EVENING[0], tzinfo=LOCAL_TZ)
+    return friday, first_slot - dt.timedelta(days=1)
+
+
 def _rounds() -> None:
-    """Huiyuan: a decided round (Friday in two weeks) and an open one (next Friday), both Friday evening;
-    North Bund: a decided Saturday-morning round, decided by its own queue (plugin north_bund_room_queue)."""
+    """Huiyuan: an open round (the Friday evening at least two days ahead) and a decided one (the Friday
+    after), both 18:30–20:30; North Bund: a decided Saturday-morning round the day after the open
+    Friday, decided by its own queue (plugin north_bund_room_queue). Every date comes from the moment
+    of seeding, so the demo seeds on any day at any hour."""
     room_ids = [r.id for r in rooms.list_rooms(HY) if r.name_zh in ("活动室", "多功能室")]
     hy_teams = teams.list_teams(HY)
     staff = Identity("demo-seed", frozenset({"staff"}), frozenset({HY}))
-    today = dt.datetime.now(LOCAL_TZ).date()
-    next_friday = today + dt.timedelta(days=(4 - today.weekday()) % 7 or 7)
-    now = dt.datetime.now(LOCAL_TZ)
-    decided = rounds.create_round(
-        None, community_id=HY, title="周五晚上（第二周）", seed=2026, closes_at=now + dt.timedelta(minutes=1),
-        slots=rounds.weekly_slots(room_ids, first_day=next_friday + dt.timedelta(weeks=1), weeks=1,
-                                  start=dt.time(18, 30), end=dt.time(20, 30), tz=LOCAL_TZ))
+    now = utcnow()
+    friday, open_closes = round_dates(now)
+
+    def evening(day: dt.date) -> list[rounds.SlotSpec]:
+        return rounds.weekly_slots(room_ids, first_day=day, weeks=1, start=EVENING[0], end=EVENING[1], tz=LOCAL_TZ)
+
+    later = friday + dt.timedelta(weeks=1)
+    decided = rounds.create_round(None, community_id=HY, title=f"{later:%m月%d日}周五晚上", seed=2026,
+                                  closes_at=now + dt.timedelta(minutes=1), slots=evening(later))
     for index, team in enumerate(hy_teams):
         ranked = [s.id for s in decided.slots][:: 1 if index % 2 else -1]
-        rounds.submit_requests(staff, decided.id, team_id=team.id, slot_ids=ranked)
-    rounds.close_round(staff, decided.id)
-    open_round = rounds.create_round(
-        None, community_id=HY, title="下周五晚上", seed=2027, closes_at=now + dt.timedelta(days=2),
-        slots=rounds.weekly_slots(room_ids, first_day=next_friday, weeks=1, start=dt.time(18, 30),
-                                  end=dt.time(20, 30), tz=LOCAL_TZ))
+        rounds.submit_requests(staff, decided.id, team_id=team.id, slot_ids=ranked, now=now)
+    rounds.close_round(staff, decided.id, now=now)
+    open_round = rounds.create_round(None, community_id=HY, title=f"{friday:%m月%d日}周五晚上", seed=2027,
+                                     closes_at=open_closes, slots=evening(friday))
     for team in hy_teams[2:8]:
-        rounds.submit_requests(staff, open_round.id, team_id=team.id, slot_ids=[s.id for s in open_round.slots])
+        rounds.submit_requests(staff, open_round.id, team_id=team.id, slot_ids=[s.id for s in open_round.slots],
+                               now=now)
     nb_staff = Identity("demo-seed", frozenset({"staff"}), frozenset({NB}))
+    saturday = friday + dt.timedelta(days=1)
     nb_round = rounds.create_round(
-        None, community_id=NB, title="周六上午", seed=2026, closes_at=now + dt.timedelta(minutes=1),
-        slots=rounds.weekly_slots([r.id for r in rooms.list_rooms(NB)][:1], first_day=next_friday + dt.timedelta(days=1),
-                                  weeks=1, start=dt.time(9), end=dt.time(11), tz=LOCAL_TZ))
+        None, community_id=NB, title=f"{saturday:%m月%d日}周六上午", seed=2026, closes_at=now + dt.timedelta(minutes=1),
+        slots=rounds.weekly_slots([r.id for r in rooms.list_rooms(NB)][:1], first_day=saturday, weeks=1,
+                                  start=dt.time(9), end=dt.time(11), tz=LOCAL_TZ))
     for team in teams.list_teams(NB):
-        rounds.submit_requests(nb_staff, nb_round.id, team_id=team.id, slot_ids=[s.id for s in nb_round.slots])
-    rounds.close_round(nb_staff, nb_round.id)
+        rounds.submit_requests(nb_staff, nb_round.id, team_id=team.id, slot_ids=[s.id for s in nb_round.slots],
+                               now=now)
+    rounds.close_round(nb_staff, nb_round.id, now=now)
 
 
 def _print_accounts() -> None:

@@ -10,6 +10,7 @@ from flask import Flask
 
 from linli.canteen.diners import kiosk_card, meal_card, service
 from linli.shared.auth import Identity
+from linli.shared.seeding import seeding
 
 SEEDER = Identity(subject="demo-seed", roles=frozenset({"admin"}), communities=frozenset({"*"}))
 
@@ -24,7 +25,7 @@ DINERS = (
 
 
 def seed_demo(app: Flask) -> None:
-    with app.app_context():
+    with seeding(app):  # one transaction: all or nothing
         today = dt.date.today()
         created = 0
         for community_id, diner_id, name, age, groups, eligible, top_up, card_number in DINERS:

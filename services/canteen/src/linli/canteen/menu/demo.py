@@ -14,6 +14,7 @@ from linli.canteen.menu import service as menu
 from linli.canteen.menu.models import Dish, MealService, RetailItem, SetMeal
 from linli.canteen.stock import service as stock
 from linli.canteen.stock.models import DishStock, SetMealStock
+from linli.shared.seeding import seeding
 
 COMMUNITIES = ("north-bund", "fenglin-huiyuan")
 DAYS_AHEAD = 3
@@ -118,7 +119,7 @@ def _ensure_services(community_id: str, catalogue: dict[str, Any], day: dt.date)
 
 
 def seed_demo(app: Flask) -> None:
-    with app.app_context():
+    with seeding(app):  # one transaction: all or nothing
         today = menu.local_today()
         for community_id in COMMUNITIES:
             catalogue = _ensure_catalogue(community_id)

@@ -20,6 +20,7 @@ from linli.hub.rooms.models import Room
 from linli.hub.volunteers import service as volunteers
 from linli.hub.volunteers.models import ShiftAssignment, Volunteer
 from linli.shared.auth import Identity
+from linli.shared.seeding import seeding
 
 LOCAL_TZ = volunteers.LOCAL_TZ
 TALENTS = [
@@ -38,7 +39,7 @@ ACTIVITIES: list[tuple[Any, ...]] = [
 
 
 def seed_demo_activities(app: Flask, community_id: str = "north-bund") -> None:
-    with app.test_request_context(method="POST"):  # a write transaction (BEGIN IMMEDIATE on SQLite)
+    with seeding(app):  # one write transaction: all or nothing
         staff = Identity("demo-seed", frozenset({"staff"}), frozenset({community_id}), name="seed")
         people = _volunteers(staff, community_id)
         _activities(staff, community_id)
@@ -95,7 +96,8 @@ def _waitlist(community_id: str) -> None:
 
 
 def _shifts(community_id: str, people: list[Volunteer]) -> None:
-    created = volunteers.generate_shifts(community_id, "waste-sorting", start_date=_monday(), days=7)
+    created = volunteers.generate_shifts(community_id, "waste-sorting", start_date=volunteers.local_today(),
+                                         days=volunteers.GENERATE_AHEAD_DAYS)  # from today: some always ahead
     now = volunteers.utcnow()
     future = [s for s in created if s.starts_at > now]
     for shift, volunteer in zip(future, people * 2, strict=False):
