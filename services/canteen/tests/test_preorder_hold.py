@@ -69,6 +69,18 @@ def test_a_cash_preorder_placed_at_any_hour_is_payable_at_the_counter_next_morni
             assert order.channel == "phone" and order.effective_state == "pending_payment"
             placed.append(order.id)
 
+    # the evening before, the counter and the kitchen see tomorrow's pre-orders (and say so for a bad date)
+    clock.set(local(DAY, 23, 30))
+    client.set_cookie("linli_token", tokens("staff", sub="counter-1"))
+    desk = client.get(f"/counter/north-bund?date={TOMORROW.isoformat()}").text
+    assert "等待付现金 <span class=\"muted\">明天 12月8日 周二</span>" in desk and desk.count("已收现金：") == 24
+    board = client.get(f"/kitchen/north-bund?date={TOMORROW.isoformat()}").text
+    assert "这一餐的预订 (24)" in board and "清炒时蔬: 24 半份" in board
+    for bad, message in (("garbage", "这不是一个日期"), ("2031-01-01", "这一天太远了")):
+        assert message in client.get(f"/kitchen/north-bund?date={bad}").text
+        assert message in client.get(f"/counter/north-bund?date={bad}").text
+    client.delete_cookie("linli_token")
+
     # every hour from then on until the next morning, the tick finds nothing due
     for hour in range(24 + 9):
         when = local(DAY, 0) + dt.timedelta(hours=hour)

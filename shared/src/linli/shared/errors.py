@@ -107,7 +107,7 @@ def _render_html(body: dict[str, Any]) -> str:
     """A page for people: what happened in their language, and a way on (sign in, home, back)."""
     try:
         return render_template("linli/error.html", p=body)
-    except Exception:
+    except Exception:  # the error page must never fail itself (e.g. a template error)
         return render_template_string(_FALLBACK_HTML, p=body)
 
 

@@ -154,17 +154,13 @@ def ordering_blueprint(flow: Flow) -> Blueprint:
     def services(page: Page) -> Any:
         today = menu.local_today()
         days = [today + dt.timedelta(days=n) for n in range(flow.days_ahead + 1)]
-        try:
-            day = dt.date.fromisoformat(request.args.get("date", "")) if request.args.get("date") else today
-        except ValueError:
-            day = today
-        if day not in days:
-            day = today
+        day, date_problem = menu.day_from_query(request.args.get("date"), days_ahead=flow.days_ahead)
         entries = menu_of_the_day(page.community.id, day)["services"]
         open_entries = [e for e in entries if e["ordering_open"]]
         if len(open_entries) == 1 and flow.name == "kiosk":  # one meal to choose: skip the step
             return redirect(url_for(".menu_page", community_id=page.community.id, meal_service_id=open_entries[0]["id"]))
-        return render("services.html", page, entries=entries, days=days, day=day)
+        return render("services.html", page, entries=entries, days=days, day=day, date_problem=date_problem,
+                      next_open=None if open_entries else menu.next_open_service(page.community.id))
 
     if flow.days_ahead:
         @pages.get(f"{root}/mine")
