@@ -26,14 +26,15 @@ migrate: setup
 	@for s in $(SERVICES); do echo "migrating $$s"; $(RUN) flask --app linli.$$s.app db upgrade || exit 1; done
 
 seed: migrate
-	@for s in $(SERVICES); do $(RUN) flask --app linli.$$s.app linli seed-demo || exit 1; done
+	@for s in $(SERVICES); do $(RUN) flask --app linli.$$s.app linli seed-demo || { \
+	  echo "make: the $$s demo data could not be seeded (the reason is above); nothing of it was written." >&2; \
+	  echo "      Fix the cause and run the command again; 'make clean' starts over from empty databases." >&2; \
+	  exit 1; }; done
 
 run: seed
 	@echo ""
-	@echo "Linli is starting on http://127.0.0.1:$(PORT)/"
-	@echo "  canteen  http://127.0.0.1:$(PORT)/canteen/kiosk   (API: /canteen/openapi.json)"
-	@echo "  hub      http://127.0.0.1:$(PORT)/hub/login       (API: /hub/openapi.json)"
-	@echo "  cases    http://127.0.0.1:$(PORT)/cases/catalogue/fenglin-huiyuan (API: /cases/openapi.json)"
+	@$(RUN) python deploy/suite_pages.py http://127.0.0.1:$(PORT)
+	@echo "  sign in with the demo accounts printed above (password linli-demo)"
 	@echo "  a staff token for the APIs: $(RUN) flask --app linli.cases.app linli token --sub demo-staff --role staff --community north-bund --community fenglin-huiyuan"
 	@echo ""
 	LINLI_PORT=$(PORT) $(RUN) honcho -f deploy/Procfile.dev -d . start

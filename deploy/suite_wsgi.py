@@ -11,17 +11,12 @@ import os
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from suite_pages import APIS, SUITE_PAGES, communities, community_pages
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
 from linli.canteen.app import create_app as create_canteen
 from linli.cases.app import create_app as create_cases
 from linli.hub.app import create_app as create_hub
-
-SERVICES = {
-    "canteen": ("社区食堂 Community canteen", ["/canteen/kiosk/north-bund", "/canteen/order/north-bund", "/canteen/counter/north-bund", "/canteen/kitchen/north-bund"]),
-    "hub": ("邻里小汇 Neighbourhood hub", ["/hub/login", "/hub/volunteer", "/hub/activities", "/hub/team", "/hub/staff/rooms"]),
-    "cases": ("约请制 Cases and services", ["/cases/catalogue/north-bund", "/cases/catalogue/fenglin-huiyuan"]),
-}
 
 
 def landing(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
@@ -29,14 +24,17 @@ def landing(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iter
         start_response("404 Not Found", [("Content-Type", "text/plain; charset=utf-8")])
         return [b"Not found. Services live under /canteen, /hub and /cases."]
     rows = []
-    for name, (title, pages) in SERVICES.items():
-        links = " · ".join(f'<a href="{p}">{html.escape(p)}</a>' for p in pages)
-        rows.append(f"<li><h2>{html.escape(title)}</h2><p>{links}</p><p>"
-                    f'<a href="/{name}/openapi.json">OpenAPI</a> · <a href="/{name}/healthz">health</a></p></li>')
+    for community in communities().values():
+        links = " · ".join(f'<a href="{html.escape(path)}">{html.escape(label)}</a>'
+                           for label, path, _who in community_pages(community.id))
+        rows.append(f"<li><h2>{html.escape(community.name_zh)} {html.escape(community.name_en)}</h2><p>{links}</p></li>")
+    suite = " · ".join(f'<a href="{html.escape(path)}">{html.escape(label)}</a>' for label, path, _who in SUITE_PAGES)
+    apis = " · ".join(f'<a href="{path}">{path}</a>' for path in APIS)
     body = ("<!doctype html><html lang='zh-CN'><meta charset='utf-8'><meta name='viewport' "
             "content='width=device-width, initial-scale=1'><title>邻里 Linli</title>"
             "<body style='font:20px/1.5 system-ui,sans-serif;max-width:48rem;margin:2rem auto;padding:0 1rem'>"
-            "<h1>邻里 Linli</h1><ul style='list-style:none;padding:0'>" + "".join(rows) + "</ul></body></html>")
+            "<h1>邻里 Linli</h1><ul style='list-style:none;padding:0'>" + "".join(rows) + "</ul>"
+            f"<p>{suite}</p><p>{apis}</p></body></html>")
     start_response("200 OK", [("Content-Type", "text/html; charset=utf-8")])
     return [body.encode()]
 

@@ -7,7 +7,7 @@ import json
 import time
 
 import click
-from flask import current_app
+from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from linli.shared.auth import ROLES, mint_token
@@ -48,21 +48,29 @@ def relay_command(once: bool, interval: float) -> None:
     click.echo(json.dumps(result.__dict__))
 
 
+def run_tick(app: Flask) -> dict[str, int]:
+    """What is due in the service (its ``tick`` and the idempotency purge): how many of each kind."""
+    spec = app.extensions["linli_spec"]
+    done = {"idempotency_purged": purge_expired(app)}
+    if spec.tick is not None:
+        done.update(spec.tick(app))
+    return done
+
+
 @linli_cli.command("tick")
 @click.option("--loop", "loop_seconds", default=0, type=int, help="Repeat every N seconds (0: once).")
 @with_appcontext
 def tick_command(loop_seconds: int) -> None:
     """Do what is due: expire, promote, close rounds, purge. Idempotent."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    spec = app.extensions["linli_spec"]
     while True:
         with app.app_context():
-            done = {"idempotency_purged": purge_expired(app)}
-            if spec.tick is not None:
-                done.update(spec.tick(app))
-        click.echo(json.dumps(done))
+            done = run_tick(app)
         if not loop_seconds:
+            click.echo(json.dumps(done))
             return
+        if any(done.values()):  # looping: say what was done, not that nothing was
+            click.echo(json.dumps(done))
         time.sleep(loop_seconds)
 
 

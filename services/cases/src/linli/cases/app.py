@@ -19,8 +19,9 @@ def _api_blueprints() -> list[Any]:
 
 def _page_blueprints() -> list[Any]:
     from linli.cases.catalogue.pages import pages as catalogue_pages
+    from linli.cases.open311.api import blp as open311_blp
 
-    return [catalogue_pages]
+    return [catalogue_pages, open311_blp]
 
 
 def _hookspecs() -> list[Any]:
@@ -43,6 +44,12 @@ def _models() -> None:
     import linli.cases.polls.models  # noqa: F401  (registers tables)
 
 
+def _init_open311(app: Flask) -> None:
+    from linli.cases.open311.cli import init_open311
+
+    init_open311(app)
+
+
 SPEC = ServiceSpec(
     name="cases",
     title="Linli cases",
@@ -54,6 +61,7 @@ SPEC = ServiceSpec(
     page_blueprints=_page_blueprints,
     hookspecs=_hookspecs,
     builtin_plugins=_builtin_plugins,
+    extra_init=(_init_open311,),
 )
 
 

@@ -18,6 +18,7 @@ from linli.hub.extensions import db
 from linli.hub.people import service as people
 from linli.hub.rooms import service as rooms
 from linli.hub.rounds import service as rounds
+from linli.hub.rounds.models import BookingRound
 from linli.hub.teams import service as teams
 from linli.shared.auth import Identity
 from linli.shared.db import utcnow
@@ -77,6 +78,8 @@ def seed_demo_core(app: Flask) -> None:
             click.echo("hub: accounts, people, teams and rooms already seeded")
         else:
             _seed()
+        if db.session.scalar(sa.select(BookingRound.id).limit(1)) is None:
+            _rounds()  # also mends a database seeded half by an older, non-atomic seed
         _print_accounts()
 
 
@@ -103,7 +106,6 @@ def _seed() -> None:
         for name, gender, birth, languages, groups in residents:
             people.add_resident(None, household.id, name=name, gender=gender, birth_date=birth,
                                 languages=languages, groups=groups)
-    _rounds()
 
 
 def round_dates(now: dt.datetime) -> tuple[dt.date, dt.datetime]:
