@@ -83,13 +83,20 @@ def sign_in(*, community_id: str, card_number: str, pin: str, now: dt.datetime |
         card.last_used_at = now
         db.session.commit()
         return card.diner_id
+    attempts_left = None
     if card is not None:
         card.failed_attempts += 1
         if card.failed_attempts >= MAX_ATTEMPTS:
             card.failed_attempts = 0
             card.locked_until = now + LOCK_FOR
+            db.session.commit()
+            raise CardLocked("Too many wrong PINs: this card is locked for a while; ask at the counter.")
+        attempts_left = MAX_ATTEMPTS - card.failed_attempts
         db.session.commit()
-    raise Unauthorized("The card number or the PIN is not right.", code="wrong_card_or_pin")
+    # ``attempts_left`` is None for a number no card has; the kiosk counts those tries itself, so
+    # that a wrong number and a wrong PIN read the same
+    raise Unauthorized("The card number or the PIN is not right.", code="wrong_card_or_pin",
+                       attempts_left=attempts_left)
 
 
 def _by_number(community_id: str, card_number: str) -> KioskCard | None:

@@ -193,6 +193,7 @@ def friendly(problem: Problem) -> str:
         "no_half_portion": _("This dish has no half portion."),
         "invalid_choice": _("Please make your choices for the set meal."),
         "invalid_quantity": _("Please choose between 1 and 50."),
+        "line_limit": _("That is more of one item than one order may have. For more, please ask at the counter."),
         "empty_order": _("Your order is empty. Please add a dish first."),
         "too_many_lines": _("That is too many different items for one order."),
         "unknown_dish": _("That dish is not on this menu any more."),

@@ -206,7 +206,8 @@ def ordering_blueprint(flow: Flow) -> Blueprint:
                 new = cart.retail_line(entry, _form_id(form, "retail_item_id"))
             else:
                 new = cart.dish_line(entry, _form_id(form, "dish_id"), form.get("portion", "full"))
-            lines = cart.add(cart.load(flow.name, page.community.id, meal_service_id), new)
+            lines = cart.add(cart.load(flow.name, page.community.id, meal_service_id), new,
+                             orders.line_limit(flow.channel))
             cart.check_stock(entry, lines)
             cart.save(flow.name, page.community.id, meal_service_id, lines)
 
@@ -220,7 +221,8 @@ def ordering_blueprint(flow: Flow) -> Blueprint:
         delta = 1 if request.form.get("delta") == "1" else -1
 
         def change() -> None:
-            lines = cart.change(cart.load(flow.name, page.community.id, meal_service_id), index, delta)
+            lines = cart.change(cart.load(flow.name, page.community.id, meal_service_id), index, delta,
+                                orders.line_limit(flow.channel))
             if delta > 0:
                 cart.check_stock(_service_entry(page.community.id, meal_service_id), lines)
             cart.save(flow.name, page.community.id, meal_service_id, lines)
@@ -239,7 +241,9 @@ def ordering_blueprint(flow: Flow) -> Blueprint:
             return redirect(url_for(".menu_page", community_id=page.community.id, meal_service_id=meal_service_id))
         diner = page.identity if page.identity is not None and not flow.staff else None
         summary = kiosk_diner.summary(page.community, diner.subject) if diner is not None else None
+        mode = request.args.get("mode") if request.args.get("mode") in entry["modes"] else entry["modes"][0]
         return render("pay.html", page, entry=entry, cart=cart.view(entry, lines), diner=diner, diner_summary=summary,
+                      mode=mode,
                       stripe_key=_stripe_key(page.community) if flow.offers_card else None,
                       pickup_times=_pickup_times(entry) if flow.days_ahead else [])
 
@@ -289,19 +293,30 @@ def ordering_blueprint(flow: Flow) -> Blueprint:
         @guarded
         def card_sign_in(page: Page, meal_service_id: int) -> Any:
             entry = _service_entry(page.community.id, meal_service_id)
+            mode = request.values.get("mode") if request.values.get("mode") in entry["modes"] else None
             if request.method == "GET":
-                return render("card.html", page, entry=entry)
+                return render("card.html", page, entry=entry, mode=mode, card_number="", error=None)
+            card_number = request.form.get("card_number", "").strip()[:16]
             try:
                 check_same_origin()
-                diner_id = kiosk_card.sign_in(community_id=page.community.id,
-                                              card_number=request.form.get("card_number", "").strip(),
+                diner_id = kiosk_card.sign_in(community_id=page.community.id, card_number=card_number,
                                               pin=request.form.get("pin", "").strip())
             except Problem as problem:
-                flash(friendly(problem), "error")
-                return redirect(request.url, code=303)
+                db.session.rollback()
+                error = friendly(problem)
+                if problem.code == "wrong_card_or_pin":
+                    left = kiosk_diner.attempts_left(problem.extras, card_number, kiosk_card.MAX_ATTEMPTS)
+                    if left == 0:
+                        error = friendly(kiosk_card.CardLocked(""))
+                    elif left <= 2:
+                        error = _("The card number or the PIN is not right. %(n)d more tries, then the card "
+                                  "is locked for 15 minutes.", n=left)
+                # the card number stays typed in: only the PIN is asked again
+                return render("card.html", page, entry=entry, mode=mode, card_number=card_number, error=error), 422
             kiosk_diner.remember(page.community.id, diner_id)
             flash(_("Hello! Your meal card is ready to pay."), "ok")
-            return redirect(url_for(".pay", community_id=page.community.id, meal_service_id=meal_service_id), code=303)
+            return redirect(url_for(".pay", community_id=page.community.id, meal_service_id=meal_service_id,
+                                    mode=mode), code=303)
 
         @pages.post(f"{root}/card/forget")
         @guarded
