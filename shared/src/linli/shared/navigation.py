@@ -45,9 +45,9 @@ LINKS: tuple[Link, ...] = (
     Link("counter", "canteen", "/counter/{community}", _l("Counter"), STAFF, GROUP_CANTEEN),
     Link("kitchen", "canteen", "/kitchen/{community}", _l("Kitchen"), STAFF, GROUP_CANTEEN),
     Link("meal_cards", "canteen", "/counter/{community}/meal-cards", _l("Meal cards"), STAFF, GROUP_CANTEEN),
-    Link("rooms", "hub", "/staff/rooms", _l("Rooms and bookings"), STAFF, GROUP_HUB),
-    Link("people", "hub", "/staff/people", _l("Residents and households"), STAFF, GROUP_HUB),
-    Link("accounts", "hub", "/staff/accounts", _l("Accounts"), STAFF, GROUP_HUB),
+    Link("rooms", "hub", "/staff/rooms?community={community}", _l("Rooms and bookings"), STAFF, GROUP_HUB),
+    Link("people", "hub", "/staff/people?community={community}", _l("Residents and households"), STAFF, GROUP_HUB),
+    Link("accounts", "hub", "/staff/accounts?community={community}", _l("Accounts"), STAFF, GROUP_HUB),
     Link("volunteers", "hub", "/volunteer", _l("Volunteer shifts"), ("volunteer", *STAFF), GROUP_HUB),
     Link("team", "hub", "/team", _l("My team's rooms"), ("team_lead",)),
     Link("activities", "hub", "/activities", _l("Activities"), ("diner", "volunteer", "team_lead")),
@@ -112,9 +112,12 @@ def links_for(identity: Identity | None, community_id: str | None = None) -> lis
         url = page_url(link.service, link.path.format(community=community_id))
         found.append({"key": link.key, "label": link.label, "url": url, "group": link.group, "current": False})
     here = request.script_root + request.path
-    matching = [entry for entry in found if here == entry["url"] or here.startswith(entry["url"] + "/")]
+    def path_of(entry: dict[str, Any]) -> str:
+        return str(entry["url"]).split("?", 1)[0]
+
+    matching = [entry for entry in found if here == path_of(entry) or here.startswith(path_of(entry) + "/")]
     if matching:
-        max(matching, key=lambda entry: len(entry["url"]))["current"] = True
+        max(matching, key=lambda entry: len(path_of(entry)))["current"] = True
     return found
 
 
