@@ -75,8 +75,12 @@ def home() -> Any:
         return redirect(target)
     community = choose_community(identity)
     upcoming = [] if identity.is_staff else activities.my_upcoming(identity, community.id)
+    groups: dict[str, list[dict[str, Any]]] = {}  # in the map's order: canteen, hub, cases
+    for link in links_for(identity, community.id):
+        if link["group"]:
+            groups.setdefault(str(link["group"]), []).append(link)
     return render_template("hub/accounts/home.html", identity=identity, community=community, upcoming=upcoming,
-                           links=[link for link in links_for(identity, community.id) if link["group"]])
+                           groups=list(groups.items()))
 
 
 @pages.post("/logout")
