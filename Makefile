@@ -11,12 +11,13 @@ RUN := $(UV) run --frozen
 export LINLI_VAR_DIR ?= $(CURDIR)/var
 export LINLI_COMMUNITIES_FILE ?= $(CURDIR)/communities.toml
 
-.PHONY: help setup migrate seed run test lint test-tools clean
+.PHONY: help setup migrate seed run test lint test-tools clean plugin
 
 help:
 	@echo "make run    - set up, migrate, load demo data and serve the suite on http://127.0.0.1:$(PORT)"
 	@echo "make test   - set up and run all tests (SQLite and PostgreSQL), lint included"
 	@echo "make lint   - ruff and the import contracts"
+	@echo "make plugin NAME=my-plugin SERVICE=canteen|hub|cases [COMMUNITY=id] - a new community plugin in plugins/"
 
 setup:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet "uv==$(UV_VERSION)"
@@ -53,6 +54,16 @@ test-tools:
 
 test: setup lint test-tools
 	$(RUN) pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+# a working community plugin in plugins/$(NAME): entry point, example hook, passing test, README;
+# added to the workspace and the lock; COMMUNITY=<id> also enables it there in communities.toml
+plugin: setup
+	@if [ -z "$(NAME)" ] || [ -z "$(SERVICE)" ]; then \
+	  echo "usage: make plugin NAME=my-plugin SERVICE=canteen|hub|cases [COMMUNITY=north-bund]"; exit 2; fi
+	$(RUN) python -m linli.shared.scaffold $(NAME) $(SERVICE) $(if $(COMMUNITY),--community $(COMMUNITY) --enable)
+	$(UV) lock --quiet
+	$(UV) sync --frozen --quiet
+	@echo "next: edit plugins/$(NAME)/src, then: $(RUN) pytest -q plugins/$(NAME) --engines sqlite (docs/plugins/tutorial.md)"
 
 clean:
 	rm -rf var test-artifacts .pytest_cache

@@ -92,3 +92,21 @@ def seed_demo_command() -> None:
 def plugins_command() -> None:
     """List the registered plugins and the hooks they implement."""
     click.echo(json.dumps(current_app.extensions["linli"].plugins.describe(), indent=2))
+
+
+@linli_cli.command("new-plugin")
+@click.argument("name")
+@click.option("--community", default=None, help="The community its test is about (and --enable enables it in).")
+@click.option("--enable", is_flag=True, help="Enable it for --community in communities.toml.")
+@with_appcontext
+def new_plugin_command(name: str, community: str | None, enable: bool) -> None:
+    """Write a community plugin for this service into plugins/ (then: uv lock && uv sync)."""
+    from pathlib import Path
+
+    from linli.shared.scaffold import ScaffoldError, scaffold
+
+    try:
+        folder = scaffold(Path.cwd(), name, current_app.config["LINLI_SERVICE"], community=community, enable=enable)
+    except ScaffoldError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"wrote {folder}; now run: uv lock && uv sync")

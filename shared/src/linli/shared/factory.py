@@ -27,7 +27,7 @@ from linli.shared.i18n import init_i18n
 from linli.shared.idempotency import init_idempotency
 from linli.shared.models import SharedModels
 from linli.shared.navigation import init_navigation
-from linli.shared.observability import init_observability
+from linli.shared.observability import init_observability, watch_plugins
 from linli.shared.plugins import build_plugin_host
 from linli.shared.state import ServiceState
 
@@ -91,6 +91,8 @@ def create_service_app(spec: ServiceSpec, test_config: dict[str, Any] | None = N
         extra_plugins=app.config.get("LINLI_EXTRA_PLUGINS", ()),
         trace=app.config["LINLI_TRACE_HOOKS"],
     )
+    watch_plugins(app, plugins)
+    plugins.report_startup(communities)
     app.extensions["linli"] = ServiceState(spec.name, spec.db, spec.models, plugins, communities)
     app.extensions["linli_spec"] = spec
     init_auth(app)

@@ -14,11 +14,13 @@ from prometheus_client import (
     CONTENT_TYPE_LATEST,
     CollectorRegistry,
     Counter,
+    Gauge,
     Histogram,
     generate_latest,
 )
 
 from linli.shared.errors import problem_body, problem_response
+from linli.shared.plugins import PluginFailure, PluginHost
 from linli.shared.state import service_state
 
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -60,6 +62,10 @@ class Metrics:
         self.requests = Counter("linli_http_requests_total", "HTTP requests", ["service", "method", "endpoint", "status"], registry=self.registry)
         self.latency = Histogram("linli_http_request_duration_seconds", "HTTP request latency", ["service", "method", "endpoint"], registry=self.registry,
                                  buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5))
+        self.plugin_errors = Counter("linli_plugin_errors_total", "Exceptions raised inside community plugins",
+                                     ["service", "plugin", "hook", "community"], registry=self.registry)
+        self.plugin_load_failures = Gauge("linli_plugin_load_failures", "Community plugins that could not be loaded",
+                                          ["service", "plugin"], registry=self.registry)
         self.service = service
 
 
@@ -107,6 +113,18 @@ def _finish(response: Response) -> Response:
         access_log.info("request", method=request.method, path=request.path, status=response.status_code,
                         duration_ms=round(elapsed * 1000, 2))
     return response
+
+
+def watch_plugins(app: Flask, host: PluginHost) -> None:
+    """Count the failures of community plugins on ``/metrics``: at load time and in every hook call."""
+    metrics: Metrics = app.extensions["linli_metrics"]
+    for name in host.load_failures:
+        metrics.plugin_load_failures.labels(metrics.service, name).set(1)
+
+    def count(failure: PluginFailure) -> None:
+        metrics.plugin_errors.labels(metrics.service, failure.plugin, failure.hook, failure.community).inc()
+
+    host.failure_listeners.append(count)
 
 
 def init_observability(app: Flask) -> None:

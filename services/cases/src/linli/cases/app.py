@@ -11,10 +11,12 @@ from linli.shared.factory import ServiceSpec, create_service_app
 
 
 def _api_blueprints() -> list[Any]:
+    from linli.cases.appointments.api import blp as appointments_blp
     from linli.cases.casework.api import blp as cases_blp
     from linli.cases.catalogue.api import blp as catalogue_blp
+    from linli.cases.clearance.api import blp as clearance_blp
 
-    return [catalogue_blp, cases_blp]
+    return [catalogue_blp, cases_blp, appointments_blp, clearance_blp]
 
 
 def _page_blueprints() -> list[Any]:

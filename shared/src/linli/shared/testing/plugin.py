@@ -5,6 +5,8 @@
 - ``live_server(app)``: the same service under gunicorn against the same database.
 - ``tokens(...)``: a signed bearer token; ``auth(...)``: the header dict.
 - ``communities_with(plugins)``: the project's communities.toml with other plugins enabled.
+- ``community_app(service, community, plugins=[...], settings={...}, demo=True)``: an app of a
+  service where that community enables exactly these plugins (see ``linli.shared.testing.plugins``).
 
 Under ``CI=true`` a missing PostgreSQL fails the run instead of being skipped.
 """
@@ -26,6 +28,7 @@ from linli.shared.auth import mint_token
 from linli.shared.keys import ensure_signing_key
 from linli.shared.testing.databases import TestDatabases, postgres_available
 from linli.shared.testing.live import LiveServer, start_live_server
+from linli.shared.testing.plugins import communities_toml, create_app_of, require_plugins_loaded
 
 ENGINES = ("sqlite", "postgresql")
 EVENT_SECRET = "test-event-secret"
@@ -150,6 +153,31 @@ def service_app(engine: str, linli_databases: TestDatabases, linli_base_config: 
             app.extensions["linli"].db.session.remove()
             app.extensions["linli"].db.engine.dispose()
         linli_databases.reset(app.config["SQLALCHEMY_DATABASE_URI"])
+
+
+@pytest.fixture
+def community_app(service_app: Callable[..., Flask], linli_base_config: dict[str, Any],
+                  tmp_path: Path) -> Callable[..., Flask]:
+    """``community_app("cases", "fenglin-huiyuan", plugins=["my_plugin"], settings={"my_plugin": {...}},
+    demo=True)``: the service's app on the current engine, the project's communities.toml with that
+    community enabling exactly ``plugins`` and its settings sections replaced by ``settings``;
+    ``demo=True`` loads the service's demo data; ``add={id: {...}}`` adds communities first."""
+
+    def make(service: str, community: str, *, plugins: list[str] | tuple[str, ...] = (),
+             settings: dict[str, Any] | None = None, add: dict[str, dict[str, Any]] | None = None,
+             demo: bool = False, **config: Any) -> Flask:
+        text = communities_toml(linli_base_config["LINLI_COMMUNITIES_FILE"], add=add,
+                                enable={community: list(plugins)}, settings={community: settings or {}})
+        path = tmp_path / f"communities-{service}-{community}.toml"
+        path.write_text(text, encoding="utf-8")
+        config.setdefault("LINLI_COMMUNITIES_FILE", str(path))
+        app = service_app(service, create_app_of(service), **config)
+        require_plugins_loaded(app, list(plugins))
+        if demo:
+            app.extensions["linli_spec"].seed_demo(app)
+        return app
+
+    return make
 
 
 def app_target(app: Flask) -> str:

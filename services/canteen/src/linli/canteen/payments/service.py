@@ -25,6 +25,7 @@ from linli.shared.auth import Identity
 from linli.shared.communities import Community
 from linli.shared.db import lock_for_update, utcnow
 from linli.shared.errors import Conflict, Forbidden, NotFound, Problem, Unauthorized, Unprocessable
+from linli.shared.plugins import PluginFailed
 from linli.shared.state import service_state
 
 log = structlog.get_logger("linli.canteen.payments")
@@ -38,11 +39,20 @@ SYSTEM = Identity(subject="system", roles=frozenset({"admin"}), communities=froz
 def providers_for(community: Community) -> dict[str, BasePaymentProvider]:
     """The providers this community offers: built-ins, then plugins (a later one replaces)."""
     found: dict[str, BasePaymentProvider] = {}
+    plugins = service_state().plugins
     results = service_state().hooks_for(community).payment_providers(community=community)
     for batch in reversed(results):  # pluggy answers last-registered first
         for provider in batch or ():
-            found[provider.identifier] = provider
-    return {name: p for name, p in found.items() if p.is_available(community)}
+            # a community plugin's provider that raises answers 503 plugin_failed, for this community only
+            found[provider.identifier] = plugins.contain(provider, community)
+    return {name: p for name, p in found.items() if _available(p, community)}
+
+
+def _available(provider: BasePaymentProvider, community: Community) -> bool:
+    try:
+        return bool(provider.is_available(community))
+    except PluginFailed:  # logged and counted; the provider is not offered
+        return False
 
 
 def _provider(community: Community, identifier: str) -> BasePaymentProvider:
