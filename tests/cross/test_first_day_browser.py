@@ -24,7 +24,7 @@ from linli.shared.testing.browser import axe_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.engines("sqlite")]
 PASSWORD = "linli-demo"
-STAFF_LINKS = ["首页", "柜台", "厨房", "饭卡", "场地与预订", "居民和住户", "账号", "志愿者值班", "服务事项", "我的账号"]
+STAFF_LINKS = ["首页", "柜台", "厨房", "饭卡", "场地与预订", "居民与家庭", "账号", "志愿者值班", "服务事项", "我的账号"]
 
 
 @pytest.fixture

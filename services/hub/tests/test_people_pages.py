@@ -34,7 +34,7 @@ def test_only_staff_of_the_community_see_the_page(app, tokens, households):
     assert anonymous.status_code == 401
     volunteer = app.test_client()
     volunteer.set_cookie("linli_token", tokens("volunteer", sub="v1"))
-    assert volunteer.get("/staff/people?community=north-bund").status_code == 401
+    assert volunteer.get("/staff/people?community=north-bund").status_code == 403  # signed in: told it is not theirs
     other = staff_client(app, tokens, communities=("fenglin-huiyuan",))
     refused = other.get("/staff/people?community=north-bund")
     assert refused.status_code == 403 and "赵阿婆" not in refused.get_data(as_text=True)
