@@ -13,9 +13,13 @@ ROOT = Path(__file__).resolve().parents[1]
 METHODS = [("**/templates/**.html", "jinja2"), ("**.py", "python")]
 
 
-@pytest.mark.parametrize("service", ["canteen", "hub", "cases"])
+PACKAGES = {"canteen": ROOT / "services/canteen/src/linli/canteen", "hub": ROOT / "services/hub/src/linli/hub",
+            "cases": ROOT / "services/cases/src/linli/cases", "shared": ROOT / "shared/src/linli/shared"}
+
+
+@pytest.mark.parametrize("service", list(PACKAGES))
 def test_every_marked_message_has_a_chinese_translation(service):
-    package = ROOT / "services" / service / "src" / "linli" / service
+    package = PACKAGES[service]
     po_path = package / "translations" / "zh_CN" / "LC_MESSAGES" / "messages.po"
     msgids = [line for line in po_path.read_text(encoding="utf-8").splitlines() if line.startswith("msgid ")]
     duplicates = sorted({m for m in msgids if msgids.count(m) > 1})

@@ -93,3 +93,20 @@ def test_no_connection_is_inherited_across_fork(app):
         os._exit(0)
     os.waitpid(pid, 0)
     assert os.read(read, 1) == b"1"
+
+
+def test_transaction_commits_the_block_or_rolls_all_of_it_back(app):
+    from linli.shared.db import transaction
+
+    with app.app_context():
+        models = app.extensions["linli"].models
+        session = app.extensions["linli"].db.session
+        at = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)
+        with transaction():
+            session.add(models.InboxEvent(id="kept", source="t", event_type="t", received_at=at))
+        with pytest.raises(RuntimeError), transaction():
+            session.add(models.InboxEvent(id="dropped", source="t", event_type="t", received_at=at))
+            session.flush()
+            raise RuntimeError("half way")
+        session.expunge_all()
+        assert sorted(session.scalars(sa.select(models.InboxEvent.id))) == ["kept"]

@@ -1,11 +1,14 @@
 """The demo seeds, and the main pages answer, at any moment of the week (issue 15).
 
-``make run`` once failed from Wednesday 18:30 to Friday 18:30 Shanghai time because the demo's open
-booking round closed at "now + 2 days" while its first slot was next Friday 18:30. Here the full
+``make run`` once failed from Wednesday 18:30 to Friday 00:00 Shanghai time because the demo's open
+booking round closed at "now + 2 days" while its first slot was next Friday 18:30; and from Sunday
+evening the demo volunteer had no shift ahead (the shifts were made from Monday). Here the full
 demo of all three services is seeded with the clock moved (time-machine patches ``datetime.now``,
 ``date.today`` and ``time.time`` everywhere, so the real code paths run) to every weekday at five
 hours, both sides of 18:30, a month's and a year's turn and the moment the bug was reported; then
-the main pages of both communities must answer 200 with what the demo promises on them.
+the main pages of both communities must answer 200 and the demo must hold what it promises (an open
+round that closes before its slots, an activity session, a volunteer's shift and a meal service to
+pre-order, all ahead). One test per weekday (and one for the turns) so that xdist spreads them.
 """
 
 from __future__ import annotations
@@ -21,8 +24,12 @@ import time_machine
 from flask import Flask
 
 from linli.canteen.app import create_app as create_canteen
+from linli.canteen.menu.models import MealService
 from linli.cases.app import create_app as create_cases
+from linli.hub.activities.models import ActivitySession
 from linli.hub.app import create_app as create_hub
+from linli.hub.rounds.models import BookingRound
+from linli.hub.volunteers.models import Shift, ShiftAssignment
 from linli.shared.seeding import seed_demo
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -33,7 +40,6 @@ TURNS = [dt.datetime(2026, 12, 2, 20, 20),  # the moment of the report: Wednesda
          dt.datetime(2026, 11, 30, 23, 59, 30), dt.datetime(2026, 12, 1, 0, 0, 30),  # month turn
          dt.datetime(2026, 12, 31, 23, 59, 30), dt.datetime(2027, 1, 1, 0, 0, 30),  # year turn
          dt.datetime(2027, 2, 28, 23, 59), dt.datetime(2028, 2, 29, 7, 59)]  # February's end, a leap day
-MOMENTS = [dt.datetime.combine(day, hour) for day in WEEK for hour in HOURS] + TURNS
 
 
 def _label(moment: dt.datetime) -> str:
@@ -43,10 +49,9 @@ def _label(moment: dt.datetime) -> str:
 class Suite:
     """The three apps on their own SQLite files, each reset to its empty migrated copy per moment."""
 
-    def __init__(self, service_app) -> None:
-        self.apps: dict[str, Flask] = {"canteen": service_app("canteen", create_canteen),
-                                       "hub": service_app("hub", create_hub),
-                                       "cases": service_app("cases", create_cases)}
+    def __init__(self, make) -> None:
+        self.apps: dict[str, Flask] = {"canteen": make("canteen", create_canteen), "hub": make("hub", create_hub),
+                                       "cases": make("cases", create_cases)}
         self._pristine: dict[str, Path] = {}
         for name, app in self.apps.items():
             path = self._path(app)
@@ -86,14 +91,23 @@ def _subject(hub: Flask, username: str) -> str:
 
 def _check_demo(suite: Suite, tokens, now: dt.datetime) -> None:
     """What the demo promises holds at ``now``, and the main pages answer 200 for both communities."""
-    from linli.hub.rounds.models import BookingRound
-
-    hub = suite.apps["hub"]
+    hub, canteen = suite.apps["hub"], suite.apps["canteen"]
     with hub.app_context():
-        rounds = list(hub.extensions["linli"].db.session.scalars(sa.select(BookingRound)))
+        session = hub.extensions["linli"].db.session
+        rounds = list(session.scalars(sa.select(BookingRound)))
         assert sorted(r.status for r in rounds) == ["allocated", "allocated", "open"]
         open_round = next(r for r in rounds if r.status == "open")
-        assert now < open_round.closes_at < min(s.starts_at for s in open_round.slots)
+        assert now < open_round.closes_at < min(s.starts_at for s in open_round.slots)  # open, and closes in time
+        assert session.scalar(sa.select(sa.func.count()).select_from(ActivitySession)
+                              .where(ActivitySession.starts_at > now)), "no activity session ahead"
+        assert session.scalar(sa.select(sa.func.count()).select_from(ShiftAssignment).join(Shift)
+                              .where(Shift.starts_at > now)), "no volunteer shift ahead"
+    with canteen.app_context():
+        for community_id in COMMUNITIES:
+            assert canteen.extensions["linli"].db.session.scalar(
+                sa.select(sa.func.count()).select_from(MealService).where(
+                    MealService.community_id == community_id, MealService.order_cutoff_at > now)), \
+                f"nothing to pre-order in {community_id}"
 
     staff = tokens("staff", "manager", communities=list(COMMUNITIES), sub="demo-staff")
     lead = tokens("team_lead", communities=["fenglin-huiyuan"], sub=_subject(hub, "hy.lead03"))
@@ -120,19 +134,39 @@ def _check_demo(suite: Suite, tokens, now: dt.datetime) -> None:
     assert not failures, "\n".join(failures)
 
 
+@pytest.fixture(scope="module")
+def sqlite_suite(linli_databases, linli_base_config, tmp_path_factory):
+    """One suite per test module (and xdist worker): the moments reset its databases, not its apps."""
+    folder = tmp_path_factory.mktemp("moments")
+
+    def make(service: str, create_app) -> Flask:
+        url = linli_databases.url(service, "sqlite", create_app, linli_base_config, folder, True)
+        return create_app({**linli_base_config, "SQLALCHEMY_DATABASE_URI": url})
+
+    suite = Suite(make)
+    yield suite
+    for app in suite.apps.values():
+        with app.app_context():
+            app.extensions["linli"].db.session.remove()
+            app.extensions["linli"].db.engine.dispose()
+
+
+GROUPS = {f"{day:%a}": [dt.datetime.combine(day, hour) for hour in HOURS] for day in WEEK} | {"turns": TURNS}
+
+
 @pytest.mark.engines("sqlite")
-def test_demo_seeds_and_pages_answer_at_every_moment(engine, service_app, tokens):
-    suite = Suite(service_app)
+@pytest.mark.parametrize("group", list(GROUPS))
+def test_demo_seeds_and_pages_answer_at_every_moment(engine, group, sqlite_suite, tokens):
     failures: dict[str, str] = {}
-    for moment in MOMENTS:
+    for moment in GROUPS[group]:
         with time_machine.travel(moment.replace(tzinfo=SHANGHAI), tick=True):
-            suite.reset()
+            sqlite_suite.reset()
             try:
-                suite.seed()
-                _check_demo(suite, tokens, dt.datetime.now(dt.UTC))
+                sqlite_suite.seed()
+                _check_demo(sqlite_suite, tokens, dt.datetime.now(dt.UTC))
             except Exception as error:  # collect every moment's failure, then report them all
                 failures[_label(moment)] = f"{type(error).__name__}: {str(error)[:600]}"
-    print(f"{len(MOMENTS)} moments: " + ", ".join(_label(m) for m in MOMENTS))
+    print(f"{group}: " + ", ".join(_label(m) for m in GROUPS[group]))
     assert not failures, "\n".join(f"{label}: {why}" for label, why in failures.items())
 
 

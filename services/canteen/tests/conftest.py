@@ -99,3 +99,16 @@ def payable_order(app):
             return order.id
 
     return make
+
+
+@pytest.fixture
+def order_ref(app):
+    """``order_ref(order_id)`` → the order's pickup reference, what the kiosk that placed it holds."""
+    from linli.canteen.extensions import db
+    from linli.canteen.orders.models import Order
+
+    def ref(order_id):
+        with app.app_context():
+            return db.session.get(Order, order_id).pickup_ref
+
+    return ref

@@ -13,7 +13,6 @@ from linli.canteen.diners import kiosk_card, meal_card, service
 from linli.canteen.diners.models import KioskCard
 from linli.canteen.diners.subsidy import meals_subsidised
 from linli.canteen.extensions import db
-from linli.canteen.menu.service import local_today
 from linli.canteen.orders.models import Order
 from linli.canteen.pages.testing import ORIGIN, open_menu
 from linli.canteen.payments.models import Payment
@@ -21,6 +20,7 @@ from linli.canteen.stock.models import SetMealStock
 from linli.shared.auth import Identity
 from linli.shared.db import utcnow
 from linli.shared.errors import Problem
+from linli.shared.localtime import local_today
 
 HX = {**ORIGIN, "HX-Request": "true"}
 STAFF = Identity("staff-1", frozenset({"staff"}), frozenset({"north-bund"}))
@@ -66,9 +66,9 @@ def test_five_wrong_pins_lock_the_card_for_a_while(app):
                 kiosk_card.sign_in(community_id="north-bund", card_number=CARD, pin="0000")
             assert wrong.value.code == "wrong_card_or_pin"
             assert wrong.value.extras["attempts_left"] == kiosk_card.MAX_ATTEMPTS - tried  # the kiosk warns
-        with pytest.raises(Problem) as fifth:  # the last wrong PIN locks the card, and says so
+        with pytest.raises(Problem) as fifth:  # the last wrong PIN locks the card: none left
             kiosk_card.sign_in(community_id="north-bund", card_number=CARD, pin="0000")
-        assert fifth.value.code == "card_locked"
+        assert fifth.value.code == "wrong_card_or_pin" and fifth.value.extras["attempts_left"] == 0
         with pytest.raises(Problem) as locked:
             kiosk_card.sign_in(community_id="north-bund", card_number=CARD, pin=PIN)
         assert locked.value.status == 423
@@ -160,3 +160,33 @@ def test_counter_staff_issue_a_kiosk_card_on_the_meal_card_page(app, client, tok
         assert kiosk_card.sign_in(community_id="north-bund", card_number="31415926", pin="8888") == ELDER
         with pytest.raises(Problem):  # the old number stopped working
             kiosk_card.sign_in(community_id="north-bund", card_number=CARD, pin=PIN)
+
+
+def test_forty_concurrent_wrong_pins_check_exactly_five(app, live_server):
+    """Issue 16 item 2: the failed tries are counted in the database, atomically, so of 40 wrong
+    PINs sent at once through the kiosk page (real gunicorn, both engines) exactly 5 are checked and
+    35 find the card locked; then even the right PIN waits out the lock."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import requests
+
+    ids = open_menu(app)
+    make_elder(app)
+    server = live_server(app, workers=4, threads=8)
+    url = f"{server.url}/kiosk/north-bund/{ids['meal_service']}/card?lang=en"
+    wrong, locked = "The card number or the PIN is not right", "This card is locked for 15 minutes"
+
+    def try_pin(pin):
+        with requests.Session() as kiosk:  # 40 kiosks, each with its own session
+            page = kiosk.post(url, data={"card_number": CARD, "pin": pin}, headers={"Origin": server.url},
+                              timeout=60)
+        assert page.status_code == 200, page.status_code
+        return "wrong" if wrong in page.text else "locked" if locked in page.text else page.text[:300]
+
+    with ThreadPoolExecutor(max_workers=40) as pool:
+        outcomes = list(pool.map(try_pin, [f"{1000 + n}" for n in range(40)]))
+    assert (outcomes.count("wrong"), outcomes.count("locked")) == (5, 35), outcomes
+    assert try_pin(PIN) == "locked"
+    with app.app_context():
+        card = db.session.scalars(sa.select(KioskCard)).one()
+        assert card.locked_until > utcnow() and card.failed_attempts == 0

@@ -328,3 +328,24 @@ def test_the_database_itself_refuses_negative_stock_and_unknown_states(app, ids)
         with pytest.raises(IntegrityError):
             db.session.execute(sa.update(Order).where(Order.id == placed.json["id"]).values(state="lost"))
         db.session.rollback()
+
+
+def test_an_idempotency_key_of_one_kiosk_never_replays_to_another(app, client, ids, auth):
+    """Issue 16 item 3: anonymous kiosks share no replies. The kiosk that placed an order gets it
+    replayed; another kiosk (or a client without cookies) reusing the key gets 409, never the first
+    order and its pickup reference; a signed-in diner's keys are their own."""
+    order = body(ids, {"kind": "dish", "dish_id": ids["rice"]})
+    key = {"Idempotency-Key": "kiosk-order-1"}
+    first = client.post("/api/orders", json=order, headers=key)
+    assert first.status_code == 201, first.json
+    again = client.post("/api/orders", json=order, headers=key)
+    assert again.headers["Idempotent-Replayed"] == "true" and again.json == first.json
+    before = snapshot(app)
+    for other in (app.test_client(), app.test_client(use_cookies=False)):
+        reused = other.post("/api/orders", json=order, headers=key)
+        assert reused.status_code == 409 and reused.json["code"] == "idempotency_key_used", reused.json
+        assert first.json["pickup_ref"] not in reused.get_data(as_text=True)
+    assert snapshot(app) == before
+    diner = client.post("/api/orders", json=order, headers={**key, **auth("diner", sub="office-worker-zhang")})
+    assert diner.status_code == 201 and "Idempotent-Replayed" not in diner.headers
+    assert diner.json["pickup_ref"] != first.json["pickup_ref"]

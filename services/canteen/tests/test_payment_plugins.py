@@ -54,18 +54,18 @@ def app(service_app, tmp_path):
                        LINLI_EXTRA_PLUGINS=[("vouchers", Vouchers())])
 
 
-def test_a_community_plugin_adds_and_replaces_providers_only_where_enabled(app, client, auth, payable_order):
+def test_a_community_plugin_adds_and_replaces_providers_only_where_enabled(app, client, auth, payable_order, order_ref):
     north, fenglin = payable_order(1880), payable_order(1880, community_id="fenglin-huiyuan")
-    offered = {cid: [p["identifier"] for p in client.get(f"/api/orders/{oid}/payments").json["providers"]]
+    offered = {cid: [p["identifier"] for p in client.get(f"/api/orders/{oid}/payments?ref={order_ref(oid)}").json["providers"]]
                for cid, oid in (("north-bund", north), ("fenglin-huiyuan", fenglin))}
     assert "cash" in offered["north-bund"] and "voucher" not in offered["north-bund"]
     assert "voucher" in offered["fenglin-huiyuan"] and "cash" not in offered["fenglin-huiyuan"]
     assert "subsidy" not in offered["north-bund"]  # no subsidy settings in this communities file
 
-    voucher = client.post(f"/api/orders/{fenglin}/payments", json={"provider": "voucher"})
+    voucher = client.post(f"/api/orders/{fenglin}/payments?ref={order_ref(fenglin)}", json={"provider": "voucher"})
     assert voucher.status_code == 201 and voucher.json["amount_fen"] == 500 and voucher.json["state"] == "succeeded"
-    assert client.get(f"/api/orders/{fenglin}/payments").json["owed_fen"] == 1380
-    cash = client.post(f"/api/orders/{fenglin}/payments", json={"provider": "cash"})
+    assert client.get(f"/api/orders/{fenglin}/payments?ref={order_ref(fenglin)}").json["owed_fen"] == 1380
+    cash = client.post(f"/api/orders/{fenglin}/payments?ref={order_ref(fenglin)}", json={"provider": "cash"})
     assert cash.status_code == 422 and cash.json["code"] == "unknown_provider"
-    elsewhere = client.post(f"/api/orders/{north}/payments", json={"provider": "voucher"})
+    elsewhere = client.post(f"/api/orders/{north}/payments?ref={order_ref(north)}", json={"provider": "voucher"})
     assert elsewhere.status_code == 422 and elsewhere.json["code"] == "unknown_provider"

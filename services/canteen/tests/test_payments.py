@@ -30,17 +30,18 @@ def top_up(client, auth, diner, amount, community=NB):
     return response.json
 
 
-def test_anonymous_cash_is_pending_until_counter_staff_confirm(app, client, auth, payable_order):
+def test_anonymous_cash_is_pending_until_counter_staff_confirm(app, client, auth, payable_order, order_ref):
     order_id = payable_order(1880)
-    response = client.post(f"/api/orders/{order_id}/payments", json={"provider": "cash"})
+    ref = order_ref(order_id)
+    response = client.post(f"/api/orders/{order_id}/payments?ref={ref}", json={"provider": "cash"})
     assert response.status_code == 201, response.json
     payment = response.json
     assert payment["state"] == "pending" and payment["amount_fen"] == 1880
     assert snapshot(app, order_id)["order"][0] == "pending_payment"
 
-    refused = client.post(f"/api/payments/{payment['id']}/confirm")
+    refused = client.post(f"/api/payments/{payment['id']}/confirm?ref={ref}")
     assert refused.status_code == 403 and refused.json["code"] == "staff_only"
-    refused = client.post(f"/api/payments/{payment['id']}/confirm", headers=auth("diner"))
+    refused = client.post(f"/api/payments/{payment['id']}/confirm?ref={ref}", headers=auth("diner"))
     assert refused.status_code == 403
     assert snapshot(app, order_id)["order"][0] == "pending_payment"
 
@@ -49,7 +50,7 @@ def test_anonymous_cash_is_pending_until_counter_staff_confirm(app, client, auth
     assert confirmed.status_code == 200 and confirmed.json["state"] == "succeeded"
     again = client.post(f"/api/payments/{payment['id']}/confirm", headers=staff)
     assert again.status_code == 200 and again.json["state"] == "succeeded"
-    summary = client.get(f"/api/orders/{order_id}/payments").json
+    summary = client.get(f"/api/orders/{order_id}/payments?ref={ref}").json
     assert summary["order_state"] == "paid" and summary["paid_fen"] == 1880 and summary["owed_fen"] == 0
     with app.app_context():
         assert [p.completes_order for p in db.session.query(Payment)] == [True]
@@ -148,15 +149,47 @@ def test_split_payment_subsidy_then_meal_card(app, client, auth, payable_order):
         ("diner", {"provider": "subsidy"}, 422, "not_eligible"),
     ],
 )
-def test_bad_payments_are_problems_and_change_nothing(app, client, auth, payable_order, who, body, status, code):
+def test_bad_payments_are_problems_and_change_nothing(app, client, auth, payable_order, order_ref, who, body, status,
+                                                     code):
     order_id = payable_order(1880)
     headers = {"anonymous": {}, "other-community": auth("staff", communities=["fenglin-huiyuan"]),
                "diner": auth("diner", sub="office-worker-zhang")}[who]
     before = snapshot(app, order_id)
-    response = client.post(f"/api/orders/{order_id}/payments", json=body, headers=headers)
+    response = client.post(f"/api/orders/{order_id}/payments?ref={order_ref(order_id)}", json=body, headers=headers)
     assert response.status_code == status, response.json
     assert response.mimetype == "application/problem+json" and response.json["code"] == code
     assert snapshot(app, order_id) == before
+
+
+def test_an_anonymous_orders_payments_need_its_pickup_reference(app, client, auth, payable_order, order_ref):
+    """Issue 16.1: ids are counters, so without the order's pickup reference nobody but staff of its
+    community reaches an anonymous kiosk order's payments: not anonymous callers, not other diners."""
+    order_id = payable_order(1880)
+    ref = order_ref(order_id)
+    pending = client.post(f"/api/orders/{order_id}/payments?ref={ref}", json={"provider": "cash"})
+    assert pending.status_code == 201, pending.json
+    payment_id = pending.json["id"]
+    before = snapshot(app, order_id)
+    other_kiosk = order_ref(payable_order(500))
+    stranger, diner = {}, auth("diner", sub="office-worker-zhang")
+    for headers in (stranger, diner):
+        for query in ("", "?ref=", f"?ref={other_kiosk}", f"?ref={ref[:-1]}"):
+            for method, path in (("post", f"/api/payments/{payment_id}/cancel"),
+                                 ("post", f"/api/payments/{payment_id}/confirm"),
+                                 ("get", f"/api/orders/{order_id}/payments"),
+                                 ("post", f"/api/orders/{order_id}/payments")):
+                kwargs = {"json": {"provider": "cash", "amount_fen": 1}} if path.endswith("/payments") and \
+                    method == "post" else {}
+                response = getattr(client, method)(path + query, headers=headers, **kwargs)
+                assert response.status_code == 403, (method, path, query, response.json)
+                assert response.json["code"] == "pickup_ref_required"
+    other_staff = auth("staff", communities=["fenglin-huiyuan"])
+    assert client.post(f"/api/payments/{payment_id}/cancel", headers=other_staff).status_code == 403
+    assert snapshot(app, order_id) == before
+    staff = auth("staff", sub="counter-1")
+    assert client.get(f"/api/orders/{order_id}/payments", headers=staff).json["owed_fen"] == 0
+    canceled = client.post(f"/api/payments/{payment_id}/cancel?ref={ref}")
+    assert canceled.status_code == 200 and canceled.json["state"] == "canceled"
 
 
 def test_a_diners_order_is_theirs(app, client, auth, payable_order):
@@ -204,20 +237,21 @@ def test_refunds_need_staff_of_the_community(app, client, auth, payable_order):
     assert snapshot(app, order_id) == before
 
 
-def test_open_cash_payment_can_be_canceled_then_paid_another_way(app, client, auth, payable_order):
+def test_open_cash_payment_can_be_canceled_then_paid_another_way(app, client, auth, payable_order, order_ref):
     order_id = payable_order(700)
-    pending = client.post(f"/api/orders/{order_id}/payments", json={"provider": "cash"}).json
-    blocked = client.post(f"/api/orders/{order_id}/payments", json={"provider": "cash"})
+    ref = order_ref(order_id)
+    pending = client.post(f"/api/orders/{order_id}/payments?ref={ref}", json={"provider": "cash"}).json
+    blocked = client.post(f"/api/orders/{order_id}/payments?ref={ref}", json={"provider": "cash"})
     assert blocked.status_code == 409 and blocked.json["code"] == "nothing_owed"
-    canceled = client.post(f"/api/payments/{pending['id']}/cancel")
+    canceled = client.post(f"/api/payments/{pending['id']}/cancel?ref={ref}")
     assert canceled.status_code == 200 and canceled.json["state"] == "canceled"
     paid = client.post(f"/api/orders/{order_id}/payments", json={"provider": "cash"}, headers=auth("staff"))
     assert paid.status_code == 201 and paid.json["state"] == "succeeded"
 
 
-def test_cash_is_not_taken_for_an_expired_order(app, client, auth, payable_order):
+def test_cash_is_not_taken_for_an_expired_order(app, client, auth, payable_order, order_ref):
     order_id = payable_order(700, expires_in=1)
-    pending = client.post(f"/api/orders/{order_id}/payments", json={"provider": "cash"}).json
+    pending = client.post(f"/api/orders/{order_id}/payments?ref={order_ref(order_id)}", json={"provider": "cash"}).json
     import time
 
     time.sleep(1.2)

@@ -58,7 +58,8 @@ def test_100_concurrent_charges_on_one_meal_card(app, client, auth, payable_orde
             assert entry.balance_after_fen == running >= 0
 
 
-def test_one_order_is_paid_once_under_concurrent_pay_and_confirm(app, client, auth, payable_order, live_server, engine):
+def test_one_order_is_paid_once_under_concurrent_pay_and_confirm(app, client, auth, payable_order, order_ref,
+                                                                  live_server, engine):
     staff = auth("staff", sub="counter-1")
     client.post("/api/meal-cards/grandpa-li/top-ups", json={"community_id": NB, "amount_fen": 10000}, headers=staff)
     card_order = payable_order(600, diner_id="grandpa-li")
@@ -73,8 +74,8 @@ def test_one_order_is_paid_once_under_concurrent_pay_and_confirm(app, client, au
         "community_id": NB, "birth_date": "1940-05-01", "groups": [], "subsidy_eligible": True}).status_code == 200
     elder_orders = [payable_order(1500, diner_id="grandma-wang") for _ in range(10)]
     server = live_server(app, workers=2, threads=8)
-    cash_payment = requests.post(f"{server.url}/api/orders/{cash_order}/payments", json={"provider": "cash"},
-                                 timeout=30).json()
+    cash_payment = requests.post(f"{server.url}/api/orders/{cash_order}/payments?ref={order_ref(cash_order)}",
+                                 json={"provider": "cash"}, timeout=30).json()
     assert cash_payment["state"] == "pending"
 
     def pay(order_id, key=None):

@@ -10,12 +10,12 @@ import sys
 import pytest
 
 from linli.canteen.extensions import db
-from linli.canteen.menu.service import SHANGHAI
 from linli.canteen.orders import service as orders
 from linli.canteen.orders.models import Order
 from linli.canteen.orders.testing import make_menu
 from linli.canteen.pages.testing import ORIGIN
 from linli.shared import db as shared_db
+from linli.shared.localtime import LOCAL_TZ as SHANGHAI
 
 DAY = dt.date(2026, 12, 7)  # a Monday; the pre-order is for Tuesday's lunch (11:00–13:00)
 TOMORROW = DAY + dt.timedelta(days=1)

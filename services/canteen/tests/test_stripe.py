@@ -66,8 +66,9 @@ def wait_for(predicate, timeout=6.0):
     raise AssertionError("timed out waiting")
 
 
-def pay(server, order_id, headers=None, **body):
-    return requests.post(f"{server.url}/api/orders/{order_id}/payments", json={"provider": "stripe", **body},
+def pay(server, order_id, ref, headers=None, **body):
+    """Pay an anonymous order by card, as the kiosk that holds its pickup reference does."""
+    return requests.post(f"{server.url}/api/orders/{order_id}/payments?ref={ref}", json={"provider": "stripe", **body},
                          headers=headers or {}, timeout=15)
 
 
@@ -83,9 +84,9 @@ def events_of(localstripe, kind):
         params = {"limit": 100, "starting_after": page["data"][-1]["id"]}
 
 
-def test_browser_confirmed_card_payment_is_paid_by_the_webhook(app, server, payable_order, browser_stripe):
+def test_browser_confirmed_card_payment_is_paid_by_the_webhook(app, server, payable_order, browser_stripe, order_ref):
     order_id = payable_order(1880)
-    response = pay(server, order_id)
+    response = pay(server, order_id, order_ref(order_id))
     assert response.status_code == 201, response.text
     payment = response.json()
     assert payment["state"] == "pending" and payment["external_ref"].startswith("pi_")
@@ -102,9 +103,9 @@ def test_browser_confirmed_card_payment_is_paid_by_the_webhook(app, server, paya
     assert final["events"] == [("payment_intent.succeeded", "succeeded")]
 
 
-def test_decline_leaves_the_order_unpaid(app, server, payable_order):
+def test_decline_leaves_the_order_unpaid(app, server, payable_order, order_ref):
     order_id = payable_order(1200)
-    response = pay(server, order_id, payment_method="pm_card_chargeCustomerFail")
+    response = pay(server, order_id, order_ref(order_id), payment_method="pm_card_chargeCustomerFail")
     assert response.status_code == 402, response.text
     assert response.headers["Content-Type"].startswith("application/problem+json")
     assert response.json()["code"] == "card_declined"
@@ -115,15 +116,15 @@ def test_decline_leaves_the_order_unpaid(app, server, payable_order):
     assert final["events"] == [("payment_intent.payment_failed", "failed")]
     assert final["order"] == "pending_payment" and final["payments"] == [("stripe", 1200, "failed", 0)]
     # the diner can try again with another card
-    retry = pay(server, order_id, payment_method="pm_card_visa")
+    retry = pay(server, order_id, order_ref(order_id), payment_method="pm_card_visa")
     assert retry.status_code == 201 and retry.json()["state"] == "succeeded"
     assert state(app, order_id)["order"] == "paid"
 
 
-def test_refunds_full_partial_and_over_refund(app, client, payable_order, auth, browser_stripe):
+def test_refunds_full_partial_and_over_refund(app, client, payable_order, auth, browser_stripe, order_ref):
     staff = auth("staff", sub="counter-1")
     order_id = payable_order(2000)
-    payment = client.post(f"/api/orders/{order_id}/payments",
+    payment = client.post(f"/api/orders/{order_id}/payments?ref={order_ref(order_id)}",
                           json={"provider": "stripe", "payment_method": "pm_card_visa"}).json
     assert payment["state"] == "succeeded"
     url = f"/api/payments/{payment['id']}/refunds"
@@ -147,9 +148,9 @@ def test_refunds_full_partial_and_over_refund(app, client, payable_order, auth, 
     assert len(browser_stripe.v1.refunds.list(params={"payment_intent": payment["external_ref"]}).data) == 2
 
 
-def test_duplicated_webhook_changes_nothing(app, server, payable_order, localstripe):
+def test_duplicated_webhook_changes_nothing(app, server, payable_order, localstripe, order_ref):
     order_id = payable_order(800)
-    payment = pay(server, order_id, payment_method="pm_card_visa").json()
+    payment = pay(server, order_id, order_ref(order_id), payment_method="pm_card_visa").json()
     first = wait_for(lambda: (s := state(app, order_id))["events"] and s)
     event = next(e for e in events_of(localstripe, "payment_intent.succeeded")
                  if e["data"]["object"]["id"] == payment["external_ref"])
@@ -162,9 +163,9 @@ def test_duplicated_webhook_changes_nothing(app, server, payable_order, localstr
 
 
 @pytest.mark.parametrize("forgery", ["wrong-secret", "stale", "missing", "tampered-body"])
-def test_forged_or_stale_signature_is_refused(app, client, payable_order, browser_stripe, forgery):
+def test_forged_or_stale_signature_is_refused(app, client, payable_order, browser_stripe, forgery, order_ref):
     order_id = payable_order(1880)
-    payment = client.post(f"/api/orders/{order_id}/payments", json={"provider": "stripe"}).json
+    payment = client.post(f"/api/orders/{order_id}/payments?ref={order_ref(order_id)}", json={"provider": "stripe"}).json
     # a succeeded event for this payment's intent, as an attacker would write it
     intent = browser_stripe.v1.payment_intents.retrieve(payment["external_ref"]).to_dict()
     intent["status"] = "succeeded"
@@ -194,16 +195,16 @@ def test_forged_or_stale_signature_is_refused(app, client, payable_order, browse
     (0.0, 0.5, 0.8, 0.9, 0.95, 1.0, 1.0, 1.02, 1.05, 1.1, 1.2, 1.5),  # a confirm first, others around the webhook
     (1.0, 1.02, 1.04, 1.06, 1.08, 1.1, 1.12, 1.15, 1.2, 1.3, 1.4, 1.6),  # as the webhook lands (~1 s) and after
 ], ids=["confirm-first", "webhook-first"])
-def test_webhook_and_confirm_race_marks_the_order_paid_once(app, server, payable_order, browser_stripe, delays):
+def test_webhook_and_confirm_race_marks_the_order_paid_once(app, server, payable_order, browser_stripe, delays, order_ref):
     order_id = payable_order(2600)
-    payment = pay(server, order_id).json()
+    payment = pay(server, order_id, order_ref(order_id)).json()
     intent_id = payment["external_ref"]
     browser_stripe.v1.payment_intents.update(intent_id, params={"payment_method": "pm_card_visa"})
     browser_stripe.v1.payment_intents.confirm(intent_id)  # the webhook leaves localstripe ~1 s from now
 
     def confirm(delay):
         time.sleep(delay)
-        return requests.post(f"{server.url}/api/payments/{payment['id']}/confirm", timeout=15)
+        return requests.post(f"{server.url}/api/payments/{payment['id']}/confirm?ref={order_ref(order_id)}", timeout=15)
 
     with ThreadPoolExecutor(max_workers=12) as pool:  # confirms before, around and after the webhook
         responses = list(pool.map(confirm, delays))
@@ -217,14 +218,14 @@ def test_webhook_and_confirm_race_marks_the_order_paid_once(app, server, payable
     assert final["events"] == [("payment_intent.succeeded", "succeeded")]
 
 
-def test_card_money_arriving_after_the_order_expired_goes_back(app, client, payable_order, browser_stripe):
+def test_card_money_arriving_after_the_order_expired_goes_back(app, client, payable_order, browser_stripe, order_ref):
     order_id = payable_order(1880, expires_in=2)
-    payment = client.post(f"/api/orders/{order_id}/payments", json={"provider": "stripe"}).json
+    payment = client.post(f"/api/orders/{order_id}/payments?ref={order_ref(order_id)}", json={"provider": "stripe"}).json
     assert payment["state"] == "pending"
     time.sleep(2.2)  # the diner took too long; the order expired meanwhile
     browser_stripe.v1.payment_intents.update(payment["external_ref"], params={"payment_method": "pm_card_visa"})
     assert browser_stripe.v1.payment_intents.confirm(payment["external_ref"]).status == "succeeded"
-    confirmed = client.post(f"/api/payments/{payment['id']}/confirm")
+    confirmed = client.post(f"/api/payments/{payment['id']}/confirm?ref={order_ref(order_id)}")
     assert confirmed.status_code == 200 and confirmed.json["state"] == "succeeded"
     after = state(app, order_id)
     assert after["order"] == "pending_payment" and after["paid_at"] is None and after["completing"] == 0
@@ -234,15 +235,15 @@ def test_card_money_arriving_after_the_order_expired_goes_back(app, client, paya
 
 
 def test_card_money_for_an_order_paid_meanwhile_goes_back(app, client, auth, payable_order, localstripe,
-                                                           browser_stripe):
+                                                           browser_stripe, order_ref):
     order_id = payable_order(1880)
-    declined = client.post(f"/api/orders/{order_id}/payments",
+    declined = client.post(f"/api/orders/{order_id}/payments?ref={order_ref(order_id)}",
                            json={"provider": "stripe", "payment_method": "pm_card_chargeCustomerFail"})
     assert declined.status_code == 402
     payment_id = declined.json["payment_id"]
     # the diner gives up on the card and pays cash; later their browser retries the card anyway
     # (real Stripe re-confirms the same intent; localstripe cannot, so a twin intent stands in for it)
-    cash = client.post(f"/api/orders/{order_id}/payments", json={"provider": "cash"}, headers=auth("staff"))
+    cash = client.post(f"/api/orders/{order_id}/payments?ref={order_ref(order_id)}", json={"provider": "cash"}, headers=auth("staff"))
     assert cash.status_code == 201 and cash.json["state"] == "succeeded"
     retried = browser_stripe.v1.payment_intents.create(params={
         "amount": 1880, "currency": "cny", "payment_method": "pm_card_visa", "confirm": True,
@@ -260,25 +261,25 @@ def test_card_money_for_an_order_paid_meanwhile_goes_back(app, client, auth, pay
     assert [r.amount for r in browser_stripe.v1.refunds.list(params={"payment_intent": intent_id}).data] == [1880]
 
 
-def test_wechat_pay_and_alipay_are_offered_when_configured(app, client, payable_order, browser_stripe, monkeypatch):
+def test_wechat_pay_and_alipay_are_offered_when_configured(app, client, payable_order, browser_stripe, monkeypatch, order_ref):
     monkeypatch.setenv("LINLI_STRIPE_METHODS", "card,wechat_pay,alipay")
     order_id = payable_order(1880)
-    response = client.post(f"/api/orders/{order_id}/payments", json={"provider": "stripe"})
+    response = client.post(f"/api/orders/{order_id}/payments?ref={order_ref(order_id)}", json={"provider": "stripe"})
     assert response.status_code == 201, response.json
     assert response.json["payment_method_types"] == ["card", "wechat_pay", "alipay"]
     intent = browser_stripe.v1.payment_intents.retrieve(response.json["external_ref"])
     assert intent.status == "requires_payment_method" and intent.amount == 1880 and intent.currency == "cny"
 
 
-def test_card_payments_are_not_offered_without_a_key(service_app, payable_order, monkeypatch):
+def test_card_payments_are_not_offered_without_a_key(service_app, payable_order, monkeypatch, order_ref):
     for name in ("STRIPE_API_KEY", "STRIPE_API_BASE", "STRIPE_WEBHOOK_SECRET"):
         monkeypatch.delenv(name, raising=False)
     plain = service_app("canteen", create_app)
     client = plain.test_client()
     order_id = payable_order(1880)
-    providers = [p["identifier"] for p in client.get(f"/api/orders/{order_id}/payments").json["providers"]]
+    providers = [p["identifier"] for p in client.get(f"/api/orders/{order_id}/payments?ref={order_ref(order_id)}").json["providers"]]
     assert "stripe" not in providers and "cash" in providers
-    response = client.post(f"/api/orders/{order_id}/payments", json={"provider": "stripe"})
+    response = client.post(f"/api/orders/{order_id}/payments?ref={order_ref(order_id)}", json={"provider": "stripe"})
     assert response.status_code == 422 and response.json["code"] == "unknown_provider"
     body = b'{"id": "evt_1", "type": "payment_intent.succeeded"}'
     hook = client.post(WEBHOOK, data=body, headers={"Stripe-Signature": sign(body, "whsec_linli_test")})
@@ -296,13 +297,13 @@ def test_signed_but_malformed_events_are_refused(app, client, body):
         assert db.session.query(StripeEvent).count() == 0
 
 
-def test_a_refund_left_pending_by_a_dead_worker_is_finished_by_tick(app, client, payable_order, browser_stripe):
+def test_a_refund_left_pending_by_a_dead_worker_is_finished_by_tick(app, client, payable_order, browser_stripe, order_ref):
     import datetime as dt
 
     from linli.shared.db import utcnow
 
     order_id = payable_order(1500)
-    payment = client.post(f"/api/orders/{order_id}/payments",
+    payment = client.post(f"/api/orders/{order_id}/payments?ref={order_ref(order_id)}",
                           json={"provider": "stripe", "payment_method": "pm_card_visa"}).json
     with app.app_context():  # what a worker leaves behind if it dies right after reserving a refund
         row = db.session.get(Payment, payment["id"])
@@ -320,9 +321,9 @@ def test_a_refund_left_pending_by_a_dead_worker_is_finished_by_tick(app, client,
     assert app.extensions["linli_spec"].tick(app)["refunds_retried"] == 0
 
 
-def test_concurrent_copies_of_one_event_do_the_work_once(app, server, payable_order, localstripe, browser_stripe):
+def test_concurrent_copies_of_one_event_do_the_work_once(app, server, payable_order, localstripe, browser_stripe, order_ref):
     order_id = payable_order(990)
-    payment = pay(server, order_id).json()
+    payment = pay(server, order_id, order_ref(order_id)).json()
     intent_id = payment["external_ref"]
     browser_stripe.v1.payment_intents.update(intent_id, params={"payment_method": "pm_card_visa"})
     browser_stripe.v1.payment_intents.confirm(intent_id)
@@ -344,9 +345,9 @@ def test_concurrent_copies_of_one_event_do_the_work_once(app, server, payable_or
     assert final["events"] == [("payment_intent.succeeded", "succeeded")]
 
 
-def test_an_event_whose_amount_differs_pays_nothing(app, client, payable_order, browser_stripe):
+def test_an_event_whose_amount_differs_pays_nothing(app, client, payable_order, browser_stripe, order_ref):
     order_id = payable_order(1880)
-    payment = client.post(f"/api/orders/{order_id}/payments", json={"provider": "stripe"}).json
+    payment = client.post(f"/api/orders/{order_id}/payments?ref={order_ref(order_id)}", json={"provider": "stripe"}).json
     intent = browser_stripe.v1.payment_intents.retrieve(payment["external_ref"]).to_dict()
     intent.update(status="succeeded", amount=1)
     body = json.dumps({"id": "evt_short", "object": "event", "type": "payment_intent.succeeded",

@@ -109,6 +109,24 @@ def test_expired_offer_is_passed_on_by_the_next_write_without_tick(app, client, 
         assert db.session.get(Registration, third.id).status == "offered"
 
 
+def test_no_offer_outlives_its_session(app, client, auth):
+    """A place freed an hour before the end is offered until the end, not for the full confirm window;
+    once the session is over, tick offers nobody a place in it (it used to, every two hours)."""
+    session_id = create_session(client, auth, make_room(app), capacity=1)  # START to START + 2 h
+    during = START + dt.timedelta(hours=1)
+    with app.test_request_context(method="POST"):
+        first = service.sign_up(person("a"), session_id, now=NOW)
+        second = service.sign_up(person("b"), session_id, now=NOW)
+        third = service.sign_up(person("c"), session_id, now=NOW)
+        service.cancel(person("a"), first.id, now=during)
+        assert db.session.get(Registration, second.id).offer_expires_at == START + dt.timedelta(hours=2)
+    after = START + dt.timedelta(hours=5)
+    assert service.tick(app, now=after) == {"activity_offers_expired": 1, "activity_offers_made": 0}
+    with app.app_context():
+        assert db.session.get(Registration, third.id).status == "waitlisted"
+        assert offers_published() == [second.id]
+
+
 def test_signup_api_confirm_cancel_and_check_in(app, client, auth):
     session_id = create_session(client, auth, make_room(app), capacity=1)
     url = f"/api/activities/sessions/{session_id}/registrations"

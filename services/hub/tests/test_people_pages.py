@@ -34,7 +34,7 @@ def test_only_staff_of_the_community_see_the_page(app, tokens, households):
     assert anonymous.status_code == 401
     volunteer = app.test_client()
     volunteer.set_cookie("linli_token", tokens("volunteer", sub="v1"))
-    assert volunteer.get("/staff/people?community=north-bund").status_code == 403  # signed in: told it is not theirs
+    assert volunteer.get("/staff/people?community=north-bund").status_code == 403  # signed in, not staff
     other = staff_client(app, tokens, communities=("fenglin-huiyuan",))
     refused = other.get("/staff/people?community=north-bund")
     assert refused.status_code == 403 and "赵阿婆" not in refused.get_data(as_text=True)
@@ -97,7 +97,7 @@ def test_a_household_registered_twice_or_in_another_community_changes_nothing(ap
     assert "这户家庭已经登记过了。" in again.get_data(as_text=True)
     elsewhere = client.post("/staff/households?community=fenglin-huiyuan", headers=ORIGIN,
                             data={"compound": "汇园", "building": "1", "room": "101"})
-    assert elsewhere.status_code == 303  # refused inside the form action: a message, nothing stored
+    assert elsewhere.status_code == 403  # not staff of that community: refused before the action runs
     forged = client.post("/staff/households?community=north-bund", data={"compound": "x", "building": "1",
                                                                          "room": "1"})
     assert forged.status_code == 403  # no Origin: not from our page

@@ -51,7 +51,7 @@ def test_team_page_in_chinese_and_english(client, world):
 
 def test_staff_pages_need_staff(client, world):
     sign_in(client, "lead.hulusi")
-    assert client.get("/staff/rooms").status_code == 403  # signed in, but not staff: said so
+    assert client.get("/staff/rooms").status_code == 403  # signed in without the right
     client.post("/logout", headers=ORIGIN)
     sign_in(client, "staff.li")
     page = client.get("/staff/rooms?community=fenglin-huiyuan")

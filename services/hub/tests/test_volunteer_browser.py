@@ -7,6 +7,7 @@ import pytest
 from linli.hub.activities import service as activities
 from linli.hub.volunteers import service
 from linli.shared.auth import Identity
+from linli.shared.localtime import local_today
 from linli.shared.testing.browser import axe_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.engines("sqlite")]
@@ -15,7 +16,7 @@ VOLUNTEER = Identity("v-browser", frozenset({"volunteer"}), frozenset({"north-bu
 
 
 def test_volunteer_signs_up_for_a_shift_and_logs_hours(app, tokens, live_server, browser_page, artifacts_dir):
-    tomorrow = service.local_today() + dt.timedelta(days=1)
+    tomorrow = local_today() + dt.timedelta(days=1)
     with app.test_request_context(method="POST"):
         service.generate_shifts("north-bund", "waste-sorting", start_date=tomorrow, days=2)
         service.save_profile(VOLUNTEER, community_id="north-bund", display_name="李阿姨")

@@ -5,6 +5,7 @@ from linli.hub.extensions import db
 from linli.hub.volunteers import service
 from linli.hub.volunteers.models import HourLog, ShiftAssignment
 from linli.shared.auth import Identity
+from linli.shared.localtime import local_today
 
 STAFF = Identity("staff-1", frozenset({"staff"}), frozenset({"north-bund"}))
 
@@ -21,7 +22,7 @@ def post(client, url, **data):
 
 def test_volunteer_pages_sign_up_log_hours_and_register_activity(app, tokens):
     with app.test_request_context(method="POST"):
-        service.generate_shifts("north-bund", "waste-sorting", start_date=service.local_today() + dt.timedelta(days=1),
+        service.generate_shifts("north-bund", "waste-sorting", start_date=local_today() + dt.timedelta(days=1),
                                 days=2)
     client = volunteer_client(app, tokens)
     assert client.get("/volunteer").status_code == 200  # profile form first
@@ -48,14 +49,14 @@ def test_volunteer_pages_sign_up_log_hours_and_register_activity(app, tokens):
     forged = client.post(f"/volunteer/shifts/{shift_id}/sign-up", headers={"Origin": "https://evil.example"})
     assert forged.status_code == 403
 
-    logged = post(client, "/volunteer/hours", work_date=service.local_today().isoformat(), hours="2", note="值守")
+    logged = post(client, "/volunteer/hours", work_date=local_today().isoformat(), hours="2", note="值守")
     assert logged.status_code == 303
     hours_page = client.get("/volunteer/hours").get_data(as_text=True)
     assert "待审核" in hours_page
     with app.app_context():
         assert db.session.query(HourLog).one().minutes == 120
 
-    tomorrow = (service.local_today() + dt.timedelta(days=3)).isoformat()
+    tomorrow = (local_today() + dt.timedelta(days=3)).isoformat()
     made = post(client, "/volunteer/activities/new", title_zh="剪纸课", date=tomorrow, start="14:00", end="16:00",
                 capacity="10", repeat_weeks="0")
     assert made.status_code == 303
@@ -73,7 +74,7 @@ def test_pages_need_a_signed_in_volunteer(app, tokens):
     assert anonymous.get("/volunteer/shifts").status_code == 401
     diner = app.test_client()
     diner.set_cookie("linli_token", tokens("diner", sub="d1"))
-    assert diner.get("/volunteer").status_code == 403  # signed in without the role: told so, not asked to sign in
+    assert diner.get("/volunteer").status_code == 403  # signed in, but not as a volunteer
 
 
 def test_resident_signs_up_for_an_activity_page(app, tokens):
@@ -97,13 +98,13 @@ def test_swap_offer_is_answered_and_staff_approve_hours_on_pages(app, tokens):
     volunteer_a = Identity("va", frozenset({"volunteer"}), frozenset({"north-bund"}))
     with app.test_request_context(method="POST"):
         shift = service.generate_shifts("north-bund", "waste-sorting",
-                                        start_date=service.local_today() + dt.timedelta(days=1), days=1)[0]
+                                        start_date=local_today() + dt.timedelta(days=1), days=1)[0]
         service.save_profile(volunteer_a, community_id="north-bund", display_name="甲")
         b = service.save_profile(Identity("vb", frozenset({"volunteer"}), frozenset({"north-bund"})),
                                  community_id="north-bund", display_name="乙")
         given = service.sign_up(volunteer_a, shift.id)
         swap = service.propose_swap(volunteer_a, given.id, to_volunteer_id=b.id)
-        service.log_hours(volunteer_a, community_id="north-bund", work_date=service.local_today(), minutes=90)
+        service.log_hours(volunteer_a, community_id="north-bund", work_date=local_today(), minutes=90)
     client_b = volunteer_client(app, tokens, "vb")
     home = client_b.get("/volunteer").get_data(as_text=True)
     assert "甲 请你接这个班" in home
@@ -162,7 +163,7 @@ def test_volunteer_running_an_activity_checks_people_in(app, tokens):
 def test_odd_numbers_in_page_forms_get_a_message_not_an_error(app, tokens):
     client = volunteer_client(app, tokens, sub="v9")
     post(client, "/volunteer/profile", display_name="周老师")
-    today = service.local_today().isoformat()
+    today = local_today().isoformat()
     for hours in ("inf", "nan", "1e400", "abc"):
         response = post(client, "/volunteer/hours", work_date=today, hours=hours)
         assert response.status_code == 303, hours

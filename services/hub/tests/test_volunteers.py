@@ -12,9 +12,10 @@ from linli.hub.extensions import db
 from linli.hub.volunteers import service
 from linli.hub.volunteers.models import HourLog, Shift, ShiftAssignment
 from linli.shared.auth import Identity
+from linli.shared.localtime import LOCAL_TZ
 
 DAY = dt.date(2030, 3, 4)  # a Monday
-SHANGHAI = service.LOCAL_TZ
+SHANGHAI = LOCAL_TZ
 API = "/api/volunteers"
 
 

@@ -2,20 +2,36 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import http
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import marshmallow as ma
-from flask import Flask
+from flask import Flask, current_app, request
 from flask_smorest import Api
 from flask_smorest import Blueprint as SmorestBlueprint
 from flask_smorest.utils import prepare_response
+from webargs.multidictproxy import MultiDictProxy
 
-from linli.shared.errors import PROBLEM_MIMETYPE, handle_http_exception
+from linli.shared.auth import require_identity
+from linli.shared.errors import (
+    PROBLEM_MIMETYPE,
+    BadRequest,
+    Forbidden,
+    Problem,
+    handle_http_exception,
+)
 
 
 class ProblemSchema(ma.Schema):
-    """RFC 9457 problem details, the body of every error response."""
+    """RFC 9457 problem details, the body of every error response.
+
+    Besides these members a problem may carry extension members (RFC 9457 §3.2) that say more about
+    its kind, e.g. ``order_state`` with ``order_not_payable`` or ``household_id`` with a conflict."""
+
+    class Meta:
+        unknown = ma.INCLUDE  # documented as additionalProperties: extension members
 
     type = ma.fields.String(metadata={"description": "URI naming the kind of problem"})
     title = ma.fields.String(metadata={"description": "Short human-readable summary"})
@@ -46,12 +62,66 @@ class LinliApi(Api):
         self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
 
 
+def problems(blp: SmorestBlueprint, *statuses: int) -> Callable[[Any], Any]:
+    """Document the problem+json answers a route gives (the shared error components):
+    ``@problems(blp, 401, 403, 409)`` under the ``@blp.route`` line."""
+
+    def decorate(view: Any) -> Any:
+        for status in statuses:
+            view = blp.alt_response(status, response=http.HTTPStatus(status).name)(view)
+        return view
+
+    return decorate
+
+
 class Schema(ma.Schema):
-    """Base input/output schema: unknown fields are refused (422), never silently dropped."""
+    """Base input/output schema: unknown fields are refused (422), never silently dropped.
+
+    JSON input is taken at its type: an Integer field takes a JSON integer only (``2.5``,
+    ``2.2e-309`` and ``"5"`` are refused, not truncated or converted), and a Time field a time of day
+    without a zone (``"20:00:00Z"`` is refused: a room's hours are local wall-clock times). Query
+    strings and forms are text and keep marshmallow's conversion."""
 
     class Meta:
         unknown = ma.RAISE
         ordered = True
+
+    @ma.pre_load
+    def _json_types(self, data: Any, **_: Any) -> Any:
+        if not isinstance(data, Mapping) or isinstance(data, MultiDictProxy):
+            return data
+        errors: dict[str, list[str]] = {}
+        for name, field in self.load_fields.items():
+            key = field.data_key or name
+            if key in data and (message := json_type_error(field, data[key])):
+                errors[key] = [message]
+        if errors:
+            raise ma.ValidationError(errors)
+        return data
+
+
+def _is_integer(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def json_type_error(field: ma.fields.Field, value: Any) -> str | None:
+    """Why ``value`` (from a JSON document) does not fit ``field``; None when it does (or when the
+    field's own validation will say)."""
+    if value is None:
+        return None
+    if isinstance(field, ma.fields.Integer) and not _is_integer(value):
+        return "Not a valid integer: send a JSON integer."
+    integers = isinstance(field, ma.fields.List) and isinstance(field.inner, ma.fields.Integer)
+    if integers and isinstance(value, list) and not all(_is_integer(item) for item in value):
+        return "Every item must be a JSON integer."
+    if isinstance(field, ma.fields.Time) and isinstance(value, str):
+        try:
+            parsed = dt.time.fromisoformat(value)
+        except ValueError:
+            return None  # the field says it is not a time
+        if parsed.tzinfo is not None:
+            return "A time of day without a zone, e.g. 20:00 (local time)."
+    return None
 
 
 class TimeRangeSchema(Schema):
@@ -67,6 +137,35 @@ class TimeRangeSchema(Schema):
         start, end = self.RANGE
         if data.get(start) is not None and data.get(end) is not None and data[end] <= data[start]:
             raise ma.ValidationError(f"must be after {start}", field_name=end)
+
+
+def check_operation_contract() -> None:
+    """before_request for API operations, from what the operation documents about itself:
+
+    - an operation that needs a token (its ``security`` has no anonymous ``{}``, or its view is
+      guarded by :func:`~linli.shared.auth.require_roles`) authenticates the caller first, so an
+      anonymous caller gets 401 (and a caller without the role 403) before any 422 about its input;
+    - an operation with a required JSON body refuses a request without one (400 ``body_required``)
+      or with a body of another media type (415), instead of reading it as ``{}``.
+    """
+    view = current_app.view_functions.get(request.endpoint or "")
+    apidoc = getattr(view, "_apidoc", None)
+    if not apidoc:
+        return
+    security = apidoc.get("manual_doc", {}).get("security")
+    roles = getattr(view, "linli_required_roles", None)
+    if roles is not None or (security is not None and {} not in security):
+        identity = require_identity()
+        if roles and not identity.has_role(*roles):
+            raise Forbidden(f"This needs one of the roles: {', '.join(roles)}.", code="missing_role")
+    for parameter in apidoc.get("arguments", {}).get("parameters", ()):
+        if parameter.get("in") != "json" or not parameter.get("required"):
+            continue
+        if not request.get_data(cache=True).strip():
+            raise BadRequest("This operation needs a JSON body.", code="body_required")
+        if not request.is_json:
+            raise Problem("Send the body as application/json.", code="unsupported_media_type",
+                          title="Unsupported Media Type", status=415)
 
 
 def init_api(app: Flask, *, title: str, version: str, description: str, blueprints: list[SmorestBlueprint]) -> Api:

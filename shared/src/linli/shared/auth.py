@@ -23,7 +23,7 @@ from linli.shared.errors import Forbidden, Unauthorized
 from linli.shared.keys import ALGORITHM, SigningKey, ensure_signing_key
 
 ROLES = ("diner", "volunteer", "team_lead", "staff", "manager", "admin")
-STAFF_ROLES = frozenset({"staff", "manager", "admin"})
+STAFF_ROLES = ("staff", "manager")  # the residents' committee's staff; admin passes every role check
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -40,7 +40,10 @@ class Identity:
 
     @property
     def is_staff(self) -> bool:
-        return bool(self.roles & STAFF_ROLES)
+        return self.has_role(*STAFF_ROLES)
+
+    def is_staff_of(self, community_id: str) -> bool:
+        return self.is_staff and self.belongs_to(community_id)
 
     def belongs_to(self, community_id: str) -> bool:
         return "*" in self.communities or community_id in self.communities
@@ -181,6 +184,15 @@ def require_roles(*roles: str) -> Callable[[F], F]:
                 raise Forbidden(f"This needs one of the roles: {', '.join(roles)}.", code="missing_role")
             return view(*args, **kwargs)
 
+        # read by linli.shared.api.check_operation_contract: authenticate before parsing input
+        wrapper.linli_required_roles = roles  # type: ignore[attr-defined]
         return wrapper  # type: ignore[return-value]
 
     return decorator
+
+
+def require_staff_of(identity: Identity, community_id: str) -> None:
+    """Domain guard: only the committee's staff of this community go on (403 otherwise)."""
+    if not identity.is_staff:
+        raise Forbidden("Only staff of the residents' committee do this.", code="missing_role")
+    identity.require_community(community_id)

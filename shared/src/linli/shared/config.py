@@ -8,6 +8,8 @@ import secrets
 from pathlib import Path
 from typing import Any
 
+from linli.shared.localtime import LOCAL_TZ
+
 
 def var_dir_from_env() -> Path:
     return Path(os.environ.get("LINLI_VAR_DIR", "var")).resolve()
@@ -63,12 +65,14 @@ def load_config(service: str, test_config: dict[str, Any] | None = None) -> dict
         "LINLI_LOG_LEVEL": env.get("LINLI_LOG_LEVEL", "INFO"),
         "LINLI_PROXY_HOPS": int(env.get("LINLI_PROXY_HOPS", "0")),
         "LINLI_PUBLIC_URL": env.get("LINLI_PUBLIC_URL"),
+        # request bodies above this are refused with 413 before they are read (Flask's limit)
+        "MAX_CONTENT_LENGTH": int(env.get("LINLI_MAX_BODY_BYTES", str(1024 * 1024))),
         "RATELIMIT_STORAGE_URI": env.get("LINLI_RATELIMIT_STORAGE_URI", "memory://"),
         # the services share a host behind the gateway: each keeps its own session cookie
         "SESSION_COOKIE_NAME": f"linli_{service}_session",
         "SESSION_COOKIE_SAMESITE": "Lax",
         "BABEL_DEFAULT_LOCALE": "zh_CN",
-        "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
+        "BABEL_DEFAULT_TIMEZONE": LOCAL_TZ.key,
         "JSON_SORT_KEYS": False,
     }
     config.update(overrides)

@@ -13,14 +13,16 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Flask, has_request_context, request
+from flask import Flask, current_app, has_request_context, request
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Session
 from sqlalchemy.orm import registry as orm_registry
 from sqlalchemy.types import TypeDecorator
 
@@ -126,3 +128,18 @@ def init_db(app: Flask, db: SQLAlchemy) -> None:
 def lock_for_update(statement: sa.Select[Any]) -> sa.Select[Any]:
     """Row locks on PostgreSQL; SQLite already holds the single write lock (BEGIN IMMEDIATE)."""
     return statement.with_for_update()
+
+
+@contextmanager
+def transaction(session: Session | None = None) -> Iterator[Session]:
+    """``with transaction():`` commits what the block did, or rolls all of it back and re-raises.
+
+    The session is the current service's (``app.extensions['linli'].db``) unless one is given.
+    """
+    session = session if session is not None else current_app.extensions["linli"].db.session
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise

@@ -7,6 +7,7 @@ webargs validation and unexpected exceptions are turned into the same envelope:
 
 from __future__ import annotations
 
+import contextlib
 from http import HTTPStatus
 from typing import Any
 
@@ -20,7 +21,7 @@ from flask import (
     render_template_string,
     request,
 )
-from sqlalchemy.exc import DataError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 PROBLEM_MIMETYPE = "application/problem+json"
@@ -150,8 +151,8 @@ def handle_http_exception(error: HTTPException) -> Response:
         detail = "The request body is not valid JSON." if "json" in messages else detail
     code = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
             405: "method_not_allowed", 409: "conflict", 412: "precondition_failed",
-            415: "unsupported_media_type", 422: "validation_error", 428: "precondition_required",
-            429: "too_many_requests"}.get(status, phrase.lower().replace(" ", "_"))
+            413: "body_too_large", 414: "uri_too_long", 415: "unsupported_media_type", 422: "validation_error",
+            428: "precondition_required", 429: "too_many_requests", 431: "headers_too_large"}.get(status, phrase.lower().replace(" ", "_"))
     body = problem_body(status, code=code, title=phrase, detail=detail, **extras)
     headers = dict(getattr(error, "get_headers", lambda: [])())
     headers.pop("Content-Type", None)
@@ -182,6 +183,39 @@ def handle_data_error(error: DataError | OverflowError) -> Response:
     return problem_response(body)
 
 
+# SQLSTATE (PostgreSQL) or the start of SQLite's message → status, code, what the client is told
+_INTEGRITY_KINDS = (
+    ("23505", "UNIQUE constraint failed", 409, "already_exists", "Something with these values exists already."),
+    ("23P01", "", 409, "conflict", "This overlaps with something that exists already."),
+    ("23503", "FOREIGN KEY constraint failed", 422, "unknown_reference", "The request names something that does not exist."),
+    ("23514", "CHECK constraint failed", 422, "constraint_violation", "A value in the request is not allowed here."),
+    ("23502", "NOT NULL constraint failed", 422, "constraint_violation", "A value the request must give is missing."),
+)
+
+
+def handle_integrity_error(error: IntegrityError) -> Response:
+    """A database constraint refused the write (e.g. a name that must be unique): the client's
+    conflict, never a 500. Domain code that can say more catches it itself; this is the floor."""
+    _rollback()
+    sqlstate = getattr(error.orig, "sqlstate", None)
+    message = str(error.orig)
+    status, code, detail = next(
+        ((status, code, detail) for state, sqlite_message, status, code, detail in _INTEGRITY_KINDS
+         if sqlstate == state or (sqlite_message and message.startswith(sqlite_message))),
+        (409, "conflict", "The request conflicts with data that exists already."))
+    log.info("db.constraint_refused", code=code, error=message[:300])
+    phrase = HTTPStatus(status).phrase
+    return problem_response(problem_body(status, code=code, title=phrase, detail=detail))
+
+
+def _rollback() -> None:
+    """Leave the request's session usable for what runs after the error handler."""
+    from linli.shared.state import service_state
+
+    with contextlib.suppress(Exception):  # no service app here (a bare Flask app in a test)
+        service_state().db.session.rollback()
+
+
 def handle_unexpected(error: Exception) -> Response:
     if isinstance(error, HTTPException):
         return handle_http_exception(error)
@@ -198,5 +232,6 @@ def init_errors(app: Flask) -> None:
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(OperationalError, handle_operational_error)
     app.register_error_handler(DataError, handle_data_error)
+    app.register_error_handler(IntegrityError, handle_integrity_error)
     app.register_error_handler(OverflowError, handle_data_error)
     app.register_error_handler(Exception, handle_unexpected)

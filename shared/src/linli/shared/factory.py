@@ -16,7 +16,7 @@ from flask_smorest import Blueprint as ApiBlueprint
 from flask_sqlalchemy import SQLAlchemy
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from linli.shared.api import init_api
+from linli.shared.api import check_operation_contract, init_api
 from linli.shared.auth import init_auth
 from linli.shared.communities import Communities
 from linli.shared.config import load_config
@@ -25,9 +25,11 @@ from linli.shared.errors import init_errors
 from linli.shared.events.receiver import blueprint as events_blueprint
 from linli.shared.i18n import init_i18n
 from linli.shared.idempotency import init_idempotency
+from linli.shared.inputs import init_input_checks
 from linli.shared.models import SharedModels
 from linli.shared.navigation import init_navigation
 from linli.shared.observability import init_observability, watch_plugins
+from linli.shared.pages import PageMessages
 from linli.shared.plugins import build_plugin_host
 from linli.shared.state import ServiceState
 
@@ -52,6 +54,7 @@ class ServiceSpec:
     tick: Callable[[Flask], dict[str, int]] | None = None
     version: str = "0.1.0"
     extra_init: Sequence[Callable[[Flask], None]] = field(default_factory=tuple)
+    page_messages: PageMessages = PageMessages()  # how its pages word problems (linli.shared.pages)
 
     @property
     def package_dir(self) -> Path:
@@ -97,6 +100,8 @@ def create_service_app(spec: ServiceSpec, test_config: dict[str, Any] | None = N
     app.extensions["linli_spec"] = spec
     init_auth(app)
     init_i18n(app, package_dir / "translations")
+    init_input_checks(app)  # before the Idempotency-Key is claimed: a refused request claims nothing
+    app.before_request(check_operation_contract)
     init_idempotency(app)
     init_navigation(app)
     init_api(app, title=spec.title, version=spec.version, description=spec.description,

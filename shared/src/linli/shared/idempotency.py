@@ -4,6 +4,13 @@
 - same key while the first is still running → 409;
 - same key, different body → 422.
 
+Keys are scoped by caller: a signed-in caller's keys are theirs (the token's subject). Anonymous
+callers (kiosks) share one key space, so a key is used at most once among them whatever the client
+keeps, but a stored response is replayed only to the anonymous caller that made it, known by a
+random id in its session cookie (set on its first keyed request): a second kiosk that reuses a key
+gets 409 ``idempotency_key_used``, never the first one's order and its pickup reference. A client
+that keeps no cookies gets no replays (409), and never a duplicate.
+
 The key is claimed in its own short transaction before the view runs, so concurrent requests
 see each other's claim; the response is stored after the view. A 5xx frees the key for a retry.
 """
@@ -12,9 +19,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import secrets
 
 import sqlalchemy as sa
-from flask import Flask, Response, g, request
+from flask import Flask, Response, g, request, session
 from sqlalchemy.exc import IntegrityError
 
 from linli.shared.auth import current_identity
@@ -34,12 +42,22 @@ def _fingerprint() -> str:
     return digest.hexdigest()
 
 
-def _scope() -> str:
+CALLER_SESSION_KEY = "linli_caller"
+
+
+def _scope_and_caller() -> tuple[str, str | None]:
+    """The key space (the token's subject, or the one anonymous space) and, for an anonymous
+    caller, its session id (made now when it has none yet)."""
     try:
         identity = current_identity()
     except Problem:
         identity = None
-    return f"{identity.subject if identity else 'anonymous'}:{request.path}"[:255]
+    caller = None
+    if identity is None:
+        caller = session.get(CALLER_SESSION_KEY)
+        if not isinstance(caller, str) or not caller:
+            caller = session[CALLER_SESSION_KEY] = secrets.token_urlsafe(24)
+    return f"{identity.subject if identity else 'anonymous'}:{request.path}"[:255], caller
 
 
 def _claim() -> Response | None:
@@ -51,19 +69,22 @@ def _claim() -> Response | None:
     state = service_state()
     model = state.models.IdempotencyRecord
     table = model.__table__
-    scope, fingerprint = _scope(), _fingerprint()
+    (scope, caller), fingerprint = _scope_and_caller(), _fingerprint()
     with state.db.engine.connect() as connection:
         connection = connection.execution_options(linli_write=True)
         with connection.begin():
             try:
                 with connection.begin_nested():
                     connection.execute(table.insert().values(scope=scope, key=key, fingerprint=fingerprint,
-                                                             state="processing", created_at=utcnow()))
+                                                             caller=caller, state="processing", created_at=utcnow()))
                 g.linli_idempotency = (scope, key)
                 return None
             except IntegrityError:
                 pass
             row = connection.execute(sa.select(table).where(table.c.scope == scope, table.c.key == key)).one()
+            if row.caller != caller:  # another kiosk's key: its response may hold a secret (pickup_ref)
+                return handle_problem(Conflict(
+                    "This Idempotency-Key was used by another caller; send a new key.", code="idempotency_key_used"))
             if row.fingerprint != fingerprint:
                 return handle_problem(Unprocessable(
                     "This Idempotency-Key was used with a different request body.", code="idempotency_key_reused"))

@@ -76,6 +76,8 @@ def define_shared_models(db: SQLAlchemy) -> SharedModels:
         id: Mapped[int] = mapped_column(primary_key=True)
         scope: Mapped[str] = mapped_column(sa.String(255))
         key: Mapped[str] = mapped_column(sa.String(255))
+        # an anonymous caller's session id: only that caller gets the stored response replayed
+        caller: Mapped[str | None] = mapped_column(sa.String(64))
         fingerprint: Mapped[str] = mapped_column(sa.String(64))
         state: Mapped[str] = mapped_column(sa.String(16), default="processing")  # processing|done
         response_status: Mapped[int | None]

@@ -33,3 +33,15 @@ def payment_providers(community: Any) -> list[Any] | None:
     refund). Built-ins: ``cash``, ``meal_card``, ``stripe`` and ``subsidy``. A provider whose
     ``identifier`` another plugin also returns replaces the built-in one; a provider whose
     ``is_available(community)`` is False is not offered."""
+
+
+@hookspec(firstresult=True)
+def waste_assessment(community: Any, period: dict[str, Any], figures: dict[str, Any]) -> dict[str, Any] | None:
+    """Score a canteen's kitchen waste for one period (the canteen's assessment, 考核).
+
+    ``period`` is ``{"start": date, "end": date, "by": "day"|"week"|"month"|"range"}``; ``figures`` is
+    ``{"covers", "meal_services", "weighed_services", "grams": {"preparation", "unserved", "plate",
+    "total"}, "edible_grams", "per_cover": {same kinds: grams per cover or None without covers},
+    "targets": {kind: grams per cover}}``. Return ``{"score": 0–100 or None, "passed": bool or None,
+    "method": str, "notes": [str]}``. The first plugin that answers wins; the built-in scores each
+    target as 100 × target / actual (at most 100) and averages them."""

@@ -15,15 +15,20 @@ def _api_blueprints() -> list[Any]:
     from linli.cases.casework.api import blp as cases_blp
     from linli.cases.catalogue.api import blp as catalogue_blp
     from linli.cases.clearance.api import blp as clearance_blp
+    from linli.cases.polls.api import blp as polls_blp
 
-    return [catalogue_blp, cases_blp, appointments_blp, clearance_blp]
+    return [catalogue_blp, cases_blp, appointments_blp, clearance_blp, polls_blp]
 
 
 def _page_blueprints() -> list[Any]:
+    from linli.cases.appointments.pages import pages as appointment_pages
+    from linli.cases.casework.pages import pages as case_pages
     from linli.cases.catalogue.pages import pages as catalogue_pages
+    from linli.cases.clearance.pages import pages as clearance_pages
     from linli.cases.open311.api import blp as open311_blp
+    from linli.cases.polls.pages import pages as poll_pages
 
-    return [catalogue_pages, open311_blp]
+    return [catalogue_pages, appointment_pages, case_pages, clearance_pages, poll_pages, open311_blp]
 
 
 def _hookspecs() -> list[Any]:
@@ -35,8 +40,9 @@ def _hookspecs() -> list[Any]:
 def _builtin_plugins() -> list[Any]:
     from linli.cases.casework import builtin as casework_builtin
     from linli.cases.catalogue import builtin as catalogue_builtin
+    from linli.cases.polls import builtin as polls_builtin
 
-    return [catalogue_builtin, casework_builtin]
+    return [catalogue_builtin, casework_builtin, polls_builtin]
 
 
 def _models() -> None:
@@ -52,6 +58,12 @@ def _init_open311(app: Flask) -> None:
     init_open311(app)
 
 
+def _page_messages() -> Any:
+    from linli.cases.pagekit import PAGE_MESSAGES
+
+    return PAGE_MESSAGES
+
+
 SPEC = ServiceSpec(
     name="cases",
     title="Linli cases",
@@ -64,6 +76,7 @@ SPEC = ServiceSpec(
     hookspecs=_hookspecs,
     builtin_plugins=_builtin_plugins,
     extra_init=(_init_open311,),
+    page_messages=_page_messages(),
 )
 
 

@@ -6,7 +6,6 @@ Every demo account has the password ``linli-demo``; the seed prints the username
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import click
 import sqlalchemy as sa
@@ -22,10 +21,10 @@ from linli.hub.rounds.models import BookingRound
 from linli.hub.teams import service as teams
 from linli.shared.auth import Identity
 from linli.shared.db import utcnow
+from linli.shared.localtime import LOCAL_TZ
 from linli.shared.seeding import seeding
 
 PASSWORD = "linli-demo"
-LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 NB, HY = "north-bund", "fenglin-huiyuan"
 EVENING = (dt.time(18, 30), dt.time(20, 30))  # Huiyuan's Friday-evening round slots
 
@@ -135,13 +134,13 @@ def _rounds() -> None:
         return rounds.weekly_slots(room_ids, first_day=day, weeks=1, start=EVENING[0], end=EVENING[1], tz=LOCAL_TZ)
 
     later = friday + dt.timedelta(weeks=1)
-    decided = rounds.create_round(None, community_id=HY, title=f"{later:%m月%d日}周五晚上", seed=2026,
+    decided = rounds.create_round(None, community_id=HY, title=f"{later.month}月{later.day}日周五晚上", seed=2026,
                                   closes_at=now + dt.timedelta(minutes=1), slots=evening(later))
     for index, team in enumerate(hy_teams):
         ranked = [s.id for s in decided.slots][:: 1 if index % 2 else -1]
         rounds.submit_requests(staff, decided.id, team_id=team.id, slot_ids=ranked, now=now)
     rounds.close_round(staff, decided.id, now=now)
-    open_round = rounds.create_round(None, community_id=HY, title=f"{friday:%m月%d日}周五晚上", seed=2027,
+    open_round = rounds.create_round(None, community_id=HY, title=f"{friday.month}月{friday.day}日周五晚上", seed=2027,
                                      closes_at=open_closes, slots=evening(friday))
     for team in hy_teams[2:8]:
         rounds.submit_requests(staff, open_round.id, team_id=team.id, slot_ids=[s.id for s in open_round.slots],
@@ -149,7 +148,7 @@ def _rounds() -> None:
     nb_staff = Identity("demo-seed", frozenset({"staff"}), frozenset({NB}))
     saturday = friday + dt.timedelta(days=1)
     nb_round = rounds.create_round(
-        None, community_id=NB, title=f"{saturday:%m月%d日}周六上午", seed=2026, closes_at=now + dt.timedelta(minutes=1),
+        None, community_id=NB, title=f"{saturday.month}月{saturday.day}日周六上午", seed=2026, closes_at=now + dt.timedelta(minutes=1),
         slots=rounds.weekly_slots([r.id for r in rooms.list_rooms(NB)][:1], first_day=saturday, weeks=1,
                                   start=dt.time(9), end=dt.time(11), tz=LOCAL_TZ))
     for team in teams.list_teams(NB):

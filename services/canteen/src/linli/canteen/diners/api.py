@@ -15,8 +15,8 @@ from linli.canteen.diners.schemas import (
     SubsidyQuoteSchema,
     TopUpSchema,
 )
-from linli.canteen.payments.apidoc import problems
-from linli.shared.auth import require_identity, require_roles
+from linli.shared.api import problems
+from linli.shared.auth import STAFF_ROLES, require_identity, require_roles
 from linli.shared.state import service_state
 
 blp = Blueprint("diners", __name__, url_prefix="/api",
@@ -35,7 +35,7 @@ def _check_diner_id(endpoint, values):  # type: ignore[no-untyped-def]
 @blp.response(200, DinerProfileSchema)
 @blp.doc(security=BEARER)
 @problems(blp, 401, 403, 404)
-@require_roles("staff", "manager")
+@require_roles(*STAFF_ROLES)
 def save_profile(data, diner_id):  # type: ignore[no-untyped-def]
     """Create or replace a diner's canteen profile (age, special groups, subsidy eligibility)."""
     return service.save_profile(require_identity(), diner_id=diner_id, **data)
@@ -79,7 +79,7 @@ def get_card(query, diner_id):  # type: ignore[no-untyped-def]
 @blp.response(201, LedgerEntrySchema)
 @blp.doc(security=BEARER)
 @problems(blp, 401, 403, 404)
-@require_roles("staff", "manager")
+@require_roles(*STAFF_ROLES)
 def top_up(data, diner_id):  # type: ignore[no-untyped-def]
     """Load money onto a meal card at the counter (opens the card if new)."""
     return meal_card.top_up(require_identity(), diner_id=diner_id, **data)
@@ -102,7 +102,7 @@ def ledger(query, diner_id):  # type: ignore[no-untyped-def]
 @blp.response(200, KioskCardSchema)
 @blp.doc(security=BEARER)
 @problems(blp, 401, 403, 409)
-@require_roles("staff", "manager")
+@require_roles(*STAFF_ROLES)
 def issue_kiosk_card(data, diner_id):  # type: ignore[no-untyped-def]
     """Give a diner a card number and PIN for the kiosk (again: the old number stops working)."""
     return kiosk_card.issue(require_identity(), diner_id=diner_id, **data)

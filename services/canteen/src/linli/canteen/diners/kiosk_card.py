@@ -72,31 +72,50 @@ def find_for_diner(community_id: str, diner_id: str) -> KioskCard | None:
 
 
 def sign_in(*, community_id: str, card_number: str, pin: str, now: dt.datetime | None = None) -> str:
-    """The diner id of a card whose PIN matches; a failed try is counted (and committed)."""
+    """The diner id of a card whose PIN matches.
+
+    Each try is counted before its PIN is checked, by one conditional UPDATE that also refuses a
+    locked card, committed at once: of any number of concurrent tries on one card at most
+    ``MAX_ATTEMPTS`` reach the PIN check; the one that uses up the last attempt locks the card, and
+    a right PIN unlocks it again."""
     now = now or utcnow()
     card = _by_number(community_id, card_number) if CARD_NUMBER.match(card_number) else None
-    if card is not None and card.locked_until is not None and card.locked_until > now:
+    if card is None:
+        verify_secret(None, pin)  # as long as a wrong PIN takes
+        raise Unauthorized("The card number or the PIN is not right.", code="wrong_card_or_pin")
+    left = _count_attempt(card.id, now)
+    if left is None:
         raise CardLocked("Too many wrong PINs: this card is locked for a while; ask at the counter.")
-    if verify_secret(card.pin_hash if card else None, pin) and card is not None:
-        card.failed_attempts = 0
-        card.locked_until = None
-        card.last_used_at = now
-        db.session.commit()
-        return card.diner_id
-    attempts_left = None
-    if card is not None:
-        card.failed_attempts += 1
-        if card.failed_attempts >= MAX_ATTEMPTS:
-            card.failed_attempts = 0
-            card.locked_until = now + LOCK_FOR
-            db.session.commit()
-            raise CardLocked("Too many wrong PINs: this card is locked for a while; ask at the counter.")
-        attempts_left = MAX_ATTEMPTS - card.failed_attempts
-        db.session.commit()
-    # ``attempts_left`` is None for a number no card has; the kiosk counts those tries itself, so
-    # that a wrong number and a wrong PIN read the same
-    raise Unauthorized("The card number or the PIN is not right.", code="wrong_card_or_pin",
-                       attempts_left=attempts_left)
+    if not verify_secret(card.pin_hash, pin):
+        # how many tries are left tells the kiosk to warn before the lock; a number no card has
+        # gets none here, and the kiosk counts those tries itself, so both read the same
+        raise Unauthorized("The card number or the PIN is not right.", code="wrong_card_or_pin",
+                           attempts_left=left)
+    db.session.execute(sa.update(KioskCard).where(KioskCard.id == card.id)
+                       .values(failed_attempts=0, locked_until=None, last_used_at=now))
+    db.session.commit()
+    return card.diner_id
+
+
+def _count_attempt(card_id: int, now: dt.datetime) -> int | None:
+    """Take one attempt of an unlocked card (the last one locks it): the attempts left after it
+    (0: this one locked the card), or None when the card is locked."""
+    attempts = KioskCard.failed_attempts + 1
+    last = attempts >= MAX_ATTEMPTS
+    locked_until_type = KioskCard.__table__.c.locked_until.type
+    taken = db.session.execute(
+        sa.update(KioskCard)
+        .where(KioskCard.id == card_id,
+               sa.or_(KioskCard.locked_until.is_(None), KioskCard.locked_until <= now))
+        .values(failed_attempts=sa.case((last, 0), else_=attempts),
+                locked_until=sa.case((last, sa.literal(now + LOCK_FOR, locked_until_type)),
+                                     else_=sa.null()))
+        .returning(KioskCard.id, KioskCard.failed_attempts)
+    ).first()
+    db.session.commit()  # counted before the (slow) PIN check, whatever it finds
+    if taken is None:
+        return None
+    return 0 if taken.failed_attempts == 0 else MAX_ATTEMPTS - taken.failed_attempts
 
 
 def _by_number(community_id: str, card_number: str) -> KioskCard | None:

@@ -15,17 +15,11 @@ from linli.canteen.diners import kiosk_card, lookup, meal_card, service, subsidy
 from linli.canteen.diners.meal_card import MAX_TOP_UP_FEN
 from linli.canteen.diners.models import GROUPS
 from linli.canteen.extensions import db
-from linli.canteen.pages.common import (
-    act,
-    check_same_origin,
-    community_or_404,
-    friendly,
-    register_filters,
-    staff_page,
-)
+from linli.canteen.pages.common import register_filters
 from linli.shared.auth import Identity
 from linli.shared.communities import Community
 from linli.shared.errors import Problem
+from linli.shared.pages import act, check_same_origin, community_or_404, friendly, staff_page
 
 pages = Blueprint("canteen_meal_cards", __name__, url_prefix="/counter")
 register_filters(pages)

@@ -23,10 +23,10 @@ from linli.canteen.diners.models import DinerProfile
 from linli.canteen.diners.service import find_profile
 from linli.canteen.extensions import db
 from linli.canteen.payments.base import BasePaymentProvider, PaymentContext
-from linli.canteen.payments.clock import local_day_bounds, local_today
 from linli.canteen.payments.models import OPEN_STATES, Payment
 from linli.shared.communities import Community
 from linli.shared.errors import Conflict, Unprocessable
+from linli.shared.localtime import local_day_bounds, local_today
 
 
 @dataclass(frozen=True)

@@ -12,13 +12,12 @@ from linli.canteen.kitchen.schemas import (
     QueueQuerySchema,
     QueueSchema,
 )
-from linli.canteen.menu.service import local_today
 from linli.canteen.orders.schemas import OrderSchema
-from linli.shared.auth import require_identity, require_roles
+from linli.shared.auth import STAFF_ROLES, require_identity, require_roles
+from linli.shared.localtime import local_today
 
 blp = Blueprint("canteen_kitchen_api", __name__, url_prefix="/api/kitchen",
                 description="Kitchen queue: paid orders by meal service; preparing → ready → collected")
-STAFF = ("staff", "manager")
 SECURITY = [{"bearer": []}]
 
 
@@ -27,7 +26,7 @@ SECURITY = [{"bearer": []}]
 @blp.response(200, QueueSchema)
 @blp.alt_response(304, description="Nothing changed since the ETag sent in If-None-Match")
 @blp.doc(security=SECURITY)
-@require_roles(*STAFF)
+@require_roles(*STAFF_ROLES)
 def kitchen_queue(query):  # type: ignore[no-untyped-def]
     """Paid orders to make and hand over, oldest first, with counts by state.
 
@@ -55,7 +54,7 @@ def kitchen_queue(query):  # type: ignore[no-untyped-def]
 @blp.arguments(AdvanceSchema)
 @blp.response(200, OrderSchema)
 @blp.doc(security=SECURITY)
-@require_roles(*STAFF)
+@require_roles(*STAFF_ROLES)
 def advance(data, order_id):  # type: ignore[no-untyped-def]
     """Move a paid order to preparing, ready or collected (409 ``invalid_transition`` otherwise)."""
     return service.advance(require_identity(), order_id, data["state"])
@@ -65,7 +64,7 @@ def advance(data, order_id):  # type: ignore[no-untyped-def]
 @blp.arguments(CollectSchema)
 @blp.response(200, OrderSchema)
 @blp.doc(security=SECURITY)
-@require_roles(*STAFF)
+@require_roles(*STAFF_ROLES)
 def collect(data):  # type: ignore[no-untyped-def]
     """Hand an order over by its scanned pickup reference (QR code)."""
     return service.collect_by_ref(require_identity(), data["pickup_ref"])

@@ -22,12 +22,12 @@ from linli.canteen.menu.schemas import (
     SetMealSchema,
 )
 from linli.canteen.menu.today import menu_etag, menu_of_the_day_cached
-from linli.shared.auth import current_identity, require_identity, require_roles
+from linli.shared.auth import STAFF_ROLES, current_identity, require_identity, require_roles
+from linli.shared.localtime import local_today
 from linli.shared.state import service_state
 
 blp = Blueprint("canteen_menu_api", __name__, url_prefix="/api",
                 description="Menu (菜单): dishes with half portions, set meals, retail goods, meal services")
-STAFF = ("staff", "manager")
 SECURITY = [{"bearer": []}]
 
 
@@ -40,7 +40,7 @@ def menu_of_the_day(query, community_id):  # type: ignore[no-untyped-def]
 
     Send ``If-None-Match`` with the last ETag to get 304 while nothing changed (stock included)."""
     service_state().communities.require(community_id)
-    day = query["date"] or service.local_today()
+    day = query["date"] or local_today()
     headers = {"Cache-Control": "no-cache", "Vary": "Accept-Encoding"}
     etag = menu_etag(community_id, day)
     if etag in request.if_none_match:
@@ -60,7 +60,7 @@ def list_dishes(community_id):  # type: ignore[no-untyped-def]
 @blp.arguments(DishCreateSchema)
 @blp.response(201, DishSchema)
 @blp.doc(security=SECURITY)
-@require_roles(*STAFF)
+@require_roles(*STAFF_ROLES)
 def create_dish(data, community_id):  # type: ignore[no-untyped-def]
     """Add a dish (full portion, optionally a half portion with its own price)."""
     return service.create_dish(require_identity(), community_id=community_id, **data)
@@ -70,7 +70,7 @@ def create_dish(data, community_id):  # type: ignore[no-untyped-def]
 @blp.arguments(DishUpdateSchema)
 @blp.response(200, DishSchema)
 @blp.doc(security=SECURITY)
-@require_roles(*STAFF)
+@require_roles(*STAFF_ROLES)
 def update_dish(data, dish_id):  # type: ignore[no-untyped-def]
     """Change a dish: prices, names, tags (e.g. a solar-term tag), or retire it (active=false)."""
     return service.update_dish(require_identity(), dish_id, **data)
@@ -87,7 +87,7 @@ def list_set_meals(community_id):  # type: ignore[no-untyped-def]
 @blp.arguments(SetMealCreateSchema)
 @blp.response(201, SetMealSchema)
 @blp.doc(security=SECURITY)
-@require_roles(*STAFF)
+@require_roles(*STAFF_ROLES)
 def create_set_meal(data, community_id):  # type: ignore[no-untyped-def]
     """Add a set meal at a bundle price, e.g. 粮心套餐: one meat, two vegetables, rice."""
     return service.create_set_meal(require_identity(), community_id=community_id, **data)
@@ -104,7 +104,7 @@ def list_retail_items(community_id):  # type: ignore[no-untyped-def]
 @blp.arguments(RetailItemCreateSchema)
 @blp.response(201, RetailItemSchema)
 @blp.doc(security=SECURITY)
-@require_roles(*STAFF)
+@require_roles(*STAFF_ROLES)
 def create_retail_item(data, community_id):  # type: ignore[no-untyped-def]
     """Add a retail good with its opening stock."""
     return service.create_retail_item(require_identity(), community_id=community_id, **data)
@@ -114,7 +114,7 @@ def create_retail_item(data, community_id):  # type: ignore[no-untyped-def]
 @blp.arguments(RestockSchema)
 @blp.response(200, RetailItemSchema)
 @blp.doc(security=SECURITY)
-@require_roles(*STAFF)
+@require_roles(*STAFF_ROLES)
 def restock_retail_item(data, item_id):  # type: ignore[no-untyped-def]
     """Add stock to a retail good (or write some off); never below zero."""
     return service.restock_retail_item(require_identity(), item_id, data["delta"])
@@ -125,14 +125,14 @@ def restock_retail_item(data, item_id):  # type: ignore[no-untyped-def]
 @blp.response(200, MealServiceSchema(many=True))
 def list_meal_services(query, community_id):  # type: ignore[no-untyped-def]
     """Meal services (餐次) of a date: hours, order cut-off, dine-in/takeaway."""
-    return service.list_meal_services(community_id, query["date"] or service.local_today())
+    return service.list_meal_services(community_id, query["date"] or local_today())
 
 
 @blp.post("/communities/<community_id>/meal-services")
 @blp.arguments(MealServiceCreateSchema)
 @blp.response(201, MealServiceSchema)
 @blp.doc(security=SECURITY)
-@require_roles(*STAFF)
+@require_roles(*STAFF_ROLES)
 def create_meal_service(data, community_id):  # type: ignore[no-untyped-def]
     """Open a meal service on a date (breakfast, lunch, dinner, raw-food takeaway window)."""
     return service.create_meal_service(current_identity(), community_id=community_id, **data)
@@ -142,7 +142,7 @@ def create_meal_service(data, community_id):  # type: ignore[no-untyped-def]
 @blp.arguments(MealServiceUpdateSchema)
 @blp.response(200, MealServiceSchema)
 @blp.doc(security=SECURITY)
-@require_roles(*STAFF)
+@require_roles(*STAFF_ROLES)
 def update_meal_service(data, meal_service_id):  # type: ignore[no-untyped-def]
     """Change a meal service's hours, order cut-off, dine-in/takeaway or note."""
     return service.update_meal_service(require_identity(), meal_service_id, **data)

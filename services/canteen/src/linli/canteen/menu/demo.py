@@ -14,6 +14,7 @@ from linli.canteen.menu import service as menu
 from linli.canteen.menu.models import Dish, MealService, RetailItem, SetMeal
 from linli.canteen.stock import service as stock
 from linli.canteen.stock.models import DishStock, SetMealStock
+from linli.shared.localtime import local_at, local_today
 from linli.shared.seeding import seeding
 
 COMMUNITIES = ("north-bund", "fenglin-huiyuan")
@@ -102,8 +103,8 @@ def _ensure_services(community_id: str, catalogue: dict[str, Any], day: dt.date)
         if existing is not None:
             continue
         service = menu.create_meal_service(
-            None, community_id=community_id, service_date=day, kind=kind, starts_at=menu.local_time(day, start),
-            ends_at=menu.local_time(day, end), order_cutoff_at=menu.local_time(day, cutoff), dine_in=dine_in,
+            None, community_id=community_id, service_date=day, kind=kind, starts_at=local_at(day, start),
+            ends_at=local_at(day, end), order_cutoff_at=local_at(day, cutoff), dine_in=dine_in,
             takeaway=takeaway, commit=False)
         db.session.flush()
         for position, (code, *_rest, kinds) in enumerate(DISHES):
@@ -120,7 +121,7 @@ def _ensure_services(community_id: str, catalogue: dict[str, Any], day: dt.date)
 
 def seed_demo(app: Flask) -> None:
     with seeding(app):  # one transaction: all or nothing
-        today = menu.local_today()
+        today = local_today()
         for community_id in COMMUNITIES:
             catalogue = _ensure_catalogue(community_id)
             for offset in range(DAYS_AHEAD + 1):

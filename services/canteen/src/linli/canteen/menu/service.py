@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
@@ -22,20 +21,8 @@ from linli.canteen.menu.models import (
 from linli.shared.auth import Identity
 from linli.shared.db import utcnow
 from linli.shared.errors import Conflict, NotFound, Unprocessable
+from linli.shared.localtime import local_today
 from linli.shared.state import service_state
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-def local_today() -> dt.date:
-    """Today in Shanghai, the canteens' calendar."""
-    return utcnow().astimezone(SHANGHAI).date()
-
-
-def local_time(day: dt.date, hhmm: str) -> dt.datetime:
-    """``day`` at ``hh:mm`` Shanghai time, as an aware UTC datetime."""
-    hour, minute = (int(x) for x in hhmm.split(":"))
-    return dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=SHANGHAI).astimezone(dt.UTC)
 
 
 def _check(identity: Identity | None, community_id: str) -> None:

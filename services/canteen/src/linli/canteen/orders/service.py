@@ -314,7 +314,7 @@ def access_order(identity: Identity | None, order_id: int, ref: str | None = Non
     """The order if the caller may see it: the holder of its pickup reference (kiosk receipt, QR),
     its diner, or staff of its community."""
     order = get_order(order_id)
-    if ref is not None and secrets.compare_digest(ref.encode(), order.pickup_ref.encode()):
+    if holds_reference(order, ref):
         return order
     if identity is None:
         raise Unauthorized("Sign in or give the order's pickup reference.", code="missing_token")
@@ -322,6 +322,11 @@ def access_order(identity: Identity | None, order_id: int, ref: str | None = Non
     if identity.is_staff or (order.diner_id is not None and order.diner_id == identity.subject):
         return order
     raise Forbidden("This is not your order.", code="not_your_order")
+
+
+def holds_reference(order: Order, ref: str | None) -> bool:
+    """``ref`` is the order's pickup reference (compared in constant time)."""
+    return ref is not None and secrets.compare_digest(ref.encode(), order.pickup_ref.encode())
 
 
 def find_by_ref(pickup_ref: str) -> Order:

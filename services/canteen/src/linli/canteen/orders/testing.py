@@ -10,6 +10,7 @@ from linli.canteen.extensions import db
 from linli.canteen.menu import service as menu
 from linli.canteen.menu.solar import solar_term
 from linli.canteen.stock import service as stock
+from linli.shared.localtime import local_at
 
 FUTURE_DAY = dt.date(2030, 3, 4)  # ordering stays open; tofu carries the tag of that day's solar term
 
@@ -42,8 +43,8 @@ def make_menu(community_id: str = "north-bund", day: dt.date = FUTURE_DAY, *, po
                                     name_zh="五香豆", name_en="Five-spice beans", price_fen=1500,
                                     stock_remaining=retail_stock)
     service = menu.create_meal_service(
-        None, community_id=community_id, service_date=day, kind="lunch", starts_at=menu.local_time(day, "11:00"),
-        ends_at=menu.local_time(day, "13:00"), order_cutoff_at=menu.local_time(day, "12:45"), commit=False)
+        None, community_id=community_id, service_date=day, kind="lunch", starts_at=local_at(day, "11:00"),
+        ends_at=local_at(day, "13:00"), order_cutoff_at=local_at(day, "12:45"), commit=False)
     db.session.flush()
     for position, d in enumerate((pork, chicken, greens, egg, tofu, rice)):
         stock.offer_dish(None, meal_service_id=service.id, dish_id=d.id, planned_portions=portions,

@@ -14,8 +14,8 @@ from flask import session
 from flask_babel import gettext as _
 
 from linli.canteen.menu.models import UNITS_PER_PORTION
-from linli.canteen.pages.common import is_en, name
 from linli.shared.errors import Conflict, Problem
+from linli.shared.pages import is_en, name
 
 MAX_QUANTITY = 50
 

@@ -1,85 +1,34 @@
-"""What every canteen page shares: locale and formatting filters, who is signed in, same-origin form
-posts, friendly messages for the service's problems, and answering htmx or plain form posts."""
+"""What the canteen's pages add to the shared page kit (``linli.shared.pages``): the canteen's
+template filters, its wording of order and payment states, the page to pick a canteen, and the
+words its pages use for the service's problems."""
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
-from collections.abc import Callable
-from typing import Any
-from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
+from collections.abc import Mapping
 
-from flask import Blueprint, Response, flash, redirect, render_template, request
-from flask_babel import get_locale
+from flask import Blueprint, render_template
 from flask_babel import gettext as _
-from markupsafe import Markup, escape
 
-from linli.shared.auth import Identity, current_identity
 from linli.shared.communities import Community
-from linli.shared.db import utcnow
-from linli.shared.errors import Forbidden, Problem
-from linli.shared.money import Money
+from linli.shared.localtime import LOCAL_TZ, local_today
+from linli.shared.pages import (  # noqa: F401  (moved to linli.shared.pages; kept importable here while other branches move)
+    PageMessages,
+    act,
+    check_same_origin,
+    community_or_404,
+    friendly,
+    is_en,
+    local_date,
+    local_time,
+    money,
+    name,
+    sign_in_page,
+    signed_in,
+    staff_of,
+    staff_page,
+)
 from linli.shared.state import service_state
-
-LOCAL_TZ = ZoneInfo("Asia/Shanghai")
-WEEKDAYS_ZH = "一二三四五六日"
-STAFF_ROLES = ("staff", "manager")
-
-
-def is_en() -> bool:
-    return str(get_locale() or "zh_CN").startswith("en")
-
-
-def money(fen: int | None) -> str:
-    return "" if fen is None else Money(int(fen)).format()
-
-
-def local_time(value: dt.datetime | str | None) -> str:
-    """'11:30' in Shanghai time, from a datetime or an ISO string."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        value = dt.datetime.fromisoformat(value)
-    return f"{value.astimezone(LOCAL_TZ):%H:%M}"
-
-
-def local_date(value: dt.date | str) -> str:
-    if isinstance(value, str):
-        value = dt.date.fromisoformat(value)
-    if is_en():
-        return f"{value:%a} {value.day} {value:%b}"
-    return f"{value.month}月{value.day}日 周{WEEKDAYS_ZH[value.weekday()]}"
-
-
-def relative_day(value: dt.date | str) -> str:
-    """'today', 'tomorrow' or the date, for what a day's count or deadline is about."""
-    if isinstance(value, str):
-        value = dt.date.fromisoformat(value)
-    today = utcnow().astimezone(LOCAL_TZ).date()
-    if value == today:
-        return _("today")
-    if value == today + dt.timedelta(days=1):
-        return _("tomorrow") + " " + local_date(value)
-    return local_date(value)
-
-
-def deadline(value: dt.datetime) -> str:
-    """'13:00' today, else 'tomorrow 12月3日 周四 13:00': until when something holds."""
-    local = value.astimezone(LOCAL_TZ)
-    if local.date() == utcnow().astimezone(LOCAL_TZ).date():
-        return f"{local:%H:%M}"
-    return f"{relative_day(local.date())} {local:%H:%M}"
-
-
-def name(item: Any, field: str = "name") -> str:
-    """The English or Chinese name (or another ``field``) of a dict or model."""
-    key = f"{field}_en" if is_en() else f"{field}_zh"
-    value = item.get(key) if isinstance(item, dict) else getattr(item, key, "")
-    if not value:  # fall back to the other language rather than show nothing
-        other = f"{field}_zh" if is_en() else f"{field}_en"
-        value = item.get(other) if isinstance(item, dict) else getattr(item, other, "")
-    return str(value or "")
 
 
 def meal_kind(kind: str) -> str:
@@ -104,6 +53,26 @@ def provider_name(identifier: str) -> str:
             "subsidy": _("Elderly meal subsidy")}.get(identifier, identifier)
 
 
+def relative_day(value: dt.date | str) -> str:
+    """'today', 'tomorrow 12月3日 周四' or the date: for what a day's count or deadline is about."""
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value)
+    today = local_today()
+    if value == today:
+        return _("today")
+    if value == today + dt.timedelta(days=1):
+        return _("tomorrow") + " " + local_date(value)
+    return local_date(value)
+
+
+def deadline(value: dt.datetime) -> str:
+    """'13:00' today, else 'tomorrow 12月3日 周四 13:00': until when something holds."""
+    local = value.astimezone(LOCAL_TZ)
+    if local.date() == local_today():
+        return f"{local:%H:%M}"
+    return f"{relative_day(local.date())} {local:%H:%M}"
+
+
 def canteen_name(community: Community) -> str:
     """The canteen's own name (settings ``[canteen]``), else the community's."""
     settings = community.setting("canteen", {}) or {}
@@ -119,75 +88,16 @@ def register_filters(blueprint: Blueprint) -> None:
         blueprint.add_app_template_filter(func, f"canteen_{filter_name}")
 
 
-# --- who is it --------------------------------------------------------------------------------
-
-
-def signed_in() -> Identity | None:
-    try:
-        return current_identity()
-    except Problem:  # an expired or broken cookie: treat as signed out
-        return None
-
-
-def community_or_404(community_id: str) -> Community:
-    return service_state().communities.require(community_id)
-
-
-def staff_of(community_id: str) -> Identity | None:
-    """The signed-in counter or kitchen staff of this community, or None."""
-    identity = signed_in()
-    if identity is None or not identity.has_role(*STAFF_ROLES) or not identity.belongs_to(community_id):
-        return None
-    return identity
-
-
-def staff_page(view: Callable[..., Any]) -> Callable[..., Any]:
-    """A counter or kitchen view under ``/<community_id>/…``: called as ``view(community, identity,
-    **route_args)`` for the community's staff; anyone else gets the sign-in page (401, or 403 when
-    signed in without the right)."""
-
-    @functools.wraps(view)
-    def wrapper(community_id: str, **kwargs: Any) -> Any:
-        community = community_or_404(community_id)
-        identity = staff_of(community_id)
-        if identity is None:
-            return sign_in_page(community)
-        return view(community, identity, **kwargs)
-
-    return wrapper
-
-
-def sign_in_page(community: Community) -> tuple[str, int]:
-    identity = signed_in()
-    return render_template("canteen/sign_in.html", community=community, identity=identity), 403 if identity else 401
-
-
 def choose_community_page(title: str, endpoint: str, body_class: str = "") -> str:
     """Pick a canteen (for links that carry no community)."""
-    communities = list(service_state().communities)
+    communities = service_state().communities
     return render_template("canteen/choose_community.html", title=title, endpoint=endpoint, body_class=body_class,
-                           community=None,
-                           communities=[service_state().communities[c] for c in communities])
+                           community=None, communities=[communities[c] for c in communities])
 
 
-# --- form posts -------------------------------------------------------------------------------
-
-
-def check_same_origin() -> None:
-    """Form posts (cookie session and cookie token) must come from our own pages."""
-    source = request.headers.get("Origin") or request.headers.get("Referer")
-    if not source:
-        raise Forbidden("The form post did not say where it came from.", code="cross_site_post")
-    parts = urlsplit(source)
-    if f"{parts.scheme}://{parts.netloc}" != request.host_url.rstrip("/"):
-        raise Forbidden("Forms can only be sent from this site's own pages.", code="cross_site_post")
-
-
-def friendly(problem: Problem) -> str:
-    """A short message a diner understands, never a raw error."""
-    if problem.code == "page_message" and problem.detail:
-        return problem.detail  # already written for the diner
-    messages = {
+def problem_messages() -> Mapping[str, str]:
+    """A short message a diner understands for each problem the canteen's pages meet."""
+    return {
         "sold_out": _("Sorry, that is sold out now. Please choose something else."),
         "ordering_closed": _("Ordering for this meal has closed."),
         "no_half_portion": _("This dish has no half portion."),
@@ -210,7 +120,6 @@ def friendly(problem: Problem) -> str:
         "stripe_not_configured": _("Card payment is not available here."),
         "unknown_provider": _("That way of paying is not offered here."),
         "invalid_transition": _("That order has moved on already."),
-        "cross_site_post": _("Please use the buttons on this page."),
         "wrong_card_or_pin": _("The card number or the PIN is not right. Please try again."),
         "card_number_taken": _("This card number belongs to another diner."),
         "bad_card_number": _("A card number is 6 to 16 digits."),
@@ -221,28 +130,15 @@ def friendly(problem: Problem) -> str:
         "phone_taken": _("This phone number belongs to a diner already: look them up."),
         "bad_phone": _("A phone number has 5 to 15 digits."),
         "card_locked": _("This card is locked for 15 minutes after too many wrong PINs. Please ask at the counter."),
+        "future_date": _("Waste can only be weighed for a meal service that has been: not for a future date."),
+        "no_meal_service": _("There was no such meal service on that day."),
+        "undo_expired": _("Undo works for one minute only. Please correct the entry instead."),
+        "not_your_entry": _("Only who weighed it can take it back."),
+        "entry_not_current": _("This entry has changed already."),
+        "empty_feedback": _("Give stars for a dish or write a comment."),
+        "complaint_needs_comment": _("A complaint needs a comment that says what was wrong."),
+        "already_raised": _("This complaint has been passed on already."),
     }
-    return messages.get(problem.code or "", _("Sorry, that did not work. Please ask the staff for help."))
 
 
-def notice_html(message: str, is_error: bool) -> Markup:
-    """An out-of-band update of the page's ``#notice`` live region."""
-    role, css = ("alert", "flash flash-error") if is_error else ("status", "flash")
-    return Markup(f'<div id="notice" hx-swap-oob="true"><p class="{css}" role="{role}">{escape(message)}</p></div>')
-
-
-def act(action: Callable[[], Any], success: str, back: str, fragment: Callable[[], str] | None = None) -> Any:
-    """Run a page action: on htmx re-render the fragment with a notice, else flash and redirect back."""
-    error = None
-    try:
-        check_same_origin()
-        action()
-    except Problem as problem:
-        from linli.canteen.extensions import db
-
-        db.session.rollback()
-        error = friendly(problem)
-    if request.headers.get("HX-Request") and fragment is not None:
-        return Response(fragment() + str(notice_html(error or success, error is not None)))
-    flash(error or success, "error" if error else "ok")
-    return redirect(back, code=303)
+PAGE_MESSAGES = PageMessages(by_code=problem_messages, details_are_messages=False)

@@ -13,16 +13,12 @@ from flask_babel import gettext as _
 from linli.canteen.kitchen import service as kitchen
 from linli.canteen.menu import service as menu
 from linli.canteen.orders import service as orders
-from linli.canteen.pages.common import (
-    act,
-    choose_community_page,
-    register_filters,
-    staff_page,
-)
+from linli.canteen.pages.common import choose_community_page, register_filters
 from linli.canteen.pages.ordering import Flow, ordering_blueprint
 from linli.canteen.payments import service as payments
 from linli.shared.auth import Identity
 from linli.shared.communities import Community
+from linli.shared.pages import act, staff_page
 
 COUNTER_ORDER = Flow(name="counter_order", channel="counter", prefix="/counter", base="/order",
                      body_class="staff", staff=True, title="Order for a diner")

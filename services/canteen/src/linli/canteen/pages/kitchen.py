@@ -12,15 +12,11 @@ from flask_babel import gettext as _
 from linli.canteen.kitchen import service as kitchen
 from linli.canteen.menu import service as menu
 from linli.canteen.orders.models import Order
-from linli.canteen.pages.common import (
-    act,
-    choose_community_page,
-    register_filters,
-    staff_page,
-)
+from linli.canteen.pages.common import choose_community_page, register_filters
 from linli.canteen.pages.counter import day_tabs, staff_day
 from linli.shared.auth import Identity
 from linli.shared.communities import Community
+from linli.shared.pages import act, staff_page
 
 pages = Blueprint("canteen_kitchen", __name__, url_prefix="/kitchen")
 register_filters(pages)

@@ -21,18 +21,7 @@ from linli.canteen.menu.today import menu_of_the_day
 from linli.canteen.orders import service as orders
 from linli.canteen.orders.models import Order
 from linli.canteen.pages import cart, kiosk_diner
-from linli.canteen.pages.common import (
-    LOCAL_TZ,
-    act,
-    check_same_origin,
-    choose_community_page,
-    community_or_404,
-    friendly,
-    register_filters,
-    sign_in_page,
-    signed_in,
-    staff_of,
-)
+from linli.canteen.pages.common import choose_community_page, register_filters
 from linli.canteen.payments import checkout as paying
 from linli.canteen.payments import service as payments
 from linli.canteen.payments import stripe_gateway
@@ -40,7 +29,17 @@ from linli.shared.auth import Identity
 from linli.shared.communities import Community
 from linli.shared.db import utcnow
 from linli.shared.errors import NotFound, Problem
+from linli.shared.localtime import LOCAL_TZ, local_today
 from linli.shared.navigation import sign_in_url
+from linli.shared.pages import (
+    act,
+    check_same_origin,
+    community_or_404,
+    friendly,
+    sign_in_page,
+    signed_in,
+    staff_of,
+)
 
 PICKUP_STEP = dt.timedelta(minutes=15)
 
@@ -152,7 +151,7 @@ def ordering_blueprint(flow: Flow) -> Blueprint:
     @pages.get(root)
     @guarded
     def services(page: Page) -> Any:
-        today = menu.local_today()
+        today = local_today()
         days = [today + dt.timedelta(days=n) for n in range(flow.days_ahead + 1)]
         day, date_problem = menu.day_from_query(request.args.get("date"), days_ahead=flow.days_ahead)
         entries = menu_of_the_day(page.community.id, day)["services"]
@@ -357,7 +356,7 @@ def _confirm_card(page: Page, order_id: int) -> None:
     for payment in payments.order_payments(order.id):
         if payment.provider == "stripe" and payment.state in ("created", "pending"):
             try:
-                payments.confirm_payment(page.identity, payment.id)
+                payments.confirm_payment(page.identity, payment.id, ref=order.pickup_ref)
             except Problem:
                 db.session.rollback()
     session.pop("canteen_card", None)

@@ -10,9 +10,9 @@ from flask import Flask
 
 from linli.canteen.extensions import db
 from linli.canteen.menu.models import MealService
-from linli.canteen.menu.service import local_today
 from linli.canteen.orders.testing import make_menu
 from linli.shared.db import utcnow
+from linli.shared.localtime import local_today
 
 ORIGIN = {"Origin": "http://localhost"}
 

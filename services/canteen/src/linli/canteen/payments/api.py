@@ -3,8 +3,8 @@
 from flask import request
 from flask_smorest import Blueprint
 
+from linli.canteen.orders.schemas import OrderRefQuerySchema
 from linli.canteen.payments import service, webhook
-from linli.canteen.payments.apidoc import problems
 from linli.canteen.payments.schemas import (
     OrderPaymentsSchema,
     PaymentCreateSchema,
@@ -16,7 +16,8 @@ from linli.canteen.payments.schemas import (
     TakingsSchema,
     WebhookResultSchema,
 )
-from linli.shared.auth import current_identity, require_identity, require_roles
+from linli.shared.api import problems
+from linli.shared.auth import STAFF_ROLES, current_identity, require_identity, require_roles
 from linli.shared.state import service_state
 
 blp = Blueprint("payments", __name__, url_prefix="/api",
@@ -26,46 +27,56 @@ BEARER = [{"bearer": []}, {}]
 
 @blp.post("/orders/<int(max=2147483647):order_id>/payments")
 @blp.arguments(PaymentCreateSchema)
+@blp.arguments(OrderRefQuerySchema, location="query")
 @blp.response(201, StartedPaymentSchema)
 @blp.doc(security=BEARER)
 @problems(blp, 401, 402, 403, 404, 409, 502)
-def start_payment(data, order_id):  # type: ignore[no-untyped-def]
+def start_payment(data, query, order_id):  # type: ignore[no-untyped-def]
     """Pay (part of) an order with one provider.
+
+    An anonymous (kiosk) order is paid by whoever holds its pickup reference (``?ref=``, 403
+    pickup_ref_required without it); a diner's order by its diner; any order by staff.
 
     Meal card and subsidy need a signed-in diner; cash recorded by counter staff is confirmed at
     once, by anyone else it waits for the counter; a card payment returns the intent's client secret
     for Stripe's Payment Element (or is confirmed at once with ``payment_method``). 402 card_declined,
     409 insufficient_balance / nothing_owed / order_not_payable / subsidy_used_up, 422 overpayment /
     diner_required / not_eligible / unknown_provider."""
-    payment, extra = service.start_payment(current_identity(), order_id, **data)
+    payment, extra = service.start_payment(current_identity(), order_id, ref=query["ref"], **data)
     return {**{k: getattr(payment, k) for k in PaymentSchema().fields}, **extra}
 
 
 @blp.get("/orders/<int(max=2147483647):order_id>/payments")
+@blp.arguments(OrderRefQuerySchema, location="query")
 @blp.response(200, OrderPaymentsSchema)
 @blp.doc(security=BEARER)
 @problems(blp, 401, 403, 404)
-def list_payments(order_id):  # type: ignore[no-untyped-def]
-    """An order's payments, what is paid and owed, and the payment methods offered."""
-    return service.payment_summary(current_identity(), order_id)
+def list_payments(query, order_id):  # type: ignore[no-untyped-def]
+    """An order's payments, what is paid and owed, and the payment methods offered (an anonymous
+    order: with its pickup reference, ``?ref=``)."""
+    return service.payment_summary(current_identity(), order_id, query["ref"])
 
 
 @blp.post("/payments/<int(max=2147483647):payment_id>/confirm")
+@blp.arguments(OrderRefQuerySchema, location="query")
 @blp.response(200, PaymentSchema)
 @blp.doc(security=BEARER)
 @problems(blp, 401, 403, 404, 409, 502)
-def confirm_payment(payment_id):  # type: ignore[no-untyped-def]
-    """Confirm an open payment: cash by counter staff; a card payment by asking Stripe."""
-    return service.confirm_payment(current_identity(), payment_id)
+def confirm_payment(query, payment_id):  # type: ignore[no-untyped-def]
+    """Confirm an open payment: cash by counter staff; a card payment by asking Stripe (an anonymous
+    order's payment: with the order's pickup reference, ``?ref=``)."""
+    return service.confirm_payment(current_identity(), payment_id, query["ref"])
 
 
 @blp.post("/payments/<int(max=2147483647):payment_id>/cancel")
+@blp.arguments(OrderRefQuerySchema, location="query")
 @blp.response(200, PaymentSchema)
 @blp.doc(security=BEARER)
 @problems(blp, 401, 403, 404, 409, 502)
-def cancel_payment(payment_id):  # type: ignore[no-untyped-def]
-    """Cancel an open payment (e.g. the diner chose another way to pay)."""
-    return service.cancel_payment(current_identity(), payment_id)
+def cancel_payment(query, payment_id):  # type: ignore[no-untyped-def]
+    """Cancel an open payment (e.g. the diner chose another way to pay); an anonymous order's
+    payment with the order's pickup reference (``?ref=``)."""
+    return service.cancel_payment(current_identity(), payment_id, query["ref"])
 
 
 @blp.post("/payments/<int(max=2147483647):payment_id>/refunds")
@@ -73,7 +84,7 @@ def cancel_payment(payment_id):  # type: ignore[no-untyped-def]
 @blp.response(201, RefundSchema)
 @blp.doc(security=[{"bearer": []}])
 @problems(blp, 401, 403, 404, 409, 502)
-@require_roles("staff", "manager")
+@require_roles(*STAFF_ROLES)
 def refund_payment(data, payment_id):  # type: ignore[no-untyped-def]
     """Refund all or part of a succeeded payment.
 
@@ -98,7 +109,7 @@ def stripe_webhook():  # type: ignore[no-untyped-def]
 @blp.arguments(TakingsQuerySchema, location="query")
 @blp.response(200, TakingsSchema)
 @blp.doc(security=[{"bearer": []}])
-@require_roles("staff", "manager")
+@require_roles(*STAFF_ROLES)
 def takings(query):  # type: ignore[no-untyped-def]
     """Net takings per payment method between two dates (inclusive, Shanghai time)."""
     service_state().communities.require(query["community_id"])

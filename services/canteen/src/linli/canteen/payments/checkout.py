@@ -25,14 +25,15 @@ def subsidy_due(order: Order) -> int:
 
 
 def pay_order(identity: Identity | None, order: Order, method: str) -> tuple[Payment, dict[str, Any]]:
-    """Subsidy (when due) + ``method`` for the rest; the last payment made and its extra data."""
+    """Subsidy (when due) + ``method`` for the rest; the last payment made and its extra data.
+    The page that placed ``order`` holds it, so it pays with the order's pickup reference."""
     subsidy_part: Payment | None = None
     if method != "subsidy" and subsidy_due(order) > 0:
-        subsidy_part, extra = start_payment(identity, order.id, provider="subsidy")
+        subsidy_part, extra = start_payment(identity, order.id, provider="subsidy", ref=order.pickup_ref)
         if subsidy_part.amount_fen >= order.total_fen:
             return subsidy_part, extra
     try:
-        return start_payment(identity, order.id, provider=method)
+        return start_payment(identity, order.id, provider=method, ref=order.pickup_ref)
     except Problem:
         if subsidy_part is not None:
             refund_payment(SYSTEM, subsidy_part.id, reason="the rest of the order was not paid")

@@ -17,11 +17,10 @@ from linli.shared.communities import Community
 from linli.shared.errors import Conflict, Forbidden, Problem
 
 log = structlog.get_logger("linli.canteen.payments")
-STAFF = ("staff", "manager")
 
 
 def _is_counter_staff(identity: Identity | None, community_id: str) -> bool:
-    return identity is not None and identity.has_role(*STAFF) and identity.belongs_to(community_id)
+    return identity is not None and identity.is_staff_of(community_id)
 
 
 class CashProvider(BasePaymentProvider):

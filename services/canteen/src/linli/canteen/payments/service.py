@@ -17,14 +17,20 @@ import structlog
 
 from linli.canteen.extensions import db
 from linli.canteen.orders.models import Order
-from linli.canteen.orders.service import get_order, lock_order, mark_paid, mark_refunded
+from linli.canteen.orders.service import (
+    get_order,
+    holds_reference,
+    lock_order,
+    mark_paid,
+    mark_refunded,
+)
 from linli.canteen.payments.base import BasePaymentProvider, PaymentContext
-from linli.canteen.payments.clock import local_day_bounds
 from linli.canteen.payments.models import OPEN_STATES, Payment, PaymentRefund
 from linli.shared.auth import Identity
 from linli.shared.communities import Community
-from linli.shared.db import lock_for_update, utcnow
+from linli.shared.db import lock_for_update, transaction, utcnow
 from linli.shared.errors import Conflict, Forbidden, NotFound, Problem, Unauthorized, Unprocessable
+from linli.shared.localtime import local_day_bounds
 from linli.shared.plugins import PluginFailed
 from linli.shared.state import service_state
 
@@ -65,28 +71,31 @@ def _provider(community: Community, identifier: str) -> BasePaymentProvider:
 # --- access -----------------------------------------------------------------------------------
 
 
-def _paying_diner(identity: Identity | None, order: Order) -> str | None:
-    """Who pays: the order's diner, or the signed-in diner; None for an anonymous kiosk order."""
-    if identity is None:
-        if order.diner_id is not None:
-            raise Unauthorized("This order belongs to a diner: sign in first.", code="missing_token")
-        return None
-    identity.require_community(order.community_id)
-    if identity.is_staff:
+def _paying_diner(identity: Identity | None, order: Order, ref: str | None) -> str | None:
+    """Who pays, once the caller may touch this order's payments at all: staff of its community;
+    its diner; for an anonymous (kiosk) order only whoever holds its pickup reference, signed in or
+    not (its id is a counter, the reference is the key). None for an anonymous payer."""
+    if identity is not None and identity.is_staff:
+        identity.require_community(order.community_id)
         return order.diner_id
-    if order.diner_id is not None and order.diner_id != identity.subject:
-        raise Forbidden("This is another diner's order.", code="not_your_order")
-    return identity.subject
+    if order.diner_id is not None:
+        if identity is None:
+            raise Unauthorized("This order belongs to a diner: sign in first.", code="missing_token")
+        identity.require_community(order.community_id)
+        if order.diner_id != identity.subject:
+            raise Forbidden("This is another diner's order.", code="not_your_order")
+        return identity.subject
+    if not holds_reference(order, ref):
+        raise Forbidden("A kiosk order's payments need its pickup reference (ref).", code="pickup_ref_required")
+    return identity.subject if identity is not None and identity.belongs_to(order.community_id) else None
 
 
-def _check_payment_access(identity: Identity | None, payment: Payment) -> None:
-    if identity is None:
-        if payment.diner_id is not None:
-            raise Unauthorized("This payment belongs to a diner: sign in first.", code="missing_token")
+def _check_payment_access(identity: Identity | None, payment: Payment, ref: str | None) -> None:
+    """The caller may act on ``payment``: as on its order, or as the diner who made it."""
+    if identity is not None and not identity.is_staff and payment.diner_id == identity.subject:
+        identity.require_community(payment.community_id)
         return
-    identity.require_community(payment.community_id)
-    if not identity.is_staff and payment.diner_id not in (None, identity.subject):
-        raise Forbidden("This is another diner's payment.", code="not_your_payment")
+    _paying_diner(identity, get_order(payment.order_id), ref)
 
 
 # --- queries ----------------------------------------------------------------------------------
@@ -123,9 +132,9 @@ def order_payments(order_id: int) -> list[Payment]:
     return list(db.session.scalars(sa.select(Payment).where(Payment.order_id == order_id).order_by(Payment.id)))
 
 
-def payment_summary(identity: Identity | None, order_id: int) -> dict[str, Any]:
+def payment_summary(identity: Identity | None, order_id: int, ref: str | None = None) -> dict[str, Any]:
     order = get_order(order_id)
-    _paying_diner(identity, order)
+    _paying_diner(identity, order, ref)
     return summary_of(order)
 
 
@@ -146,11 +155,12 @@ def summary_of(order: Order) -> dict[str, Any]:
 
 
 def start_payment(identity: Identity | None, order_id: int, *, provider: str, amount_fen: int | None = None,
-                  payment_method: str | None = None) -> tuple[Payment, dict[str, Any]]:
-    """prepare → execute under the order lock, commit, then the provider's external step."""
-    try:
+                  payment_method: str | None = None, ref: str | None = None) -> tuple[Payment, dict[str, Any]]:
+    """prepare → execute under the order lock, commit, then the provider's external step.
+    ``ref``: the order's pickup reference, what an anonymous (kiosk) order is paid with."""
+    with transaction():
         order = lock_order(order_id)
-        diner_id = _paying_diner(identity, order)
+        diner_id = _paying_diner(identity, order, ref)
         community = service_state().communities.require(order.community_id)
         chosen = _provider(community, provider)
         if payment_method and chosen.identifier != "stripe":
@@ -170,10 +180,6 @@ def start_payment(identity: Identity | None, order_id: int, *, provider: str, am
         chosen.execute(payment, ctx)
         if payment.state == "succeeded":
             _on_succeeded(order, payment, ctx.actor)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
     extra = chosen.after_commit(payment, ctx)
     return payment, extra
 
@@ -246,12 +252,8 @@ def settle(payment_id: int, outcome: str, *, actor: str, failure_code: str | Non
 def record_gateway_outcome(payment_id: int, outcome: str, *, external_ref: str | None = None,
                            failure_code: str | None = None) -> Payment:
     """What the gateway told us right after we asked it, in its own transaction."""
-    try:
+    with transaction():
         payment = settle(payment_id, outcome, actor="stripe", failure_code=failure_code, external_ref=external_ref)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
     refund_orphaned(payment)
     return payment
 
@@ -261,9 +263,9 @@ def _release_transaction() -> None:
     db.session.commit()
 
 
-def confirm_payment(identity: Identity | None, payment_id: int) -> Payment:
+def confirm_payment(identity: Identity | None, payment_id: int, ref: str | None = None) -> Payment:
     payment = get_payment(payment_id)
-    _check_payment_access(identity, payment)
+    _check_payment_access(identity, payment, ref)
     if payment.state == "succeeded":
         return payment  # already confirmed: nothing moves twice
     if payment.state not in OPEN_STATES:
@@ -284,19 +286,15 @@ def confirm_payment(identity: Identity | None, payment_id: int) -> Payment:
     if outcome is None:
         return payment
     actor = identity.subject if identity else "anonymous"
-    try:
+    with transaction():
         payment = settle(payment.id, outcome, actor=actor, failure_code=outcome if outcome != "succeeded" else None)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
     refund_orphaned(payment)
     return payment
 
 
-def cancel_payment(identity: Identity | None, payment_id: int) -> Payment:
+def cancel_payment(identity: Identity | None, payment_id: int, ref: str | None = None) -> Payment:
     payment = get_payment(payment_id)
-    _check_payment_access(identity, payment)
+    _check_payment_access(identity, payment, ref)
     if payment.state not in OPEN_STATES:
         raise Conflict(f"A {payment.state} payment cannot be canceled.", code="payment_not_open",
                        payment_state=payment.state)
@@ -304,13 +302,9 @@ def cancel_payment(identity: Identity | None, payment_id: int) -> Payment:
     provider = _provider(community, payment.provider)
     _release_transaction()
     provider.cancel(payment)
-    try:
+    with transaction():
         payment = settle(payment.id, "canceled", actor=identity.subject if identity else "anonymous",
                          failure_code="canceled")
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
     if payment.state != "canceled":
         raise Conflict(f"The payment is {payment.state} now.", code="payment_not_open", payment_state=payment.state)
     return payment
@@ -322,7 +316,7 @@ def cancel_payment(identity: Identity | None, payment_id: int) -> Payment:
 def refund_payment(identity: Identity, payment_id: int, *, amount_fen: int | None = None,
                    reason: str = "") -> PaymentRefund:
     """Give back all or part of a succeeded payment; never more than was paid and not yet refunded."""
-    try:
+    with transaction():
         payment = get_payment(payment_id)
         identity.require_community(payment.community_id)
         order = lock_order(payment.order_id)
@@ -350,10 +344,6 @@ def refund_payment(identity: Identity, payment_id: int, *, amount_fen: int | Non
         if refund.state == "succeeded":
             refund.done_at = utcnow()
             _refund_done(order, payment)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
     if refund.state != "pending":
         return refund
     state, external_ref = provider.after_refund_commit(payment, refund)
@@ -366,7 +356,7 @@ def refund_payment(identity: Identity, payment_id: int, *, amount_fen: int | Non
 
 def finish_refund(refund_id: int, state: str, external_ref: str | None) -> PaymentRefund:
     """Record what the gateway did with a reserved refund: done, or released (failed)."""
-    try:
+    with transaction():
         refund = db.session.get(PaymentRefund, refund_id)
         assert refund is not None
         payment = db.session.get(Payment, refund.payment_id)
@@ -382,10 +372,6 @@ def finish_refund(refund_id: int, state: str, external_ref: str | None) -> Payme
                 payment.refunded_fen -= refund.amount_fen
             else:
                 _refund_done(order, payment)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
     return refund
 
 

@@ -13,6 +13,7 @@ from linli.canteen.extensions import db
 from linli.canteen.payments import service
 from linli.canteen.payments import stripe_gateway as gateway
 from linli.canteen.payments.models import Payment, StripeEvent
+from linli.shared.db import transaction
 from linli.shared.errors import BadRequest
 
 log = structlog.get_logger("linli.canteen.payments.webhook")
@@ -55,7 +56,7 @@ def handle(body: bytes, signature: str | None) -> dict[str, str]:
     intent = (event.get("data") or {}).get("object") if is_intent else None
     if not event.get("id") or not kind or (is_intent and not (isinstance(intent, dict) and intent.get("id"))):
         raise BadRequest("The webhook body is not a Stripe event.", code="bad_event")
-    try:
+    with transaction():
         payment = _payment_for(intent) if intent is not None else None
         verdict = _judge(event, payment)
         db.session.add(StripeEvent(id=event["id"], event_type=event["type"],
@@ -72,10 +73,6 @@ def handle(body: bytes, signature: str | None) -> dict[str, str]:
                            failure_code=last_error.get("code") or verdict)
         elif verdict not in ("ignored",):
             log.warning("stripe.event_not_applied", event_id=event["id"], verdict=verdict)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
     if payment is not None and verdict == "succeeded":
         service.refund_orphaned(payment)
     return {"status": verdict, "id": event["id"]}

@@ -12,11 +12,10 @@ from linli.canteen.reports.schemas import (
     SalesReportSchema,
     TakingsRowSchema,
 )
-from linli.shared.auth import require_identity, require_roles
+from linli.shared.auth import STAFF_ROLES, require_identity, require_roles
 
 blp = Blueprint("canteen_reports_api", __name__, url_prefix="/api/reports",
                 description="Sales per dish and portion, covers per meal service, takings per payment method")
-STAFF = ("staff", "manager")
 SECURITY = [{"bearer": []}]
 
 
@@ -41,7 +40,7 @@ def _args(query: dict) -> dict:  # type: ignore[type-arg]
 @blp.arguments(ReportQuerySchema, location="query")
 @blp.response(200, SalesReportSchema)
 @blp.doc(security=SECURITY, responses=csv_doc({"$ref": "#/components/schemas/SalesReport"}))
-@require_roles(*STAFF)
+@require_roles(*STAFF_ROLES)
 def sales(query):  # type: ignore[no-untyped-def]
     """Sales per dish and portion per meal service, half-portion uptake; set meals and retail goods."""
     report = service.sales(require_identity(), **_args(query))
@@ -52,7 +51,7 @@ def sales(query):  # type: ignore[no-untyped-def]
 @blp.arguments(ReportQuerySchema, location="query")
 @blp.response(200, CoversSchema(many=True))
 @blp.doc(security=SECURITY, responses=csv_doc({"type": "array", "items": {"$ref": "#/components/schemas/Covers"}}))
-@require_roles(*STAFF)
+@require_roles(*STAFF_ROLES)
 def covers(query):  # type: ignore[no-untyped-def]
     """Covers (orders served) per meal service per day."""
     rows = service.covers(require_identity(), **_args(query))
@@ -63,7 +62,7 @@ def covers(query):  # type: ignore[no-untyped-def]
 @blp.arguments(ReportQuerySchema, location="query")
 @blp.response(200, TakingsRowSchema(many=True))
 @blp.doc(security=SECURITY, responses=csv_doc({"type": "array", "items": {"$ref": "#/components/schemas/TakingsRow"}}))
-@require_roles(*STAFF)
+@require_roles(*STAFF_ROLES)
 def takings(query):  # type: ignore[no-untyped-def]
     """Net takings per payment method (cash, meal card, subsidy, Stripe), refunds deducted."""
     rows = service.takings(require_identity(), **_args(query))

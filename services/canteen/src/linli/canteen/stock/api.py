@@ -13,11 +13,10 @@ from linli.canteen.stock.schemas import (
     ServiceStockSchema,
     SetMealStockSchema,
 )
-from linli.shared.auth import require_identity, require_roles
+from linli.shared.auth import STAFF_ROLES, require_identity, require_roles
 
 blp = Blueprint("canteen_stock_api", __name__, url_prefix="/api/meal-services",
                 description="Daily stock per meal service, in units (full portion = 2, half = 1)")
-STAFF = ("staff", "manager")
 SECURITY = [{"bearer": []}]
 
 
@@ -25,7 +24,7 @@ SECURITY = [{"bearer": []}]
 @blp.arguments(OfferDishSchema)
 @blp.response(200, DishStockSchema)
 @blp.doc(security=SECURITY)
-@require_roles(*STAFF)
+@require_roles(*STAFF_ROLES)
 def offer_dish(data, meal_service_id, dish_id):  # type: ignore[no-untyped-def]
     """Put a dish on a meal service's menu with its planned portions (or change the plan)."""
     return service.offer_dish(require_identity(), meal_service_id=meal_service_id, dish_id=dish_id, **data)
@@ -35,7 +34,7 @@ def offer_dish(data, meal_service_id, dish_id):  # type: ignore[no-untyped-def]
 @blp.arguments(OfferSetMealSchema)
 @blp.response(200, SetMealStockSchema)
 @blp.doc(security=SECURITY)
-@require_roles(*STAFF)
+@require_roles(*STAFF_ROLES)
 def offer_set_meal(data, meal_service_id, set_meal_id):  # type: ignore[no-untyped-def]
     """Offer a set meal at a meal service with its daily limit (or change the limit)."""
     return service.offer_set_meal(require_identity(), meal_service_id=meal_service_id, set_meal_id=set_meal_id,
@@ -45,7 +44,7 @@ def offer_set_meal(data, meal_service_id, set_meal_id):  # type: ignore[no-untyp
 @blp.get("/<int:meal_service_id>/stock")
 @blp.response(200, ServiceStockSchema)
 @blp.doc(security=SECURITY)
-@require_roles(*STAFF)
+@require_roles(*STAFF_ROLES)
 def service_stock(meal_service_id):  # type: ignore[no-untyped-def]
     """Planned and remaining stock of a meal service."""
     meal_service = get_meal_service(meal_service_id)

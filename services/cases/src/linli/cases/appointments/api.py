@@ -25,8 +25,9 @@ from linli.cases.appointments.schemas import (
     UploadFormSchema,
 )
 from linli.cases.casework.sla import local_date
-from linli.shared.auth import require_identity, require_roles
+from linli.shared.auth import STAFF_ROLES, require_identity, require_roles
 from linli.shared.db import utcnow
+from linli.shared.inputs import allow_body_bytes
 
 blp = Blueprint("appointments", __name__, url_prefix="/api/appointments",
                 description="Appointments, pre-review (网上预审) and delegated processing (委托办理)")
@@ -37,7 +38,7 @@ BEARER: list[dict[str, list[str]]] = [{"bearer": []}]
 @blp.arguments(SlotCreateSchema)
 @blp.response(201, SlotSchema)
 @blp.doc(security=BEARER)
-@require_roles(*service.STAFF_ROLES)
+@require_roles(*STAFF_ROLES)
 def create_slot(data: dict[str, Any]) -> Any:
     """Open a time for appointments at the desk, or for door-to-door visits."""
     return service.create_slot(require_identity(), **data)
@@ -74,7 +75,7 @@ def my_appointments() -> Any:
 @blp.arguments(DayQuerySchema, location="query")
 @blp.response(200, DayEntrySchema(many=True))
 @blp.doc(security=BEARER)
-@require_roles(*service.STAFF_ROLES)
+@require_roles(*STAFF_ROLES)
 def day_list(query: dict[str, Any]) -> Any:
     """The day's appointments of a community, by start time."""
     day = query["day"] or local_date(utcnow())
@@ -103,7 +104,7 @@ def change(data: dict[str, Any], appointment_id: int) -> Any:
 @blp.arguments(ChecklistSchema)
 @blp.response(200, AppointmentDetailSchema)
 @blp.doc(security=BEARER)
-@require_roles(*service.STAFF_ROLES)
+@require_roles(*STAFF_ROLES)
 def check_documents(data: dict[str, Any], appointment_id: int) -> Any:
     """Tick documents: all passed → ready; any missing or needing correction → needs_more."""
     return service.check_documents(require_identity(), appointment_id, data["checks"]).as_dict()
@@ -113,13 +114,14 @@ def check_documents(data: dict[str, Any], appointment_id: int) -> Any:
 @blp.arguments(OriginalsSchema)
 @blp.response(200, AppointmentSchema)
 @blp.doc(security=BEARER)
-@require_roles(*service.STAFF_ROLES)
+@require_roles(*STAFF_ROLES)
 def record_originals(data: dict[str, Any], appointment_id: int) -> Any:
     """Delegated items: who carries the originals, when collected and returned (一趟也不跑)."""
     return service.record_originals(require_identity(), appointment_id, **data)
 
 
 @blp.post("/<int:appointment_id>/documents")
+@allow_body_bytes(lambda: service.max_upload_bytes() + 64 * 1024)  # room for the multipart envelope
 @blp.arguments(UploadFormSchema, location="form")
 @blp.arguments(UploadFileSchema, location="files")
 @blp.response(201, UploadedDocumentSchema)

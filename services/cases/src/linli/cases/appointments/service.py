@@ -29,12 +29,11 @@ from linli.cases.appointments.models import (
 from linli.cases.casework.sla import local_midnight
 from linli.cases.catalogue.service import find_item
 from linli.cases.extensions import db
-from linli.shared.auth import Identity
+from linli.shared.auth import STAFF_ROLES, Identity
 from linli.shared.db import lock_for_update, utcnow
 from linli.shared.errors import Conflict, Forbidden, NotFound, Problem, Unprocessable
 from linli.shared.state import service_state
 
-STAFF_ROLES = ("staff", "manager")
 DEFAULT_MAX_UPLOAD = 5 * 1024 * 1024
 # what a file must start with to be what it says (the client's Content-Type is not trusted)
 SIGNATURES = {b"\xff\xd8\xff": ("image/jpeg", ".jpg"), b"\x89PNG\r\n\x1a\n": ("image/png", ".png"),
@@ -60,7 +59,7 @@ class UnsupportedType(Problem):
 
 
 def is_staff_of(identity: Identity, community_id: str) -> bool:
-    return identity.belongs_to(community_id) and identity.has_role(*STAFF_ROLES)
+    return identity.is_staff_of(community_id)
 
 
 def require_staff(identity: Identity, community_id: str) -> None:

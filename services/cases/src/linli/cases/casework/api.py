@@ -34,18 +34,17 @@ from linli.cases.casework.schemas import (
     TakeUpSchema,
     TimelineEntrySchema,
 )
-from linli.shared.auth import require_identity, require_roles
+from linli.shared.auth import STAFF_ROLES, require_identity, require_roles
 
 blp = Blueprint("cases", __name__, url_prefix="/api/cases", description="Cases (约请制): discover, consult, resolve")
 BEARER: list[dict[str, list[str]]] = [{"bearer": []}]
-STAFF = service.STAFF_ROLES
 
 
 @blp.post("")
 @blp.arguments(CaseCreateSchema)
 @blp.response(201, CaseSchema)
 @blp.doc(security=BEARER)
-@require_roles(*STAFF)
+@require_roles(*STAFF_ROLES)
 def open_case(data: dict[str, Any]) -> Any:
     """Open a case for a problem residents share."""
     return service.open_case(require_identity(), **data)
@@ -66,7 +65,7 @@ def report_case(data: dict[str, Any]) -> Any:
 @blp.arguments(CaseQuerySchema, location="query")
 @blp.response(200, CaseSchema(many=True))
 @blp.doc(security=BEARER)
-@require_roles(*STAFF)
+@require_roles(*STAFF_ROLES)
 def list_cases(query: dict[str, Any]) -> Any:
     """Search a community's cases by words and filters, newest first."""
     return service.search_cases(require_identity(), **query)
@@ -83,7 +82,7 @@ def my_cases() -> Any:
 @blp.get("/<int:case_id>")
 @blp.response(200, CaseDetailSchema)
 @blp.doc(security=BEARER)
-@require_roles(*STAFF)
+@require_roles(*STAFF_ROLES)
 def get_case(case_id: int) -> Any:
     """A case with its timeline, invitations, meetings, actions, ratings and deadlines."""
     return service.case_detail(require_identity(), case_id).as_dict()
@@ -100,7 +99,7 @@ def case_progress(case_id: int) -> Any:
 @blp.get("/<int:case_id>/proposed-invitations")
 @blp.response(200, ProposalSchema(many=True))
 @blp.doc(security=BEARER)
-@require_roles(*STAFF)
+@require_roles(*STAFF_ROLES)
 def proposed_invitations(case_id: int) -> Any:
     """Whom to invite, from the routing hook (the community's settings by default)."""
     return service.proposed_invitations(require_identity(), case_id)
@@ -110,7 +109,7 @@ def proposed_invitations(case_id: int) -> Any:
 @blp.arguments(TakeUpSchema)
 @blp.response(200, CaseSchema)
 @blp.doc(security=BEARER)
-@require_roles(*STAFF)
+@require_roles(*STAFF_ROLES)
 def take_up(data: dict[str, Any], case_id: int) -> Any:
     """The committee takes the case up (reported → taken_up)."""
     return service.take_up(require_identity(), case_id, **data)
@@ -120,7 +119,7 @@ def take_up(data: dict[str, Any], case_id: int) -> Any:
 @blp.arguments(AssignSchema)
 @blp.response(200, CaseSchema)
 @blp.doc(security=BEARER)
-@require_roles(*STAFF)
+@require_roles(*STAFF_ROLES)
 def assign(data: dict[str, Any], case_id: int) -> Any:
     """Give the case to another staff member."""
     return service.assign(require_identity(), case_id, **data)
@@ -130,7 +129,7 @@ def assign(data: dict[str, Any], case_id: int) -> Any:
 @blp.arguments(NoteSchema)
 @blp.response(201, TimelineEntrySchema)
 @blp.doc(security=BEARER)
-@require_roles(*STAFF)
+@require_roles(*STAFF_ROLES)
 def add_note(data: dict[str, Any], case_id: int) -> Any:
     """An internal note on the timeline (residents do not see it)."""
     return service.add_note(require_identity(), case_id, **data)
@@ -140,7 +139,7 @@ def add_note(data: dict[str, Any], case_id: int) -> Any:
 @blp.arguments(InvitationCreateSchema)
 @blp.response(201, InvitationSchema)
 @blp.doc(security=BEARER)
-@require_roles(*STAFF)
+@require_roles(*STAFF_ROLES)
 def invite(data: dict[str, Any], case_id: int) -> Any:
     """Invite a department, the property company, the owners' committee or a unit (约请)."""
     return service.invite(require_identity(), case_id, **data)
@@ -150,7 +149,7 @@ def invite(data: dict[str, Any], case_id: int) -> Any:
 @blp.arguments(InvitationAnswerSchema)
 @blp.response(200, InvitationSchema)
 @blp.doc(security=BEARER)
-@require_roles(*STAFF)
+@require_roles(*STAFF_ROLES)
 def answer_invitation(data: dict[str, Any], case_id: int, invitation_id: int) -> Any:
     """Record an invited party's answer."""
     return service.answer_invitation(require_identity(), case_id, invitation_id, **data)
@@ -160,7 +159,7 @@ def answer_invitation(data: dict[str, Any], case_id: int, invitation_id: int) ->
 @blp.arguments(MeetingCreateSchema)
 @blp.response(201, MeetingSchema)
 @blp.doc(security=BEARER)
-@require_roles(*STAFF)
+@require_roles(*STAFF_ROLES)
 def hold_meeting(data: dict[str, Any], case_id: int) -> Any:
     """Record a consultation meeting with its minutes."""
     return service.hold_meeting(require_identity(), case_id, **data)
@@ -170,7 +169,7 @@ def hold_meeting(data: dict[str, Any], case_id: int) -> Any:
 @blp.arguments(ActionCreateSchema)
 @blp.response(201, ActionSchema)
 @blp.doc(security=BEARER)
-@require_roles(*STAFF)
+@require_roles(*STAFF_ROLES)
 def agree_action(data: dict[str, Any], case_id: int) -> Any:
     """An agreed action: the responsible party, what, by when."""
     return service.agree_action(require_identity(), case_id, **data)
@@ -180,7 +179,7 @@ def agree_action(data: dict[str, Any], case_id: int) -> Any:
 @blp.arguments(ActionUpdateSchema)
 @blp.response(200, ActionSchema)
 @blp.doc(security=BEARER)
-@require_roles(*STAFF)
+@require_roles(*STAFF_ROLES)
 def update_action(data: dict[str, Any], case_id: int, action_id: int) -> Any:
     """An action starts, is done (with evidence) or is dropped."""
     return service.update_action(require_identity(), case_id, action_id, **data)
@@ -190,7 +189,7 @@ def update_action(data: dict[str, Any], case_id: int, action_id: int) -> Any:
 @blp.arguments(ResolveSchema)
 @blp.response(200, CaseSchema)
 @blp.doc(security=BEARER)
-@require_roles(*STAFF)
+@require_roles(*STAFF_ROLES)
 def resolve(data: dict[str, Any], case_id: int) -> Any:
     """Resolved, with a summary and who paid (every action done or dropped)."""
     return service.resolve(require_identity(), case_id, **data)
@@ -200,7 +199,7 @@ def resolve(data: dict[str, Any], case_id: int) -> Any:
 @blp.arguments(FollowUpSchema)
 @blp.response(200, CaseSchema)
 @blp.doc(security=BEARER)
-@require_roles(*STAFF)
+@require_roles(*STAFF_ROLES)
 def follow_up(data: dict[str, Any], case_id: int) -> Any:
     """A later check that the solution held (if not, the case is reopened)."""
     return service.follow_up(require_identity(), case_id, **data)
@@ -219,7 +218,7 @@ def rate(data: dict[str, Any], case_id: int) -> Any:
 @blp.arguments(CloseSchema)
 @blp.response(200, CaseSchema)
 @blp.doc(security=BEARER)
-@require_roles(*STAFF)
+@require_roles(*STAFF_ROLES)
 def close(data: dict[str, Any], case_id: int) -> Any:
     """Close the case after the residents' ratings."""
     return service.close(require_identity(), case_id, **data)
@@ -229,7 +228,7 @@ def close(data: dict[str, Any], case_id: int) -> Any:
 @blp.arguments(ReopenSchema)
 @blp.response(200, CaseSchema)
 @blp.doc(security=BEARER)
-@require_roles(*STAFF)
+@require_roles(*STAFF_ROLES)
 def reopen(data: dict[str, Any], case_id: int) -> Any:
     """Reopen a resolved or closed case (back to taken_up), with the reason."""
     return service.reopen(require_identity(), case_id, **data)

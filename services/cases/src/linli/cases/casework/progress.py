@@ -55,6 +55,8 @@ def sentence(entry: TimelineEntry) -> str:
         return _("A resident rated how the case was handled.")
     if action == "close":
         return _("The case is closed. Thank you.")
+    if action == "poll":
+        return _("We asked the households for their views: %(title)s", title=d.get("title", ""))
     if action == "reopen":
         return _("We reopened the case: %(reason)s", reason=entry.note)
     return _("The case was updated.")

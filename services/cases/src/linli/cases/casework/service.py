@@ -29,13 +29,12 @@ from linli.cases.casework.models import (
 )
 from linli.cases.casework.sla import local_date
 from linli.cases.extensions import db
-from linli.shared.auth import Identity
+from linli.shared.auth import STAFF_ROLES, Identity
 from linli.shared.db import lock_for_update, utcnow
 from linli.shared.errors import Conflict, Forbidden, NotFound, Unprocessable
 from linli.shared.events import publish
 from linli.shared.state import service_state
 
-STAFF_ROLES = ("staff", "manager")
 SYSTEM = "system"
 
 

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from linli.shared.communities import Community
+from linli.shared.localtime import LOCAL_TZ
 
-LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 DEFAULT_LEVELS = {"first_response": 1, "consultation": 7, "resolution": 30, "follow_up": 30}
 DUE_SOON = dt.timedelta(hours=24)
 

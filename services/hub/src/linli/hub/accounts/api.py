@@ -13,7 +13,7 @@ from linli.hub.accounts.schemas import (
     TokenSchema,
 )
 from linli.hub.accounts.setup import login_rate_limit
-from linli.shared.auth import current_identity, require_identity, require_roles
+from linli.shared.auth import STAFF_ROLES, current_identity, require_identity, require_roles
 
 blp = Blueprint("accounts", __name__, description="Accounts, sign-in and the token keys (JWKS)")
 
@@ -27,7 +27,14 @@ def issue_token(data):  # type: ignore[no-untyped-def]
     return service.login(data["username"], data["password"])
 
 
+JWKS_RESPONSE = {"description": "A JSON Web Key Set", "content": {"application/json": {"schema": {
+    "type": "object", "required": ["keys"],
+    "properties": {"keys": {"type": "array", "items": {"type": "object", "required": ["kty"],
+                                                         "additionalProperties": True}}}}}}}
+
+
 @blp.get("/.well-known/jwks.json")
+@blp.doc(responses={"200": JWKS_RESPONSE})
 def jwks_document():  # type: ignore[no-untyped-def]
     """The public keys that verify hub tokens (RFC 7517)."""
     return jwks(), 200, {"Cache-Control": "public, max-age=300"}
@@ -37,7 +44,7 @@ def jwks_document():  # type: ignore[no-untyped-def]
 @blp.arguments(AccountCreateSchema)
 @blp.response(201, AccountSchema)
 @blp.doc(security=[{"bearer": []}])
-@require_roles("staff", "manager")
+@require_roles(*STAFF_ROLES)
 def create_account(data):  # type: ignore[no-untyped-def]
     """Create an account (staff: residents, volunteers, team leads of their communities)."""
     return service.create_account(current_identity(), **data)
@@ -47,7 +54,7 @@ def create_account(data):  # type: ignore[no-untyped-def]
 @blp.arguments(AccountQuerySchema, location="query")
 @blp.response(200, AccountSchema(many=True))
 @blp.doc(security=[{"bearer": []}])
-@require_roles("staff", "manager")
+@require_roles(*STAFF_ROLES)
 def list_accounts(query):  # type: ignore[no-untyped-def]
     """Accounts of one community."""
     return service.list_accounts(require_identity(), **query)

@@ -11,16 +11,10 @@ from flask_babel import gettext as _
 from linli.hub.accounts import service
 from linli.hub.accounts.setup import login_rate_limit
 from linli.hub.activities import service as activities
-from linli.hub.activities.pagekit import (
-    act,
-    check_same_origin,
-    choose_community,
-    sign_in_page,
-    signed_in,
-)
 from linli.shared.auth import Identity
 from linli.shared.errors import Problem, Unprocessable
 from linli.shared.navigation import home_url, links_for
+from linli.shared.pages import act, check_same_origin, choose_community, sign_in_page, signed_in
 
 pages = Blueprint("hub_account_pages", __name__)
 COOKIE = "linli_token"

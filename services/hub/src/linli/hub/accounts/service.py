@@ -66,7 +66,7 @@ def create_account(
         if community_id != "*":
             service_state().communities.require(community_id)
     if actor is not None:
-        if not actor.has_role("staff", "manager"):
+        if not actor.is_staff:
             raise Forbidden("Only staff create accounts.", code="missing_role")
         if "admin" not in actor.roles:
             if set(roles) - STAFF_GRANTABLE:

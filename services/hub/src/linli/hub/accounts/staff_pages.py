@@ -11,14 +11,10 @@ from flask_babel import gettext as _
 
 from linli.hub.accounts import service
 from linli.hub.accounts.schemas import AccountCreateSchema
-from linli.hub.activities.pagekit import (
-    act,
-    load_form,
-    register_filters,
-    staff_page,
-)
+from linli.hub.templating import register_filters
 from linli.shared.auth import Identity
 from linli.shared.communities import Community
+from linli.shared.pages import act, load_form, staff_page
 
 pages = Blueprint("hub_staff_account_pages", __name__)
 register_filters(pages)
@@ -29,7 +25,7 @@ KIND_ROLES = {"resident": ["diner"], "volunteer": ["volunteer", "diner"], "team_
 
 @pages.get("/staff/accounts")
 @staff_page
-def accounts(identity: Identity, community: Community) -> Any:
+def accounts(community: Community, identity: Identity) -> Any:
     rows = service.list_accounts(identity, community_id=community.id)
     return render_template("hub/accounts/staff.html", community=community, accounts=rows, identity=identity,
                            kinds=list(KIND_ROLES), may_disable=identity.has_role("manager"))
@@ -37,7 +33,7 @@ def accounts(identity: Identity, community: Community) -> Any:
 
 @pages.post("/staff/accounts")
 @staff_page
-def create(identity: Identity, community: Community) -> Any:
+def create(community: Community, identity: Identity) -> Any:
     form = request.form
 
     def open_account() -> None:
@@ -54,7 +50,7 @@ def create(identity: Identity, community: Community) -> Any:
 
 @pages.post("/staff/accounts/<int:account_id>/<any(disable, enable):change>")
 @staff_page
-def disable(identity: Identity, community: Community, account_id: int, change: str) -> Any:
+def disable(community: Community, identity: Identity, account_id: int, change: str) -> Any:
     message = _("Account disabled: it cannot sign in any more.") if change == "disable" else _("Account enabled.")
     return act(lambda: service.set_disabled(identity, account_id, disabled=change == "disable"), message,
                url_for(".accounts", community=community.id))

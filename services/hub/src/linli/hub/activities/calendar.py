@@ -8,6 +8,7 @@ import icalendar
 
 from linli.hub.activities.models import Activity, ActivitySession
 from linli.shared.db import utcnow
+from linli.shared.localtime import LOCAL_TZ
 
 PRODID = "-//Linli//Neighbourhood hub//ZH"
 
@@ -18,7 +19,7 @@ def new_calendar(name: str) -> icalendar.Calendar:
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", name)
-    calendar.add("x-wr-timezone", "Asia/Shanghai")
+    calendar.add("x-wr-timezone", LOCAL_TZ.key)
     return calendar
 
 

@@ -20,9 +20,9 @@ from linli.hub.rooms.models import Room
 from linli.hub.volunteers import service as volunteers
 from linli.hub.volunteers.models import ShiftAssignment, Volunteer
 from linli.shared.auth import Identity
+from linli.shared.localtime import LOCAL_TZ, local_today
 from linli.shared.seeding import seeding
 
-LOCAL_TZ = volunteers.LOCAL_TZ
 TALENTS = [
     ("王老师", [{"title_zh": "书法老师", "title_en": "calligraphy teacher"}], ["calligraphy"]),
     ("陈师傅", [{"title_zh": "剪纸达人", "title_en": "paper-cutting artist"}], ["waste_sorting"]),
@@ -65,7 +65,7 @@ def _volunteers(staff: Identity, community_id: str) -> list[Volunteer]:
 
 
 def _monday() -> dt.date:
-    today = volunteers.local_today()
+    today = local_today()
     return today - dt.timedelta(days=today.weekday())
 
 

@@ -10,17 +10,12 @@ from flask_babel import gettext as _
 
 from linli.hub.activities import service
 from linli.hub.activities.models import Registration
-from linli.hub.activities.pagekit import (
-    act,
-    choose_community,
-    register_filters,
-    sign_in_page,
-    signed_in,
-)
 from linli.hub.extensions import db
+from linli.hub.templating import register_filters
 from linli.shared.auth import Identity
 from linli.shared.communities import Community
 from linli.shared.db import utcnow
+from linli.shared.pages import act, choose_community, sign_in_page, signed_in
 
 pages = Blueprint("hub_activity_pages", __name__, url_prefix="/activities")
 register_filters(pages)

@@ -21,14 +21,14 @@ from linli.hub.activities.models import Activity, ActivitySession, Registration
 from linli.hub.extensions import db
 from linli.hub.people.models import Resident
 from linli.hub.rooms.models import Room
-from linli.shared.auth import Identity
+from linli.shared.auth import STAFF_ROLES, Identity
 from linli.shared.db import lock_for_update, utcnow
 from linli.shared.errors import Conflict, Forbidden, NotFound, Unprocessable
 from linli.shared.events import publish
 from linli.shared.state import service_state
 
-HELPER_ROLES = ("staff", "manager", "volunteer")
-ORGANISER_ROLES = ("staff", "manager", "team_lead", "volunteer")
+HELPER_ROLES = (*STAFF_ROLES, "volunteer")
+ORGANISER_ROLES = (*STAFF_ROLES, "team_lead", "volunteer")
 DEFAULT_CONFIRM_MINUTES = 120
 
 
@@ -235,7 +235,8 @@ def _known_name(subject: str, community_id: str) -> str:
 
 
 def _advance(session: ActivitySession, now: dt.datetime) -> dict[str, int]:
-    """With the session locked: record expired offers, then offer free places to the waitlist."""
+    """With the session locked: record expired offers, then offer free places to the waitlist, while the
+    session is not over; an offer lasts the confirm window but never past the session's end."""
     expired = db.session.execute(
         sa.update(Registration)
         .where(Registration.session_id == session.id, Registration.status == "offered",
@@ -246,14 +247,14 @@ def _advance(session: ActivitySession, now: dt.datetime) -> dict[str, int]:
     counts = session_counts(session, now)
     free = counts.places_left
     offered = 0
-    if free > 0 and counts.waitlisted > 0:
+    if free > 0 and counts.waitlisted > 0 and session.ends_at > now and not session.cancelled:
         waiting = db.session.scalars(
             sa.select(Registration)
             .where(Registration.session_id == session.id, Registration.status == "waitlisted")
             .order_by(Registration.position)
             .limit(free)
         ).all()
-        expires = now + confirm_window()
+        expires = min(now + confirm_window(), session.ends_at)  # no offer outlives its session
         for registration in waiting:
             registration.status = "offered"
             registration.offer_expires_at = expires

@@ -9,7 +9,7 @@ from linli.hub.bookings.schemas import (
     BookingResultSchema,
     BookingSchema,
 )
-from linli.shared.auth import current_identity, require_identity, require_roles
+from linli.shared.auth import STAFF_ROLES, current_identity, require_identity, require_roles
 
 blp = Blueprint("bookings", __name__, url_prefix="/api/bookings", description="Room bookings, never overlapping")
 
@@ -19,7 +19,7 @@ blp = Blueprint("bookings", __name__, url_prefix="/api/bookings", description="R
 @blp.response(201, BookingResultSchema)
 @blp.alt_response(409, description="The time is taken (or held for an open round)")
 @blp.doc(security=[{"bearer": []}])
-@require_roles("staff", "manager", "team_lead")
+@require_roles(*STAFF_ROLES, "team_lead")
 def create_booking(data):  # type: ignore[no-untyped-def]
     """Book a room once or weekly; weeks that are taken or closed are skipped and listed."""
     return service.create_booking(require_identity(), **data)
@@ -44,7 +44,7 @@ def cancel_booking(booking_id):  # type: ignore[no-untyped-def]
 @blp.post("/<int:booking_id>/approve")
 @blp.response(200, BookingSchema)
 @blp.doc(security=[{"bearer": []}])
-@require_roles("staff", "manager")
+@require_roles(*STAFF_ROLES)
 def approve_booking(booking_id):  # type: ignore[no-untyped-def]
     """Approve a pending booking (rooms that need staff approval)."""
     return service.decide_booking(require_identity(), booking_id, approve=True)
@@ -53,7 +53,7 @@ def approve_booking(booking_id):  # type: ignore[no-untyped-def]
 @blp.post("/<int:booking_id>/reject")
 @blp.response(200, BookingSchema)
 @blp.doc(security=[{"bearer": []}])
-@require_roles("staff", "manager")
+@require_roles(*STAFF_ROLES)
 def reject_booking(booking_id):  # type: ignore[no-untyped-def]
     """Reject a pending booking."""
     return service.decide_booking(require_identity(), booking_id, approve=False)

@@ -20,7 +20,7 @@ from linli.hub.extensions import db
 from linli.hub.rooms.models import Room
 from linli.hub.rooms.service import blackout_at, check_bookable, check_opening_hours, get_room
 from linli.hub.teams.models import Team
-from linli.shared.auth import Identity
+from linli.shared.auth import STAFF_ROLES, Identity
 from linli.shared.db import utcnow
 from linli.shared.errors import Conflict, Forbidden, NotFound, Problem, Unprocessable
 
@@ -80,7 +80,7 @@ def create_booking(actor: Identity, *, room_id: int, starts_at: dt.datetime, end
     """Book a room once (``weeks=1``) or weekly for ``weeks`` weeks; taken or closed weeks are skipped."""
     room = get_room(room_id)
     actor.require_community(room.community_id)
-    if not actor.has_role("staff", "manager", "team_lead"):
+    if not actor.has_role(*STAFF_ROLES, "team_lead"):
         raise Forbidden("Only staff and team leads book rooms.", code="missing_role")
     team = _team_for(actor, room, team_id)
     if not 1 <= weeks <= MAX_WEEKS:

@@ -12,7 +12,7 @@ from linli.hub.people.schemas import (
     ResidentCreateSchema,
     ResidentSchema,
 )
-from linli.shared.auth import require_identity, require_roles
+from linli.shared.auth import STAFF_ROLES, require_identity, require_roles
 
 blp = Blueprint("people", __name__, url_prefix="/api/people",
                 description="Households and residents; reads of special-group households are audited")
@@ -23,7 +23,7 @@ SECURITY = [{"bearer": []}]
 @blp.arguments(HouseholdQuerySchema, location="query")
 @blp.response(200, HouseholdSchema(many=True))
 @blp.doc(security=SECURITY)
-@require_roles("staff", "manager")
+@require_roles(*STAFF_ROLES)
 def list_households(query):  # type: ignore[no-untyped-def]
     """Households of one community, optionally those with a member in a group (e.g. elderly_alone)."""
     return service.list_households(require_identity(), **query)
@@ -33,7 +33,7 @@ def list_households(query):  # type: ignore[no-untyped-def]
 @blp.arguments(HouseholdCreateSchema)
 @blp.response(201, HouseholdSchema)
 @blp.doc(security=SECURITY)
-@require_roles("staff", "manager")
+@require_roles(*STAFF_ROLES)
 def create_household(data):  # type: ignore[no-untyped-def]
     """Register a household (building, unit, room in a compound)."""
     return service.create_household(require_identity(), **data)
@@ -42,7 +42,7 @@ def create_household(data):  # type: ignore[no-untyped-def]
 @blp.get("/households/<int:household_id>")
 @blp.response(200, HouseholdSchema)
 @blp.doc(security=SECURITY)
-@require_roles("staff", "manager")
+@require_roles(*STAFF_ROLES)
 def get_household(household_id):  # type: ignore[no-untyped-def]
     """One household with its residents (audited when special groups live there)."""
     return service.read_household(require_identity(), household_id)
@@ -52,7 +52,7 @@ def get_household(household_id):  # type: ignore[no-untyped-def]
 @blp.arguments(ResidentCreateSchema)
 @blp.response(201, ResidentSchema)
 @blp.doc(security=SECURITY)
-@require_roles("staff", "manager")
+@require_roles(*STAFF_ROLES)
 def add_resident(data, household_id):  # type: ignore[no-untyped-def]
     """Add a resident with groups and languages."""
     return service.add_resident(require_identity(), household_id, **data)

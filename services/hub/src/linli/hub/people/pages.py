@@ -12,17 +12,13 @@ from typing import Any
 from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
 
-from linli.hub.activities.pagekit import (
-    act,
-    load_form,
-    register_filters,
-    staff_page,
-)
 from linli.hub.people import service
 from linli.hub.people.models import GROUPS, SPECIAL_GROUPS
 from linli.hub.people.schemas import HouseholdCreateSchema, ResidentCreateSchema
+from linli.hub.templating import register_filters
 from linli.shared.auth import Identity
 from linli.shared.communities import Community
+from linli.shared.pages import act, load_form, staff_page
 
 pages = Blueprint("hub_people_pages", __name__)
 register_filters(pages)
@@ -43,7 +39,7 @@ def _blank_is_none(value: str | None) -> str | None:
 
 @pages.get("/staff/people")
 @staff_page
-def people(identity: Identity, community: Community) -> Any:
+def people(community: Community, identity: Identity) -> Any:
     identity.require_community(community.id)
     group = request.args.get("group") if request.args.get("group") in GROUPS else None
     households = service.list_households(identity, community_id=community.id, group=group)
@@ -60,7 +56,7 @@ def people(identity: Identity, community: Community) -> Any:
 
 @pages.post("/staff/households")
 @staff_page
-def new_household(identity: Identity, community: Community) -> Any:
+def new_household(community: Community, identity: Identity) -> Any:
     form = request.form
 
     def create() -> None:
@@ -75,7 +71,7 @@ def new_household(identity: Identity, community: Community) -> Any:
 
 @pages.post("/staff/households/<int:household_id>/residents")
 @staff_page
-def new_resident(identity: Identity, community: Community, household_id: int) -> Any:
+def new_resident(community: Community, identity: Identity, household_id: int) -> Any:
     form = request.form
 
     def add() -> None:

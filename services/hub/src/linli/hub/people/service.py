@@ -19,6 +19,7 @@ from linli.hub.people.models import GROUPS, SPECIAL_GROUPS, Household, Resident,
 from linli.shared.auth import Identity
 from linli.shared.communities import Community
 from linli.shared.errors import Conflict, Forbidden, NotFound, Unprocessable
+from linli.shared.events import publish
 from linli.shared.state import service_state
 
 DEFAULT_AGE_BANDS = (60, 70, 80)
@@ -59,8 +60,20 @@ def create_household(actor: Identity | None, *, community_id: str, compound: str
     household = Household(community_id=community_id, compound=compound, building=building, unit=unit, room=room,
                           phone=phone, note=note)
     db.session.add(household)
+    db.session.flush()
+    announce_household(household)
     db.session.commit()
     return household
+
+
+def announce_household(household: Household, *, active: bool = True) -> None:
+    """Tell the other services a household exists or changed (cases counts one vote per household);
+    the label and address only, no names or groups."""
+    unit = f"{household.unit}单元" if household.unit else ""
+    publish("hub.household.changed", {
+        "household_id": household.id, "label": f"{household.building}号{unit}{household.room}室",
+        "address": household.address, "active": active,
+    }, community_id=household.community_id)
 
 
 def add_resident(actor: Identity | None, household_id: int, *, name: str, gender: str | None = None,

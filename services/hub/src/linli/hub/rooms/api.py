@@ -5,7 +5,7 @@ from flask_smorest import Blueprint
 
 from linli.hub.rooms import calendar, service
 from linli.hub.rooms.schemas import BlackoutSchema, RoomCreateSchema, RoomQuerySchema, RoomSchema
-from linli.shared.auth import require_identity, require_roles
+from linli.shared.auth import STAFF_ROLES, require_identity, require_roles
 
 blp = Blueprint("rooms", __name__, url_prefix="/api/rooms", description="Rooms of the hub (活动室, 谈心室, ...)")
 
@@ -22,7 +22,7 @@ def list_rooms(query):  # type: ignore[no-untyped-def]
 @blp.arguments(RoomCreateSchema)
 @blp.response(201, RoomSchema)
 @blp.doc(security=[{"bearer": []}])
-@require_roles("staff", "manager")
+@require_roles(*STAFF_ROLES)
 def create_room(data):  # type: ignore[no-untyped-def]
     """Add a room (staff of its community)."""
     return service.create_room(require_identity(), **data)
@@ -39,7 +39,7 @@ def get_room(room_id):  # type: ignore[no-untyped-def]
 @blp.arguments(BlackoutSchema)
 @blp.response(201, BlackoutSchema)
 @blp.doc(security=[{"bearer": []}])
-@require_roles("staff", "manager")
+@require_roles(*STAFF_ROLES)
 def add_blackout(data, room_id):  # type: ignore[no-untyped-def]
     """Close the room for a period (repairs, cleaning, holidays)."""
     return service.add_blackout(require_identity(), room_id, **data)

@@ -12,6 +12,7 @@ from linli.hub.extensions import db
 from linli.hub.rooms.models import Room
 from linli.hub.teams.models import Team
 from linli.shared.db import utcnow
+from linli.shared.localtime import LOCAL_TZ
 
 FEED_PAST = dt.timedelta(days=30)
 
@@ -28,7 +29,7 @@ def room_feed(room: Room, *, since: dt.datetime | None = None) -> bytes:
     cal.add("prodid", "-//Linli hub//room calendar//ZH")
     cal.add("version", "2.0")
     cal.add("x-wr-calname", f"{room.name_zh} {room.name_en}".strip())
-    cal.add("x-wr-timezone", "Asia/Shanghai")
+    cal.add("x-wr-timezone", LOCAL_TZ.key)
     for booking, team in rows:
         event = icalendar.Event()
         event.add("uid", f"booking-{booking.id}@linli-hub")

@@ -4,23 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
 from linli.hub.extensions import db
 from linli.hub.rooms.models import ROOM_KINDS, Room, RoomBlackout
-from linli.shared.auth import Identity
-from linli.shared.errors import Forbidden, NotFound, Unprocessable
+from linli.shared.auth import Identity, require_staff_of
+from linli.shared.errors import NotFound, Unprocessable
+from linli.shared.localtime import LOCAL_TZ
 from linli.shared.state import service_state
-
-LOCAL_TZ = ZoneInfo("Asia/Shanghai")
-
-
-def require_staff_of(actor: Identity, community_id: str) -> None:
-    if not actor.is_staff:
-        raise Forbidden("Only staff of the residents' committee do this.", code="missing_role")
-    actor.require_community(community_id)
 
 
 def create_room(actor: Identity | None, *, community_id: str, name_zh: str, kind: str, capacity: int,

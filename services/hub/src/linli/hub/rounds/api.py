@@ -12,7 +12,7 @@ from linli.hub.rounds.schemas import (
     RoundQuerySchema,
     RoundSchema,
 )
-from linli.shared.auth import require_identity, require_roles
+from linli.shared.auth import STAFF_ROLES, require_identity, require_roles
 
 blp = Blueprint("rounds", __name__, url_prefix="/api/rounds",
                 description="Booking rounds: fair allocation of contested room slots")
@@ -22,7 +22,7 @@ blp = Blueprint("rounds", __name__, url_prefix="/api/rounds",
 @blp.arguments(RoundCreateSchema)
 @blp.response(201, RoundSchema)
 @blp.doc(security=[{"bearer": []}])
-@require_roles("staff", "manager")
+@require_roles(*STAFF_ROLES)
 def create_round(data):  # type: ignore[no-untyped-def]
     """Open a round offering slots; teams request them until ``closes_at``."""
     slots = [service.SlotSpec(**slot) for slot in data.pop("slots")]
@@ -53,7 +53,7 @@ def get_round(round_id):  # type: ignore[no-untyped-def]
 @blp.arguments(RequestsInSchema)
 @blp.response(200, RequestSchema(many=True))
 @blp.doc(security=[{"bearer": []}])
-@require_roles("team_lead", "staff", "manager")
+@require_roles("team_lead", *STAFF_ROLES)
 def submit_requests(data, round_id):  # type: ignore[no-untyped-def]
     """Set a team's ranked requests (replaces earlier ones) while the round is open."""
     return service.submit_requests(require_identity(), round_id, **data)
@@ -62,7 +62,7 @@ def submit_requests(data, round_id):  # type: ignore[no-untyped-def]
 @blp.post("/<int:round_id>/close")
 @blp.response(200, RoundSchema)
 @blp.doc(security=[{"bearer": []}])
-@require_roles("staff", "manager")
+@require_roles(*STAFF_ROLES)
 def close_round(round_id):  # type: ignore[no-untyped-def]
     """Close the round now and allocate (otherwise ``tick`` does it at the deadline)."""
     return service.close_round(require_identity(), round_id)

@@ -11,16 +11,6 @@ from flask import Blueprint, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from linli.hub.activities.pagekit import (
-    LOCAL_TZ,
-    act,
-    choose_community,
-    register_filters,
-    sign_in_page,
-    signed_in,
-    signed_in_staff,
-    staff_page,
-)
 from linli.hub.bookings import service as bookings
 from linli.hub.bookings.models import ACTIVE_STATES, Booking
 from linli.hub.extensions import db
@@ -30,10 +20,20 @@ from linli.hub.rounds import service
 from linli.hub.rounds.models import BookingRound, RoundDecision, RoundRequest
 from linli.hub.teams.models import Team
 from linli.hub.teams.service import list_teams, teams_led_by
-from linli.shared.auth import Identity
+from linli.hub.templating import register_filters
+from linli.shared.auth import STAFF_ROLES, Identity
 from linli.shared.communities import Community
 from linli.shared.db import utcnow
 from linli.shared.errors import Unprocessable
+from linli.shared.localtime import LOCAL_TZ
+from linli.shared.pages import (
+    act,
+    choose_community,
+    sign_in_page,
+    signed_in,
+    signed_in_staff,
+    staff_page,
+)
 
 pages = Blueprint("hub_round_pages", __name__)
 register_filters(pages)
@@ -84,7 +84,7 @@ def _rooms_by_id(community_id: str) -> dict[int, Room]:
 @pages.get("/team")
 def team() -> Any:
     identity = signed_in()
-    if identity is None or not identity.has_role("team_lead", "staff", "manager"):
+    if identity is None or not identity.has_role("team_lead", *STAFF_ROLES):
         return sign_in_page()
     community = choose_community(identity)
     led = [t for t in teams_led_by(identity) if t.community_id == community.id]
@@ -131,7 +131,7 @@ def submit(round_id: int) -> Any:
 
 @pages.get("/staff/rooms")
 @staff_page
-def staff_rooms(identity: Identity, community: Community) -> Any:
+def staff_rooms(community: Community, identity: Identity) -> Any:
     identity.require_community(community.id)
     today = dt.datetime.now(LOCAL_TZ).date()
     week_text = request.args.get("week", "").strip()
@@ -191,7 +191,7 @@ def decide_booking(booking_id: int, decision: str) -> Any:
 
 @pages.post("/staff/rounds")
 @staff_page
-def create_round(identity: Identity, community: Community) -> Any:
+def create_round(community: Community, identity: Identity) -> Any:
     form = request.form
 
     def create() -> None:

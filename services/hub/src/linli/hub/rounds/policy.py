@@ -28,9 +28,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
-from zoneinfo import ZoneInfo
 
-LOCAL_TZ = ZoneInfo("Asia/Shanghai")
+from linli.shared.localtime import LOCAL_TZ
+
 STRENGTH = 32.0  # how strongly past success lowers a team's weight (tuned with tests/load/fairness.py)
 MIN_WEIGHT = 0.02
 POLICY_NAME = "builtin.weighted_lottery"

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from linli.hub.bookings.models import ACTIVE_STATES, Booking
 from linli.hub.bookings.service import insert_booking
 from linli.hub.extensions import db
-from linli.hub.rooms.service import check_bookable, get_room, require_staff_of
+from linli.hub.rooms.service import check_bookable, get_room
 from linli.hub.rounds.models import BookingRound, RoundDecision, RoundRequest, RoundSlot
 from linli.hub.rounds.policy import (
     HISTORY_ROUNDS,
@@ -33,7 +33,7 @@ from linli.hub.rounds.policy import (
 )
 from linli.hub.teams.models import Team
 from linli.hub.teams.service import get_team, require_team_lead_or_staff
-from linli.shared.auth import Identity
+from linli.shared.auth import Identity, require_staff_of
 from linli.shared.db import lock_for_update, utcnow
 from linli.shared.errors import Conflict, NotFound, Problem, Unprocessable
 from linli.shared.state import service_state

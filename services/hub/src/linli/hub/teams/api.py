@@ -4,7 +4,7 @@ from flask_smorest import Blueprint
 
 from linli.hub.teams import service
 from linli.hub.teams.schemas import MemberSchema, TeamCreateSchema, TeamQuerySchema, TeamSchema
-from linli.shared.auth import require_identity, require_roles
+from linli.shared.auth import STAFF_ROLES, require_identity, require_roles
 
 blp = Blueprint("teams", __name__, url_prefix="/api/teams", description="Resident teams (团队)")
 
@@ -23,7 +23,7 @@ def list_teams(query):  # type: ignore[no-untyped-def]
 @blp.arguments(TeamCreateSchema)
 @blp.response(201, TeamSchema)
 @blp.doc(security=[{"bearer": []}])
-@require_roles("staff", "manager")
+@require_roles(*STAFF_ROLES)
 def create_team(data):  # type: ignore[no-untyped-def]
     """Register a team with its lead."""
     return service.create_team(require_identity(), **data)

@@ -33,13 +33,12 @@ from linli.hub.volunteers.schemas import (
     VolunteerQuerySchema,
     VolunteerSchema,
 )
-from linli.shared.auth import current_identity, require_identity, require_roles
+from linli.shared.auth import STAFF_ROLES, current_identity, require_identity, require_roles
 from linli.shared.errors import Forbidden, Unauthorized
 
 blp = Blueprint("hub_volunteers", __name__, url_prefix="/api/volunteers",
                 description="Volunteers: profiles and talents, shifts, swaps, no-shows and backfill, hours")
 BEARER: list[dict[str, list[str]]] = [{"bearer": []}]
-STAFF = service.STAFF
 
 
 @blp.put("/me")
@@ -73,7 +72,7 @@ def rotate_feed_token(query: dict[str, Any]) -> Any:
 @blp.arguments(VolunteerQuerySchema, location="query")
 @blp.response(200, VolunteerSchema(many=True))
 @blp.doc(security=BEARER)
-@require_roles(*STAFF)
+@require_roles(*STAFF_ROLES)
 def list_volunteers(query: dict[str, Any]) -> Any:
     """Volunteers of a community, optionally those with a talent or skill (社区达人)."""
     return service.list_volunteers(require_identity(), **query)
@@ -91,7 +90,7 @@ def templates(query: dict[str, Any]) -> Any:
 @blp.arguments(GenerateSchema)
 @blp.response(201, ShiftSchema(many=True))
 @blp.doc(security=BEARER)
-@require_roles(*STAFF)
+@require_roles(*STAFF_ROLES)
 def generate(data: dict[str, Any]) -> Any:
     """Generate a template's shifts for some days; days already generated are left alone."""
     require_identity().require_community(data["community_id"])
@@ -120,7 +119,7 @@ def sign_up(data: dict[str, Any], shift_id: int) -> Any:
 @blp.arguments(BackfillSchema)
 @blp.response(201, AssignmentSchema)
 @blp.doc(security=BEARER)
-@require_roles(*STAFF)
+@require_roles(*STAFF_ROLES)
 def backfill(data: dict[str, Any], shift_id: int) -> Any:
     """Fill a free place with a named or the first free standby volunteer."""
     return service.backfill(require_identity(), shift_id, **data)
@@ -163,7 +162,7 @@ def decline_swap(swap_id: int) -> Any:
 @blp.arguments(NoShowSchema)
 @blp.response(200, NoShowResultSchema)
 @blp.doc(security=BEARER)
-@require_roles(*STAFF)
+@require_roles(*STAFF_ROLES)
 def no_show(data: dict[str, Any], assignment_id: int) -> Any:
     """Mark a no-show; a free standby volunteer backfills the place."""
     return service.mark_no_show(require_identity(), assignment_id, **data)
@@ -172,7 +171,7 @@ def no_show(data: dict[str, Any], assignment_id: int) -> Any:
 @blp.post("/assignments/<int:assignment_id>/attended")
 @blp.response(200, AssignmentSchema)
 @blp.doc(security=BEARER)
-@require_roles(*STAFF)
+@require_roles(*STAFF_ROLES)
 def attended(assignment_id: int) -> Any:
     """Record that the volunteer came."""
     return service.mark_attended(require_identity(), assignment_id)
@@ -199,7 +198,7 @@ def list_hours(query: dict[str, Any]) -> Any:
 @blp.post("/hours/<int:hours_id>/approve")
 @blp.response(200, HoursSchema)
 @blp.doc(security=BEARER)
-@require_roles(*STAFF)
+@require_roles(*STAFF_ROLES)
 def approve_hours(hours_id: int) -> Any:
     return service.decide_hours(require_identity(), hours_id, approve=True)
 
@@ -207,7 +206,7 @@ def approve_hours(hours_id: int) -> Any:
 @blp.post("/hours/<int:hours_id>/reject")
 @blp.response(200, HoursSchema)
 @blp.doc(security=BEARER)
-@require_roles(*STAFF)
+@require_roles(*STAFF_ROLES)
 def reject_hours(hours_id: int) -> Any:
     return service.decide_hours(require_identity(), hours_id, approve=False)
 
@@ -236,7 +235,7 @@ def shifts_feed(query: dict[str, Any], volunteer_id: int) -> Response:
         if identity is None:
             raise Unauthorized("Use the calendar link with its token, or a bearer token.", code="missing_token")
         identity.require_community(volunteer.community_id)
-        if identity.subject != volunteer.account_id and not identity.has_role(*STAFF):
+        if identity.subject != volunteer.account_id and not identity.has_role(*STAFF_ROLES):
             raise Forbidden("This is another volunteer's calendar.", code="not_yours")
     body = calendar.shifts_calendar(volunteer.display_name, service.assignments_of(volunteer),
                                     locale=query["lang"], host=request.host)

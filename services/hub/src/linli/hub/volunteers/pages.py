@@ -11,20 +11,16 @@ from flask_babel import gettext as _
 
 from linli.hub.activities import service as activities
 from linli.hub.activities.models import Activity, Registration
-from linli.hub.activities.pagekit import (
-    act,
-    choose_community,
-    register_filters,
-    sign_in_page,
-    signed_in,
-)
 from linli.hub.extensions import db
 from linli.hub.people.models import Resident
+from linli.hub.templating import register_filters
 from linli.hub.volunteers import service
 from linli.hub.volunteers.models import Shift, ShiftAssignment, ShiftSwap, Volunteer
-from linli.shared.auth import Identity
+from linli.shared.auth import STAFF_ROLES, Identity
 from linli.shared.communities import Community
 from linli.shared.errors import NotFound, Unprocessable
+from linli.shared.localtime import LOCAL_TZ, local_today
+from linli.shared.pages import act, choose_community, sign_in_page, signed_in
 
 pages = Blueprint("hub_volunteer_pages", __name__, url_prefix="/volunteer")
 register_filters(pages)
@@ -32,7 +28,7 @@ register_filters(pages)
 
 def _context() -> tuple[Identity, Community, Volunteer | None] | None:
     identity = signed_in()
-    if identity is None or not identity.has_role("volunteer", *service.STAFF):
+    if identity is None or not identity.has_role("volunteer", *STAFF_ROLES):
         return None
     community = choose_community(identity)
     try:
@@ -143,7 +139,7 @@ def _find_resident(community_id: str, wanted: str) -> int:
 def approvals() -> Any:
     """Staff: hours waiting for approval."""
     identity = signed_in()
-    if identity is None or not identity.has_role(*service.STAFF):
+    if identity is None or not identity.has_role(*STAFF_ROLES):
         return sign_in_page()
     community = choose_community(identity)
     entries = service.list_hours(identity, community.id, status="pending")
@@ -154,7 +150,7 @@ def approvals() -> Any:
 @pages.post("/approvals/<int:hours_id>/<any(approve, reject):decision>")
 def decide(hours_id: int, decision: str) -> Any:
     identity = signed_in()
-    if identity is None or not identity.has_role(*service.STAFF):
+    if identity is None or not identity.has_role(*STAFF_ROLES):
         return sign_in_page()
     community = choose_community(identity)
     approve = decision == "approve"
@@ -229,15 +225,15 @@ def hours() -> Any:
     if volunteer is None:
         return _render("profile.html", community=community, volunteer=None)
     if request.method == "POST":
-        return act(lambda: _log_hours(identity, community), _("Hours logged; staff will approve them."),
+        return act(lambda: _log_hours(community, identity), _("Hours logged; staff will approve them."),
                    url_for(".hours", community=community.id))
     recent = [s for a, s in service.assignments_of(volunteer) if s.starts_at <= service.utcnow()][-10:]
     return _render("hours.html", community=community, volunteer=volunteer, recent_shifts=recent,
                    entries=service.list_hours(identity, community.id), totals=service.hours_totals(volunteer),
-                   today=service.local_today().isoformat())
+                   today=local_today().isoformat())
 
 
-def _log_hours(identity: Identity, community: Community) -> None:
+def _log_hours(community: Community, identity: Identity) -> None:
     form = request.form
     try:
         work_date = dt.date.fromisoformat(form.get("work_date", ""))
@@ -261,12 +257,12 @@ def new_activity() -> Any:
     if volunteer is None:
         return _render("profile.html", community=community, volunteer=None)
     if request.method == "POST":
-        return act(lambda: _register_activity(identity, community), _("Activity registered."),
+        return act(lambda: _register_activity(community, identity), _("Activity registered."),
                    url_for(".new_activity", community=community.id))
     return _render("activity_new.html", community=community, volunteer=volunteer)
 
 
-def _register_activity(identity: Identity, community: Community) -> None:
+def _register_activity(community: Community, identity: Identity) -> None:
     form = request.form
     try:
         day = dt.date.fromisoformat(form.get("date", ""))
@@ -276,8 +272,8 @@ def _register_activity(identity: Identity, community: Community) -> None:
         repeat_weeks = min(52, max(0, int(form.get("repeat_weeks") or 0)))
     except ValueError:
         raise Unprocessable(_("Fill in the date, times and number of places.")) from None
-    starts_at = dt.datetime.combine(day, start, tzinfo=service.LOCAL_TZ).astimezone(dt.UTC)
-    ends_at = dt.datetime.combine(day, end, tzinfo=service.LOCAL_TZ).astimezone(dt.UTC)
+    starts_at = dt.datetime.combine(day, start, tzinfo=LOCAL_TZ).astimezone(dt.UTC)
+    ends_at = dt.datetime.combine(day, end, tzinfo=LOCAL_TZ).astimezone(dt.UTC)
     if ends_at <= starts_at:
         raise Unprocessable(_("The end must be after the start."))
     if capacity < 0:

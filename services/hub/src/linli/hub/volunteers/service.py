@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 from contextlib import nullcontext
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import Flask, has_app_context
@@ -26,18 +25,13 @@ from linli.hub.volunteers.models import (
     Volunteer,
     new_feed_token,
 )
-from linli.shared.auth import Identity
+from linli.shared.auth import STAFF_ROLES, Identity
 from linli.shared.db import lock_for_update, utcnow
 from linli.shared.errors import Conflict, Forbidden, NotFound, Unprocessable
+from linli.shared.localtime import LOCAL_TZ, local_today
 from linli.shared.state import service_state
 
-LOCAL_TZ = ZoneInfo("Asia/Shanghai")
-STAFF = ("staff", "manager")
 GENERATE_AHEAD_DAYS = 7
-
-
-def local_today(now: dt.datetime | None = None) -> dt.date:
-    return (now or utcnow()).astimezone(LOCAL_TZ).date()
 
 
 # --- profiles ----------------------------------------------------------------------------------
@@ -51,9 +45,9 @@ def save_profile(identity: Identity, *, community_id: str, display_name: str, ac
     service_state().communities.require(community_id)
     identity.require_community(community_id)
     account_id = account_id or identity.subject
-    if account_id != identity.subject and not identity.has_role(*STAFF):
+    if account_id != identity.subject and not identity.has_role(*STAFF_ROLES):
         raise Forbidden("Only staff edit another volunteer's profile.", code="missing_role")
-    if account_id == identity.subject and not identity.has_role("volunteer", *STAFF):
+    if account_id == identity.subject and not identity.has_role("volunteer", *STAFF_ROLES):
         raise Forbidden("Ask the residents' committee to make you a volunteer.", code="missing_role")
     volunteer = db.session.scalars(sa.select(Volunteer).where(
         Volunteer.community_id == community_id, Volunteer.account_id == account_id)).first()
@@ -199,7 +193,7 @@ def _acting_volunteer(identity: Identity, community_id: str, volunteer_id: int |
     volunteer = get_volunteer(volunteer_id)
     if volunteer.community_id != community_id:
         raise Unprocessable("That volunteer belongs to another community.", code="volunteer_not_in_community")
-    if volunteer.account_id != identity.subject and not identity.has_role(*STAFF):
+    if volunteer.account_id != identity.subject and not identity.has_role(*STAFF_ROLES):
         raise Forbidden("Only staff sign up other volunteers.", code="missing_role")
     return volunteer
 
@@ -242,7 +236,7 @@ def _assignment(identity: Identity, assignment_id: int) -> tuple[ShiftAssignment
 
 
 def _own_or_staff(identity: Identity, assignment: ShiftAssignment) -> None:
-    if get_volunteer(assignment.volunteer_id).account_id != identity.subject and not identity.has_role(*STAFF):
+    if get_volunteer(assignment.volunteer_id).account_id != identity.subject and not identity.has_role(*STAFF_ROLES):
         raise Forbidden("This is another volunteer's shift.", code="not_yours")
 
 
@@ -252,7 +246,7 @@ def cancel(identity: Identity, assignment_id: int, *, now: dt.datetime | None = 
     _own_or_staff(identity, assignment)
     if assignment.status != "signed_up":
         raise Conflict(f"The assignment is {assignment.status}.", code="not_active")
-    if shift.starts_at <= now and not identity.has_role(*STAFF):
+    if shift.starts_at <= now and not identity.has_role(*STAFF_ROLES):
         raise Conflict("The shift has started; ask staff.", code="shift_started")
     assignment.status = "cancelled"
     assignment.marked_by = identity.subject
@@ -280,7 +274,7 @@ def propose_swap(identity: Identity, assignment_id: int, *, to_volunteer_id: int
                          exchange_assignment_id=exchange_assignment_id, requested_by=identity.subject)
     _check_swappable(proposal, now)
     db.session.add(proposal)
-    if identity.has_role(*STAFF):
+    if identity.has_role(*STAFF_ROLES):
         _carry_out(identity, proposal, now)
     db.session.commit()
     return proposal
@@ -351,7 +345,7 @@ def mark_no_show(identity: Identity, assignment_id: int, *, backfill_with_standb
                  now: dt.datetime | None = None) -> dict[str, ShiftAssignment | None]:
     """Staff record that a volunteer did not come; a standby volunteer fills the slot when one is free."""
     now = now or utcnow()
-    if not identity.has_role(*STAFF):
+    if not identity.has_role(*STAFF_ROLES):
         raise Forbidden("Only staff mark no-shows.", code="missing_role")
     assignment, shift = _assignment(identity, assignment_id)
     if assignment.status != "signed_up":
@@ -370,7 +364,7 @@ def backfill(identity: Identity, shift_id: int, *, volunteer_id: int | None = No
              now: dt.datetime | None = None) -> ShiftAssignment:
     """Fill a free place of a shift with a named volunteer or the first free standby volunteer."""
     now = now or utcnow()
-    if not identity.has_role(*STAFF):
+    if not identity.has_role(*STAFF_ROLES):
         raise Forbidden("Only staff backfill shifts.", code="missing_role")
     shift = get_shift(shift_id, lock=True)
     identity.require_community(shift.community_id)
@@ -412,7 +406,7 @@ def available(volunteer: Volunteer, shift: Shift) -> bool:
 
 
 def mark_attended(identity: Identity, assignment_id: int) -> ShiftAssignment:
-    if not identity.has_role(*STAFF):
+    if not identity.has_role(*STAFF_ROLES):
         raise Forbidden("Only staff record attendance.", code="missing_role")
     assignment, _shift = _assignment(identity, assignment_id)
     if assignment.status not in HOLDS_PLACE:
@@ -457,7 +451,7 @@ def _check_shift_hours(volunteer: Volunteer, shift_id: int, community_id: str) -
 
 
 def decide_hours(identity: Identity, hours_id: int, *, approve: bool, now: dt.datetime | None = None) -> HourLog:
-    if not identity.has_role(*STAFF):
+    if not identity.has_role(*STAFF_ROLES):
         raise Forbidden("Only staff approve hours.", code="missing_role")
     entry = db.session.scalars(lock_for_update(sa.select(HourLog).where(HourLog.id == hours_id))).first()
     if entry is None:
@@ -478,7 +472,7 @@ def list_hours(identity: Identity, community_id: str, *, status: str | None = No
     """Staff see everyone's hours in the community, a volunteer their own."""
     identity.require_community(community_id)
     query = sa.select(HourLog).where(HourLog.community_id == community_id).order_by(HourLog.id.desc())
-    if not identity.has_role(*STAFF):
+    if not identity.has_role(*STAFF_ROLES):
         query = query.where(HourLog.volunteer_id == my_profile(identity, community_id).id)
     if status:
         query = query.where(HourLog.status == status)

@@ -1,7 +1,7 @@
 """canteen: a diner's phone number, for the counter's lookup
 
 Revision ID: c3a91d7e5f20
-Revises: bd25fd735824
+Revises: 6fdc4aaad277
 Create Date: 2026-12-02 14:00:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c3a91d7e5f20'
-down_revision = 'bd25fd735824'
+down_revision = '6fdc4aaad277'
 branch_labels = None
 depends_on = None
 
