@@ -305,13 +305,14 @@ def ordering_blueprint(flow: Flow) -> Blueprint:
                 error = friendly(problem)
                 if problem.code == "wrong_card_or_pin":
                     left = kiosk_diner.attempts_left(problem.extras, card_number, kiosk_card.MAX_ATTEMPTS)
-                    if left == 0:
-                        error = friendly(kiosk_card.CardLocked(""))
+                    if left == 0:  # this try used up the last one
+                        error = _("The card number or the PIN is not right. The card is locked now for 15 "
+                                  "minutes; please ask at the counter.")
                     elif left <= 2:
                         error = _("The card number or the PIN is not right. %(n)d more tries, then the card "
                                   "is locked for 15 minutes.", n=left)
                 # the card number stays typed in: only the PIN is asked again
-                return render("card.html", page, entry=entry, mode=mode, card_number=card_number, error=error), 422
+                return render("card.html", page, entry=entry, mode=mode, card_number=card_number, error=error)
             kiosk_diner.remember(page.community.id, diner_id)
             flash(_("Hello! Your meal card is ready to pay."), "ok")
             return redirect(url_for(".pay", community_id=page.community.id, meal_service_id=meal_service_id,
