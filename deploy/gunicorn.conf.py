@@ -99,6 +99,19 @@ control_socket_disable = os.environ.get("GUNICORN_CONTROL_SOCKET", "") == ""
 if not control_socket_disable:
     control_socket = os.environ["GUNICORN_CONTROL_SOCKET"]
 
+# --- gunicorn's own error answers ----------------------------------------------------------
+
+# A request line over limit_request_line (4094 bytes: 414), headers over limit_request_field_size
+# (8190) or limit_request_fields (100): 431, a malformed request: 400. Gunicorn answers these before
+# any app runs, as HTML by default; like every other error of the services they are problem+json.
+# Behind nginx its own (smaller) limits answer first, also as problem+json (deploy/nginx.conf).
+try:
+    from linli.shared.gunicorn_errors import install as _problem_json_errors
+except ImportError:  # gunicorn run outside the project's environment: keep its HTML
+    pass
+else:
+    _problem_json_errors()
+
 # --- application loading -----------------------------------------------------------------
 
 # No preloading: every worker imports the app and calls create_app() itself, after the

@@ -48,7 +48,7 @@ def problem_json_errors(ctx, response, case):
 
 @pytest.mark.parametrize("service", list(SERVICES))
 def test_no_generated_request_gets_a_500(service, service_app, tokens):
-    app = service_app(service, SERVICES[service])
+    app = service_app(service, SERVICES[service], LINLI_DEMO_HOUSEHOLDS=120)  # the hub demo, smaller
     seed_demo = app.extensions["linli_spec"].seed_demo
     if seed_demo is not None:
         seed_demo(app)  # ids that exist, so that generated requests reach past "not found"

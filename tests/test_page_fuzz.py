@@ -76,7 +76,7 @@ def _fuzz(client, token: str, method: str, url: str, fields: st.SearchStrategy, 
 
 @pytest.mark.parametrize("service", list(SERVICES))
 def test_no_generated_page_request_gets_a_500(service, service_app, tokens):
-    app = service_app(service, SERVICES[service])
+    app = service_app(service, SERVICES[service], LINLI_DEMO_HOUSEHOLDS=120)  # the hub demo, smaller
     seed_demo = app.extensions["linli_spec"].seed_demo
     if seed_demo is not None:
         seed_demo(app)

@@ -118,7 +118,8 @@ def _check_demo(suite: Suite, tokens, now: dt.datetime) -> None:
              "hub": [(volunteer, "/volunteer?community=north-bund"), (volunteer, "/volunteer/shifts?community=north-bund"),
                      (None, "/activities?community=north-bund"), (lead, "/team?community=fenglin-huiyuan")]
              + [(staff, f"/staff/rooms?community={c}") for c in COMMUNITIES]
-             + [(staff, f"/staff/people?community={c}") for c in COMMUNITIES],
+             + [(staff, f"/staff/people?community={c}") for c in COMMUNITIES]
+             + [(staff, f"/staff/{page}?community=fenglin-huiyuan") for page in ("roster", "visits/report")],
              "cases": [(None, f"/catalogue/{c}") for c in COMMUNITIES]}
     failures = []
     for service, urls in pages.items():
@@ -141,7 +142,8 @@ def sqlite_suite(linli_databases, linli_base_config, tmp_path_factory):
 
     def make(service: str, create_app) -> Flask:
         url = linli_databases.url(service, "sqlite", create_app, linli_base_config, folder, True)
-        return create_app({**linli_base_config, "SQLALCHEMY_DATABASE_URI": url})
+        # the hub's visit diary (1,208 households) seeded at every moment would cost minutes: 60 will do
+        return create_app({**linli_base_config, "SQLALCHEMY_DATABASE_URI": url, "LINLI_DEMO_HOUSEHOLDS": 60})
 
     suite = Suite(make)
     yield suite

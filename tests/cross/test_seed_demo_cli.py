@@ -4,6 +4,7 @@ issue 16 item 7), so that the next run, once the cause is gone, seeds the whole 
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 from flask import Flask
 
@@ -105,3 +106,22 @@ def test_a_hub_half_seeded_by_the_old_seed_gets_its_rounds(service_app):
     assert result.exit_code == 0, result.output + result.stderr
     assert "already seeded" in result.output
     assert _counts(app, "booking_round") == {"booking_round": 3}
+
+
+def test_a_seed_that_pushes_its_own_app_context_is_still_one_transaction(service_app):
+    """Seeds written the old way (``with app.app_context():`` inside, as plugins may) join the one
+    transaction: on SQLite they would otherwise wait on its write lock, on PostgreSQL commit apart."""
+    app = service_app("hub", create_hub)
+    from linli.hub.rooms import service as rooms
+    from linli.shared.seeding import SeedFailed, seed_demo
+
+    def seed(app: Flask) -> None:
+        with app.app_context():
+            rooms.create_room(None, community_id="north-bund", name_zh="活动室", kind="activity", capacity=5)
+        with app.app_context():
+            assert [r.name_zh for r in rooms.list_rooms("north-bund")] == ["活动室"]  # sees its own writes
+            raise RuntimeError("the seed stops here")
+
+    with pytest.raises(SeedFailed, match="hub: demo data could not be seeded: RuntimeError: the seed stops here"):
+        seed_demo(app, seed)
+    assert _counts(app, "room") == {"room": 0}

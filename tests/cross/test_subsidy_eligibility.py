@@ -14,7 +14,7 @@ from linli.hub.app import create_app as create_hub
 from linli.shared.events.relay import deliver_due
 
 
-def test_hub_eligibility_reaches_the_canteen(service_app, live_server):
+def test_handle_event_brings_hub_eligibility_to_the_canteen(service_app, live_server):
     canteen_app = service_app("canteen", create_canteen)
     canteen = live_server(canteen_app, workers=1, threads=4)
     hub_app = service_app("hub", create_hub, LINLI_EVENT_SUBSCRIBERS={"canteen": canteen.url})

@@ -423,6 +423,58 @@ def test_the_gateway_routes_each_prefix_to_its_service(gateway):
     assert outside.status_code == 404 and outside.json()["status"] == 404
 
 
+@pytest.mark.engines("sqlite")
+@pytest.mark.live
+@pytest.mark.skipif(shutil.which("nginx") is None and os.environ.get("CI") != "true", reason="nginx not installed")
+def test_the_gateway_refuses_oversized_requests_as_problem_json(gateway):
+    """Issue 16 items 5 and 6: what nginx refuses itself is problem+json too, never its HTML page."""
+    refusals = {
+        413: requests.post(f"{gateway}/canteen/api/orders", data=b"{" + b" " * (2 * 1024 * 1024) + b"}",
+                           headers={"Content-Type": "application/json"}, timeout=10),
+        414: requests.get(f"{gateway}/canteen/api/orders?" + "q=" + "x" * 20_000, timeout=10),
+        431: requests.get(f"{gateway}/hub/healthz", headers={"X-Big": "x" * 20_000}, timeout=10),
+    }
+    for status, response in refusals.items():
+        assert response.status_code == status, (status, response.text[:300])
+        assert response.headers["Content-Type"] == "application/problem+json"
+        assert response.json()["status"] == status and response.json()["code"]
+    # a body just under the limit reaches the app, which answers it with its own problem
+    under = requests.post(f"{gateway}/canteen/api/orders", data=b"{" + b" " * (900 * 1024) + b"}",
+                          headers={"Content-Type": "application/json"}, timeout=10)
+    assert under.status_code == 422 and under.headers["Content-Type"] == "application/problem+json"
+
+
+def test_gunicorn_answers_its_own_refusals_as_problem_json(tmp_path):
+    """Over gunicorn's request-line or header limits (no app involved) the answer is problem+json."""
+    from linli.shared.testing.live import free_port
+
+    port = free_port()
+    env = {**os.environ, "PORT": str(port), "GUNICORN_BIND_HOST": "127.0.0.1", "GUNICORN_WORKERS": "1",
+           "LINLI_VAR_DIR": str(tmp_path), "LINLI_CASES_DATABASE_URL": f"sqlite:///{tmp_path}/cases.db",
+           "LINLI_COMMUNITIES_FILE": str(ROOT / "communities.toml")}
+    process = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", str(DEPLOY / "gunicorn.conf.py"),
+                                "linli.cases.app:create_app()"], env=env, cwd=tmp_path,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                requests.get(f"{url}/healthz", timeout=5)
+                break
+            except requests.RequestException:
+                assert process.poll() is None, "gunicorn stopped"
+                time.sleep(0.2)
+        long_line = requests.get(f"{url}/healthz?" + "q=" + "x" * 5000, timeout=10)
+        big_header = requests.get(f"{url}/healthz", headers={"X-Big": "x" * 9000}, timeout=10)
+        for response, status in ((long_line, 414), (big_header, 431)):
+            assert response.status_code == status
+            assert response.headers["Content-Type"] == "application/problem+json"
+            assert response.json()["code"] in ("uri_too_long", "headers_too_large")
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+
+
 # --- gunicorn ----------------------------------------------------------------------------
 
 

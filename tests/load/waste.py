@@ -3,7 +3,7 @@
 a tenth corrected). The report a manager opens — one canteen, a year, by ISO week: waste per cover by
 kind, the change on the week before, the distance to the target and North Bund's score per week — is
 timed warm through ``linli.canteen.waste.kpi.kpi_report`` (the same code the API and the page run),
-and the plan of its two queries is printed. Run:
+and the plan of its one query is printed. Run:
 
     uv run python tests/load/waste.py [--canteens 200] [--days 365] [--runs 30]
 
@@ -85,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from linli.canteen.app import create_app
     from linli.canteen.extensions import db
-    from linli.canteen.waste.kpi import covers_query, kpi_report, waste_query
+    from linli.canteen.waste.kpi import kpi_report, per_service_query
     from linli.shared.keys import ensure_signing_key
     from linli.shared.localtime import local_today
 
@@ -126,8 +126,7 @@ def main(argv: list[str] | None = None) -> int:
                 db.session.rollback()
             dialect = postgresql.dialect()
             plans = {}
-            for label, query in (("covers", covers_query("north-bund", first, last)),
-                                 ("waste", waste_query("north-bund", first, last))):
+            for label, query in (("report", per_service_query("north-bund", first, last)),):
                 sql = str(query.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
                 with psycopg.connect(dsn) as connection:
                     plans[label] = plan_shape(connection, sql)

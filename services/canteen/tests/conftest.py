@@ -4,8 +4,15 @@ from linli.canteen.app import create_app
 
 
 @pytest.fixture
-def app(service_app):
-    return service_app("canteen", create_app)
+def app(service_app, communities_with, pytestconfig):
+    """The canteen as communities.toml has it, except North Bund's grain-heart offer (it changes set
+    meal prices these tests check; plugins/north-bund-canteen tests it)."""
+    import tomllib
+
+    with open(pytestconfig.rootpath / "communities.toml", "rb") as handle:
+        north_bund = tomllib.load(handle)["communities"]["north-bund"]["plugins"]
+    plugins = [name for name in north_bund if name != "north_bund_canteen"]
+    return service_app("canteen", create_app, LINLI_COMMUNITIES_FILE=communities_with({"north-bund": plugins}))
 
 
 @pytest.fixture

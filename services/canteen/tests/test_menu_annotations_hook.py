@@ -38,7 +38,7 @@ def app(service_app, tmp_path):
                        LINLI_EXTRA_PLUGINS=[("guest_chef_day", GuestChefDay())])
 
 
-def test_plugin_annotation_only_where_enabled(app, client):
+def test_menu_annotations_of_a_plugin_only_where_enabled(app, client):
     assert FUTURE_DAY.weekday() == 0  # a Monday
     with app.app_context():
         for community in ("north-bund", "fenglin-huiyuan"):

@@ -54,7 +54,7 @@ def app(service_app, tmp_path):
                        LINLI_EXTRA_PLUGINS=[("vouchers", Vouchers())])
 
 
-def test_a_community_plugin_adds_and_replaces_providers_only_where_enabled(app, client, auth, payable_order, order_ref):
+def test_payment_providers_of_a_community_plugin_add_and_replace_only_where_enabled(app, client, auth, payable_order, order_ref):
     north, fenglin = payable_order(1880), payable_order(1880, community_id="fenglin-huiyuan")
     offered = {cid: [p["identifier"] for p in client.get(f"/api/orders/{oid}/payments?ref={order_ref(oid)}").json["providers"]]
                for cid, oid in (("north-bund", north), ("fenglin-huiyuan", fenglin))}

@@ -94,15 +94,15 @@ def test_a_failing_price_adjustment_sells_at_the_list_price(app, client, menus):
 
 
 def test_a_failing_provider_list_offers_the_built_ins_and_a_crashing_provider_is_a_503(
-        app, client, payable_order):
+        app, client, payable_order, order_ref):
     fenglin, north = payable_order(1880, community_id="fenglin-huiyuan"), payable_order(1880)
     with structlog.testing.capture_logs() as logs:
-        offered = [p["identifier"] for p in client.get(f"/api/orders/{fenglin}/payments").json["providers"]]
+        offered = [p["identifier"] for p in client.get(f"/api/orders/{fenglin}/payments?ref={order_ref(fenglin)}").json["providers"]]
     assert "cash" in offered and "voucher" in offered  # built-ins kept, the working plugin too
     assert [e["plugin"] for e in failed(logs, "payment_providers")] == [BROKEN]
 
     with structlog.testing.capture_logs() as logs:
-        crash = client.post(f"/api/orders/{fenglin}/payments", json={"provider": "voucher"})
+        crash = client.post(f"/api/orders/{fenglin}/payments?ref={order_ref(fenglin)}", json={"provider": "voucher"})
     assert crash.status_code == 503 and crash.headers["Content-Type"] == "application/problem+json"
     assert (crash.json["code"], crash.json["plugin"], crash.json["community"]) == \
         ("plugin_failed", "vouchers", "fenglin-huiyuan")
@@ -113,6 +113,6 @@ def test_a_failing_provider_list_offers_the_built_ins_and_a_crashing_provider_is
 
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Payment)) == 0  # nothing changed
     # the same community still pays with a built-in; the other community never saw the plugins
-    assert client.post(f"/api/orders/{fenglin}/payments", json={"provider": "cash"}).status_code == 201
-    assert "voucher" not in [p["identifier"] for p in client.get(f"/api/orders/{north}/payments").json["providers"]]
-    assert client.post(f"/api/orders/{north}/payments", json={"provider": "cash"}).status_code == 201
+    assert client.post(f"/api/orders/{fenglin}/payments?ref={order_ref(fenglin)}", json={"provider": "cash"}).status_code == 201
+    assert "voucher" not in [p["identifier"] for p in client.get(f"/api/orders/{north}/payments?ref={order_ref(north)}").json["providers"]]
+    assert client.post(f"/api/orders/{north}/payments?ref={order_ref(north)}", json={"provider": "cash"}).status_code == 201

@@ -30,7 +30,7 @@ def decide(app, community_id):
             slots=SLOTS, requests=REQUESTS, history={}, seed=99)
 
 
-def test_builtin_policy_answers_through_the_hook(app):
+def test_allocate_slots_answers_with_the_builtin_policy(app):
     assert decide(app, "fenglin-huiyuan") == weighted_lottery(RoundInfo(1, "fenglin-huiyuan", 1, 99), SLOTS,
                                                               REQUESTS, {})
 
@@ -43,3 +43,23 @@ def test_community_plugin_replaces_the_policy_only_where_enabled(service_app, co
     assert {d.reason for d in north} == {"seniority"}
     assert decide(app, "fenglin-huiyuan") == weighted_lottery(RoundInfo(1, "fenglin-huiyuan", 1, 99), SLOTS,
                                                               REQUESTS, {})
+
+
+class HoldEvenings:
+    """A community's own hold: evenings (Shanghai) are kept for its own events."""
+
+    @hookimpl
+    def room_time_held(self, starts_at):
+        return starts_at.astimezone(dt.timezone(dt.timedelta(hours=8))).hour >= 18
+
+
+def test_room_time_held_by_open_rounds_and_by_a_community_plugin_only_where_enabled(service_app, communities_with):
+    app = service_app("hub", create_app, LINLI_COMMUNITIES_FILE=communities_with({"north-bund": ["evening_hold"]}),
+                      LINLI_EXTRA_PLUGINS=[("evening_hold", HoldEvenings())])
+    evening = dt.datetime(2026, 12, 4, 11, 0, tzinfo=dt.UTC)  # 19:00 in Shanghai
+    with app.app_context():
+        state = service_state(app)
+        answers = {cid: state.hooks_for(cid).room_time_held(community=state.communities.require(cid), room_id=1,
+                                                             starts_at=evening, ends_at=evening + dt.timedelta(hours=1))
+                   for cid in ("north-bund", "fenglin-huiyuan")}
+    assert any(answers["north-bund"]) and not any(answers["fenglin-huiyuan"])  # no open round holds room 1

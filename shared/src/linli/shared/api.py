@@ -78,7 +78,8 @@ class Schema(ma.Schema):
     """Base input/output schema: unknown fields are refused (422), never silently dropped.
 
     JSON input is taken at its type: an Integer field takes a JSON integer only (``2.5``,
-    ``2.2e-309`` and ``"5"`` are refused, not truncated or converted), and a Time field a time of day
+    ``2.2e-309`` and ``"5"`` are refused, not truncated or converted; ``5.0`` is 5, as JSON Schema
+    has it), and a Time field a time of day
     without a zone (``"20:00:00Z"`` is refused: a room's hours are local wall-clock times). Query
     strings and forms are text and keep marshmallow's conversion."""
 
@@ -101,6 +102,10 @@ class Schema(ma.Schema):
 
 
 def _is_integer(value: Any) -> bool:
+    """A JSON integer: also ``5.0`` (JSON Schema counts a number with no fraction as an integer),
+    never ``2.5``, ``2.2e-309``, ``"5"`` or ``true``."""
+    if isinstance(value, float):
+        return value.is_integer()
     return isinstance(value, int) and not isinstance(value, bool)
 
 

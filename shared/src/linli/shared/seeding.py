@@ -17,8 +17,6 @@ from pathlib import Path
 from flask import Flask, current_app, has_app_context
 from sqlalchemy.orm import Session
 
-_JOINED = "linli_seeding"
-
 
 class SeedFailed(Exception):
     """A service's demo seed failed; nothing of it was written. ``str()`` says what failed and where."""
@@ -46,23 +44,45 @@ def _where(error: BaseException) -> str:
     return f" (in {short(own)}" + (f" → {short(frames[-1])})" if frames[-1] is not own else ")")
 
 
+class _SeedSession:
+    """Stands in for ``db.session``'s registry while a seed runs: every app context of the process gets
+    the seed's session, so that a seed that pushes its own context (``with app.app_context():``) writes
+    into the same transaction instead of waiting on its write lock (SQLite) or committing apart
+    (PostgreSQL). Its contexts' teardown (``remove()``) leaves the session open: ``has()`` says no."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def __call__(self) -> Session:
+        return self.session
+
+    def has(self) -> bool:
+        return False
+
+    def set(self, _obj: Session) -> None:
+        raise RuntimeError("db.session cannot be replaced while a demo seed runs")
+
+    def clear(self) -> None:
+        pass
+
+
 @contextmanager
 def seeding(app: Flask) -> Iterator[None]:
     """The app's context (pushed unless it is current) and one transaction of its database around the
-    block; a seed nested inside another joins the outer transaction."""
+    block; a seed nested inside another joins the outer transaction. Seeding is a one-thread step (the
+    CLI, a test's setup) begun with no write transaction open: while it runs, the app's ``db.session``
+    is the seed's in every context."""
     with ExitStack() as stack:
         if not has_app_context() or current_app._get_current_object() is not app:  # type: ignore[attr-defined]
             stack.enter_context(app.app_context())
         db = app.extensions["linli"].db
-        if db.session.registry.has() and db.session().info.get(_JOINED):
+        if isinstance(db.session.registry, _SeedSession):
             yield
             return
         connection = stack.enter_context(db.engine.connect().execution_options(linli_write=True))
         outer = connection.begin()
-        session = Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False,
-                          info={_JOINED: True})
-        previous = db.session() if db.session.registry.has() else None
-        db.session.registry.set(session)
+        session = Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
+        registry, db.session.registry = db.session.registry, _SeedSession(session)
         try:
             yield
             session.commit()
@@ -71,11 +91,8 @@ def seeding(app: Flask) -> Iterator[None]:
             outer.rollback()
             raise
         finally:
+            db.session.registry = registry
             session.close()
-            if previous is not None:
-                db.session.registry.set(previous)
-            else:
-                db.session.registry.clear()
 
 
 def seed_demo(app: Flask, seed: Callable[[Flask], None] | None = None) -> None:

@@ -21,9 +21,10 @@ def _api_blueprints() -> list[Any]:
     from linli.canteen.reports.api import blp as reports_blp
     from linli.canteen.stock.api import blp as stock_blp
     from linli.canteen.surveys.api import blp as surveys_blp
+    from linli.canteen.today.api import blp as today_blp
     from linli.canteen.waste.api import blp as waste_blp
 
-    return [menu_blp, stock_blp, orders_blp, kitchen_blp, reports_blp, payments_blp, diners_blp, waste_blp,
+    return [menu_blp, today_blp, stock_blp, orders_blp, kitchen_blp, reports_blp, payments_blp, diners_blp, waste_blp,
             feedback_blp, surveys_blp]
 
 
@@ -55,9 +56,9 @@ def _builtin_plugins() -> list[Any]:
 
 
 def _seed_demo(app: Flask) -> None:
+    from linli.canteen.demo import seed_demo
     from linli.canteen.diners.demo import seed_demo as seed_diners
     from linli.canteen.feedback.demo import seed_demo as seed_feedback
-    from linli.canteen.menu.demo import seed_demo
     from linli.canteen.waste.demo import seed_demo as seed_waste
 
     seed_demo(app)

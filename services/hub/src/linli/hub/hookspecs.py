@@ -31,3 +31,23 @@ def shift_templates(community: Any) -> list[dict[str, Any]]:
 
     Every plugin's templates are merged; a later template with the same ``code`` replaces an
     earlier one, so a community plugin can change the built-in waste-sorting duty."""
+
+
+@hookspec(firstresult=True)
+def visit_frequency(community: Any, household: Any) -> Any:
+    """How often the residents' committee visits a household (民情日记).
+
+    ``household`` is a ``linli.hub.visits.rules.HouseholdProfile`` (id, groups of its residents,
+    their ages). Return a ``linli.hub.visits.rules.VisitRule`` (``count`` visits per ``per``: week,
+    month or year, and a short ``reason``) or None to leave the decision to the next plugin. The
+    first plugin that answers decides; the built-in default visits ordinary households once a year
+    and special groups as the community's settings say (``[settings.hub.visits.frequency]``, e.g.
+    ``elderly_alone = "3/week"``, ``disabled = "2/week"``)."""
+
+
+@hookspec
+def room_time_held(community: Any, room_id: int, starts_at: Any, ends_at: Any) -> bool:
+    """Say whether a room's time (aware datetimes) is held for something other than a first-come
+    booking. Any ``True`` refuses a direct booking of that time (409 ``held_for_round``). The built-in
+    implementation (``linli.hub.rounds.builtin``) holds the slots offered in an open booking round, so
+    that bookings never have to know about rounds."""

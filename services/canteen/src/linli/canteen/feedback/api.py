@@ -11,11 +11,10 @@ from linli.canteen.feedback.schemas import (
     FeedbackSchema,
     RaiseSchema,
 )
-from linli.shared.auth import current_identity, require_identity, require_roles
+from linli.shared.auth import STAFF_ROLES, current_identity, require_identity, require_roles
 
 blp = Blueprint("canteen_feedback_api", __name__, url_prefix="/api/feedback",
                 description="Diner feedback (俯身倾听): dish ratings, comments, food-safety complaints")
-STAFF = ("staff", "manager")
 SECURITY = [{"bearer": []}]
 
 
@@ -34,7 +33,7 @@ def create(data):  # type: ignore[no-untyped-def]
 @blp.arguments(FeedbackQuerySchema, location="query")
 @blp.response(200, FeedbackSchema(many=True))
 @blp.doc(security=SECURITY)
-@require_roles(*STAFF)
+@require_roles(*STAFF_ROLES)
 def listing(query):  # type: ignore[no-untyped-def]
     """Feedback received in a date range (newest first)."""
     return service.listing(require_identity(), **query)
@@ -44,7 +43,7 @@ def listing(query):  # type: ignore[no-untyped-def]
 @blp.arguments(RaiseSchema)
 @blp.response(200, FeedbackSchema)
 @blp.doc(security=SECURITY)
-@require_roles(*STAFF)
+@require_roles(*STAFF_ROLES)
 def raise_complaint(data, feedback_id):  # type: ignore[no-untyped-def]
     """Pass a comment on to the residents' committee as a food-safety complaint (opens one case)."""
     return service.raise_complaint(require_identity(), feedback_id, **data)

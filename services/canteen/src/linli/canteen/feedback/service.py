@@ -58,7 +58,7 @@ def submit(identity: Identity | None, *, community_id: str, channel: str, rating
     order = None
     entered_by = None
     if channel == "counter":
-        if identity is None or not identity.has_role("staff", "manager"):
+        if identity is None or not identity.is_staff:
             raise Forbidden("Counter cards are typed in by staff.", code="forbidden")
         identity.require_community(community_id)
         entered_by = identity.subject

@@ -8,19 +8,15 @@ import hashlib
 import sqlalchemy as sa
 
 from linli.canteen.extensions import db
-from linli.canteen.menu.today import read_row
-from linli.canteen.orders.models import KITCHEN_STATES, Order
+from linli.canteen.orders.models import Order
 from linli.canteen.orders.service import get_order
+from linli.canteen.orders.states import KITCHEN_MOVES, KITCHEN_STATES, invalid_transition, sources
+from linli.canteen.today.service import read_row
 from linli.shared.auth import Identity
 from linli.shared.db import utcnow
-from linli.shared.errors import Conflict, Unprocessable
+from linli.shared.errors import Unprocessable
 
-# which states an order may move to, from which
-TRANSITIONS: dict[str, tuple[str, ...]] = {
-    "preparing": ("paid",),
-    "ready": ("paid", "preparing"),
-    "collected": ("paid", "preparing", "ready"),
-}
+TRANSITIONS: dict[str, tuple[str, ...]] = {move: sources(move) for move in KITCHEN_MOVES}  # to: from which
 _STAMP = {"preparing": "preparing_at", "ready": "ready_at", "collected": "collected_at"}
 
 
@@ -65,8 +61,7 @@ def advance(identity: Identity, order_id: int, to_state: str) -> Order:
         db.session.rollback()
         current = db.session.get(Order, order_id, populate_existing=True)
         state = current.effective_state if current else "missing"
-        raise Conflict(f"An order in state {state} cannot move to {to_state}.", code="invalid_transition",
-                       state=state)
+        raise invalid_transition(state, to_state)
     db.session.commit()
     return db.session.get(Order, order_id, populate_existing=True)  # type: ignore[return-value]
 

@@ -1,8 +1,8 @@
-"""Routes of the menu: dishes, set meals, retail goods, meal services, the menu of the day."""
+"""Routes of the menu: dishes, set meals, retail goods, meal services (the menu of the day with its
+stock is ``linli.canteen.today.api``)."""
 
 from __future__ import annotations
 
-from flask import Response, request
 from flask_smorest import Blueprint
 
 from linli.canteen.menu import service
@@ -14,39 +14,18 @@ from linli.canteen.menu.schemas import (
     MealServiceCreateSchema,
     MealServiceSchema,
     MealServiceUpdateSchema,
-    MenuSchema,
     RestockSchema,
     RetailItemCreateSchema,
     RetailItemSchema,
     SetMealCreateSchema,
     SetMealSchema,
 )
-from linli.canteen.menu.today import menu_etag, menu_of_the_day_cached
 from linli.shared.auth import STAFF_ROLES, current_identity, require_identity, require_roles
 from linli.shared.localtime import local_today
-from linli.shared.state import service_state
 
 blp = Blueprint("canteen_menu_api", __name__, url_prefix="/api",
                 description="Menu (菜单): dishes with half portions, set meals, retail goods, meal services")
 SECURITY = [{"bearer": []}]
-
-
-@blp.get("/communities/<community_id>/menu")
-@blp.arguments(DateQuerySchema(), location="query")
-@blp.response(200, MenuSchema)
-@blp.alt_response(304, description="Not modified (If-None-Match matched the ETag)")
-def menu_of_the_day(query, community_id):  # type: ignore[no-untyped-def]
-    """The menu of a day: every meal service with dishes (featured first), set meals, stock; the solar term.
-
-    Send ``If-None-Match`` with the last ETag to get 304 while nothing changed (stock included)."""
-    service_state().communities.require(community_id)
-    day = query["date"] or local_today()
-    headers = {"Cache-Control": "no-cache", "Vary": "Accept-Encoding"}
-    etag = menu_etag(community_id, day)
-    if etag in request.if_none_match:
-        return Response(status=304, headers={**headers, "ETag": f'"{etag}"'})
-    etag, body = menu_of_the_day_cached(community_id, day, etag)
-    return Response(body, mimetype="application/json", headers={**headers, "ETag": f'"{etag}"'})
 
 
 @blp.get("/communities/<community_id>/dishes")

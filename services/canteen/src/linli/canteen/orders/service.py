@@ -26,6 +26,7 @@ from linli.canteen.menu.models import PORTIONS, MealService
 from linli.canteen.orders import fastpath
 from linli.canteen.orders.models import Order, OrderAdjustment, OrderLine, PickupCounter
 from linli.canteen.orders.offers import Offers, load_offers
+from linli.canteen.orders.states import SOLD_STATES, can_move
 from linli.canteen.stock import service as stock
 from linli.canteen.stock.models import DishStock, SetMealStock
 from linli.shared.auth import Identity
@@ -39,7 +40,6 @@ DINER_CHANNELS = ("kiosk", "phone")
 MAX_LINES = 30
 CHANNELS = ("kiosk", "phone", "counter", "api")
 MODES = ("dine_in", "takeaway")
-SOLD_STATES = ("paid", "preparing", "ready", "collected")
 
 
 PAY_AT_PICKUP_CHANNELS = ("phone",)  # ordered ahead, from elsewhere: paid when the diner comes
@@ -481,7 +481,7 @@ def lock_order(order_id: int) -> Order:
 def mark_paid(order: Order) -> None:
     """pending_payment → paid (sets paid_at). Idempotent for an order already paid or further along.
     Raises Conflict (order_expired / order_cancelled / order_refunded) otherwise. Does not commit."""
-    if order.state in ("paid", "preparing", "ready", "collected"):
+    if order.state in SOLD_STATES:
         return
     if order.is_expired():
         raise Conflict("The order expired before it was paid.", code="order_expired", order_id=order.id)
@@ -498,7 +498,7 @@ def mark_refunded(order: Order) -> None:
     Raises Conflict for an order never paid. Does not commit."""
     if order.state == "refunded":
         return
-    if order.state not in ("paid", "preparing", "ready", "collected", "cancelled") or order.paid_at is None:
+    if not can_move(order.state, "refunded") or order.paid_at is None:
         raise Conflict(f"An order in state {order.state} was never paid.", code="order_not_paid", order_id=order.id)
     order.state = "refunded"
     order.refunded_at = utcnow()

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 
 from linli.canteen.kitchen import service as kitchen
 from linli.canteen.menu import service as menu
-from linli.canteen.orders import service as orders
+from linli.canteen.orders.states import KITCHEN_STATES
 from linli.canteen.pages.common import choose_community_page, register_filters
 from linli.canteen.pages.ordering import Flow, ordering_blueprint
 from linli.canteen.payments import service as payments
@@ -26,19 +26,9 @@ order_pages = ordering_blueprint(COUNTER_ORDER)
 
 pages = Blueprint("canteen_counter", __name__, url_prefix="/counter")
 register_filters(pages)
-HANDOVER_STATES = ("paid", "preparing", "ready")
+HANDOVER_STATES = KITCHEN_STATES
 
 
-def take_cash(identity: Identity, order_id: int) -> None:
-    """Staff took the cash: confirm the diner's open cash payment, or record one (confirmed at once)."""
-    order = orders.get_order(order_id)
-    identity.require_community(order.community_id)
-    open_cash = [p for p in payments.order_payments(order.id) if p.provider == "cash" and p.state in
-                 ("created", "pending")]
-    if open_cash:
-        payments.confirm_payment(identity, open_cash[0].id)
-    else:
-        payments.start_payment(identity, order.id, provider="cash")
 
 
 @pages.get("")
@@ -76,7 +66,7 @@ def desk(community: Community, identity: Identity) -> Any:
 @staff_page
 def cash(community: Community, identity: Identity, order_id: int) -> Any:
     number = request.form.get("number", "")
-    return act(lambda: take_cash(identity, order_id), _("Cash received. The order goes to the kitchen."),
+    return act(lambda: payments.take_at_counter(identity, order_id), _("Cash received. The order goes to the kitchen."),
                url_for(".desk", community_id=community.id, number=number, date=request.form.get("date") or None))
 
 

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from linli.canteen.kitchen import service as kitchen
 from linli.canteen.menu import service as menu
 from linli.canteen.orders.models import Order
+from linli.canteen.orders.states import KITCHEN_STATES
 from linli.canteen.pages.common import choose_community_page, register_filters
 from linli.canteen.pages.counter import day_tabs, staff_day
 from linli.shared.auth import Identity
@@ -20,7 +21,7 @@ from linli.shared.pages import act, staff_page
 
 pages = Blueprint("canteen_kitchen", __name__, url_prefix="/kitchen")
 register_filters(pages)
-COLUMNS = ("paid", "preparing", "ready")
+COLUMNS = KITCHEN_STATES
 NEXT_STEP = {"paid": "preparing", "preparing": "ready", "ready": "collected"}
 
 

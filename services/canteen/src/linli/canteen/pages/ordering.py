@@ -17,7 +17,6 @@ from flask_babel import gettext as _
 from linli.canteen.diners import kiosk_card, lookup
 from linli.canteen.extensions import db
 from linli.canteen.menu import service as menu
-from linli.canteen.menu.today import menu_of_the_day
 from linli.canteen.orders import service as orders
 from linli.canteen.orders.models import Order
 from linli.canteen.pages import cart, kiosk_diner
@@ -25,6 +24,7 @@ from linli.canteen.pages.common import choose_community_page, register_filters
 from linli.canteen.payments import checkout as paying
 from linli.canteen.payments import service as payments
 from linli.canteen.payments import stripe_gateway
+from linli.canteen.today.service import menu_of_the_day
 from linli.shared.auth import Identity
 from linli.shared.communities import Community
 from linli.shared.db import utcnow
@@ -355,7 +355,8 @@ def ordering_blueprint(flow: Flow) -> Blueprint:
 def _confirm_card(page: Page, order_id: int) -> None:
     order = orders.access_order(page.identity, order_id, request.args.get("ref"))
     for payment in payments.order_payments(order.id):
-        if payment.provider == "stripe" and payment.state in ("created", "pending"):
+        provider = payments.provider_of(payment)
+        if provider is not None and provider.needs_client_confirmation and payment.state in ("created", "pending"):
             try:
                 payments.confirm_payment(page.identity, payment.id, ref=order.pickup_ref)
             except Problem:

@@ -50,6 +50,9 @@ class BasePaymentProvider:
     needs_diner: ClassVar[bool] = False  # an identified diner must pay (meal card, subsidy)
     external: ClassVar[bool] = False  # money moves outside our database (Stripe): it may arrive late
     refundable: ClassVar[bool] = True
+    paid_at_counter: ClassVar[bool] = False  # the money is handed to staff, who confirm it (cash)
+    needs_client_confirmation: ClassVar[bool] = False  # the diner's browser confirms (Stripe.js), then we ask
+    takes_payment_method: ClassVar[bool] = False  # a gateway payment method may be named (card, wechat_pay)
 
     def is_available(self, community: Community) -> bool:
         return True

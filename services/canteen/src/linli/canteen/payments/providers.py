@@ -27,6 +27,7 @@ class CashProvider(BasePaymentProvider):
     """Cash handed over at the counter: staff confirm it (at once when staff record it)."""
 
     identifier = "cash"
+    paid_at_counter = True
     name_zh = "现金（柜台付款）"
     name_en = "Cash at the counter"
 
@@ -82,6 +83,8 @@ class StripeProvider(BasePaymentProvider):
 
     identifier = "stripe"
     external = True
+    needs_client_confirmation = True
+    takes_payment_method = True
     name_zh = "银行卡 / 微信支付 / 支付宝"
     name_en = "Card / WeChat Pay / Alipay"
 

@@ -68,6 +68,28 @@ def _provider(community: Community, identifier: str) -> BasePaymentProvider:
     return provider
 
 
+def provider_of(payment: Payment) -> BasePaymentProvider | None:
+    """The provider a payment was made with, as its community offers it now (None if no longer offered)."""
+    return providers_for(service_state().communities.require(payment.community_id)).get(payment.provider)
+
+
+def take_at_counter(identity: Identity, order_id: int) -> Payment:
+    """Staff took the money at the counter: confirm the diner's open counter payment (cash), or record
+    one, confirmed at once."""
+    order = get_order(order_id)
+    identity.require_community(order.community_id)
+    community = service_state().communities.require(order.community_id)
+    counter = next((p for p in providers_for(community).values() if p.paid_at_counter), None)
+    if counter is None:
+        raise Unprocessable("No way of paying at the counter is offered here.", code="unknown_provider")
+    open_payment = next((p for p in order_payments(order.id)
+                         if p.provider == counter.identifier and p.state in OPEN_STATES), None)
+    if open_payment is not None:
+        return confirm_payment(identity, open_payment.id)
+    payment, _extra = start_payment(identity, order.id, provider=counter.identifier)
+    return payment
+
+
 # --- access -----------------------------------------------------------------------------------
 
 
@@ -163,7 +185,7 @@ def start_payment(identity: Identity | None, order_id: int, *, provider: str, am
         diner_id = _paying_diner(identity, order, ref)
         community = service_state().communities.require(order.community_id)
         chosen = _provider(community, provider)
-        if payment_method and chosen.identifier != "stripe":
+        if payment_method and not chosen.takes_payment_method:
             raise Unprocessable("payment_method is only for card payments.", code="bad_payment_method")
         if order.effective_state != "pending_payment":
             raise Conflict(f"An order in state {order.effective_state} cannot be paid.", code="order_not_payable",

@@ -16,11 +16,10 @@ from linli.canteen.surveys.schemas import (
     SurveySchema,
 )
 from linli.canteen.waste.export import XLSX, download
-from linli.shared.auth import current_identity, require_identity, require_roles
+from linli.shared.auth import STAFF_ROLES, current_identity, require_identity, require_roles
 
 blp = Blueprint("canteen_surveys_api", __name__, url_prefix="/api/surveys",
                 description="Surveys (问卷): questions, one response per diner or kiosk session, results")
-STAFF = ("staff", "manager")
 SECURITY = [{"bearer": []}]
 
 
@@ -28,7 +27,7 @@ SECURITY = [{"bearer": []}]
 @blp.arguments(SurveyCreateSchema)
 @blp.response(201, SurveySchema)
 @blp.doc(security=SECURITY)
-@require_roles(*STAFF)
+@require_roles(*STAFF_ROLES)
 def create(data):  # type: ignore[no-untyped-def]
     """Build a survey: single/multiple choice, rating and free-text questions; open and close dates."""
     return service.create_survey(require_identity(), **data)
@@ -63,7 +62,7 @@ def respond(data, survey_id):  # type: ignore[no-untyped-def]
 @blp.get("/<int:survey_id>/results")
 @blp.response(200, ResultsSchema)
 @blp.doc(security=SECURITY)
-@require_roles(*STAFF)
+@require_roles(*STAFF_ROLES)
 def results(survey_id):  # type: ignore[no-untyped-def]
     """Counts per option, rating averages, free-text answers."""
     return service.results(require_identity(), survey_id)
@@ -73,7 +72,7 @@ def results(survey_id):  # type: ignore[no-untyped-def]
 @blp.arguments(ExportQuerySchema, location="query")
 @blp.doc(security=SECURITY, responses={"200": {"description": "A sheet: CSV (UTF-8 with BOM) or Excel", "content": {
     "text/csv": {"schema": {"type": "string"}}, XLSX: {"schema": {"type": "string", "format": "binary"}}}}})
-@require_roles(*STAFF)
+@require_roles(*STAFF_ROLES)
 def export(query, survey_id):  # type: ignore[no-untyped-def]
     """Every response, one row each (CSV or Excel)."""
     columns, rows = service.export_rows(require_identity(), survey_id)
@@ -83,7 +82,7 @@ def export(query, survey_id):  # type: ignore[no-untyped-def]
 @blp.post("/answers/<int:answer_id>/complaint")
 @blp.response(200, FeedbackSchema)
 @blp.doc(security=SECURITY)
-@require_roles(*STAFF)
+@require_roles(*STAFF_ROLES)
 def flag(answer_id):  # type: ignore[no-untyped-def]
     """Flag a free-text answer as a food-safety complaint: it opens a case like a comment does."""
     return service.flag_answer(require_identity(), answer_id)

@@ -134,3 +134,15 @@ def results(community: Community, identity: Identity, survey_id: int) -> Any:
 
 def name_of(option: dict[str, Any]) -> str:
     return name(option, "label")
+
+
+@pages.post("/<community_id>/<int:survey_id>/answers/<int:answer_id>/complaint")
+@staff_page
+def flag(community: Community, identity: Identity, survey_id: int, answer_id: int) -> Any:
+    """Staff flag a free-text answer as a food-safety complaint (it opens a case)."""
+    from linli.shared.pages import act
+
+    _survey(community, survey_id)
+    return act(lambda: service.flag_answer(identity, answer_id),
+               _("Passed on to the residents' committee as a food-safety complaint."),
+               url_for(".results", community_id=community.id, survey_id=survey_id))

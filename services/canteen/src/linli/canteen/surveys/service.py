@@ -18,7 +18,7 @@ from linli.shared.state import service_state
 
 def _manager(identity: Identity, community_id: str) -> None:
     service_state().communities.require(community_id)
-    if not identity.has_role("staff", "manager"):
+    if not identity.is_staff:
         raise Forbidden("Only canteen staff build surveys.", code="forbidden")
     identity.require_community(community_id)
 

@@ -14,11 +14,10 @@ from linli.canteen.waste.schemas import (
     KpiReportSchema,
     LogQuerySchema,
 )
-from linli.shared.auth import require_identity, require_roles
+from linli.shared.auth import STAFF_ROLES, require_identity, require_roles
 
 blp = Blueprint("canteen_waste_api", __name__, url_prefix="/api/waste",
                 description="Kitchen waste (厨余垃圾): the weighing log, corrections, waste per cover and the score")
-STAFF = ("staff", "manager")
 SECURITY = [{"bearer": []}]
 
 
@@ -33,7 +32,7 @@ def sheet_doc(json_schema: dict) -> dict:  # type: ignore[type-arg]
 @blp.arguments(EntryCreateSchema)
 @blp.response(201, EntrySchema)
 @blp.doc(security=SECURITY)
-@require_roles(*STAFF)
+@require_roles(*STAFF_ROLES)
 def record(data):  # type: ignore[no-untyped-def]
     """Weigh: grams of one kind of waste from one meal service that has run."""
     return service.record_entry(require_identity(), **data)
@@ -43,7 +42,7 @@ def record(data):  # type: ignore[no-untyped-def]
 @blp.arguments(LogQuerySchema, location="query")
 @blp.response(200, EntrySchema(many=True))
 @blp.doc(security=SECURITY, responses=sheet_doc({"type": "array", "items": {"$ref": "#/components/schemas/Entry"}}))
-@require_roles(*STAFF)
+@require_roles(*STAFF_ROLES)
 def entries(query):  # type: ignore[no-untyped-def]
     """The log with its audit trail: a correction is a new entry (``corrects_id``), the old one stays."""
     rows = service.log(require_identity(), community_id=query["community_id"], date_from=query["date_from"],
@@ -58,7 +57,7 @@ def entries(query):  # type: ignore[no-untyped-def]
 @blp.arguments(CorrectionSchema)
 @blp.response(201, EntrySchema)
 @blp.doc(security=SECURITY)
-@require_roles(*STAFF)
+@require_roles(*STAFF_ROLES)
 def correct(data, entry_id):  # type: ignore[no-untyped-def]
     """Correct an entry: a new entry replaces it; the original keeps its values (state ``corrected``)."""
     return service.correct_entry(require_identity(), entry_id, **data)
@@ -67,7 +66,7 @@ def correct(data, entry_id):  # type: ignore[no-untyped-def]
 @blp.post("/entries/<int:entry_id>/undo")
 @blp.response(200, EntrySchema)
 @blp.doc(security=SECURITY)
-@require_roles(*STAFF)
+@require_roles(*STAFF_ROLES)
 def undo(entry_id):  # type: ignore[no-untyped-def]
     """Undo one's own weighing within a minute (it stays in the log as ``undone``)."""
     return service.undo_entry(require_identity(), entry_id)
@@ -77,7 +76,7 @@ def undo(entry_id):  # type: ignore[no-untyped-def]
 @blp.arguments(KpiQuerySchema, location="query")
 @blp.response(200, KpiReportSchema)
 @blp.doc(security=SECURITY, responses=sheet_doc({"$ref": "#/components/schemas/KpiReport"}))
-@require_roles(*STAFF)
+@require_roles(*STAFF_ROLES)
 def kpi_table(query):  # type: ignore[no-untyped-def]
     """Waste per cover by kind per day, week or month: change on the period before, target, score."""
     report = kpi.kpi_report(require_identity(), community_id=query["community_id"], date_from=query["date_from"],
@@ -92,7 +91,7 @@ def kpi_table(query):  # type: ignore[no-untyped-def]
 @blp.arguments(KpiQuerySchema(only=("community_id", "date_from", "date_to")), location="query")
 @blp.response(200, DishWasteSchema(many=True))
 @blp.doc(security=SECURITY)
-@require_roles(*STAFF)
+@require_roles(*STAFF_ROLES)
 def dishes(query):  # type: ignore[no-untyped-def]
     """Dishes with the most unserved grams in the range."""
     return service.dishes_most_unserved(require_identity(), **query)

@@ -13,9 +13,9 @@ import click
 import sqlalchemy as sa
 from flask import Flask
 
+from linli.canteen.demo import SERVICES
 from linli.canteen.extensions import db
 from linli.canteen.menu import service as menu
-from linli.canteen.menu.demo import SERVICES
 from linli.canteen.menu.models import Dish, MealService
 from linli.canteen.orders.models import Order, OrderLine, PickupCounter
 from linli.canteen.waste.models import WasteEntry

@@ -3,8 +3,8 @@
 held half portions, a set meal or full dishes). Summed per day, ISO week or month, per waste kind, against
 the community's targets and scored by the ``waste_assessment`` hook.
 
-Two aggregate queries, whatever the range: waste per meal service and kind (a partial index over the
-current entries), covers per meal service (the orders' (meal_service_id, state) index). Meal services
+One query whatever the range: per meal service its covers (the orders' (meal_service_id, state)
+index) and its grams per kind (a partial index over the current entries). Meal services
 that ran but were not weighed are counted apart and left out of the per-cover figures, so a forgotten
 weighing never looks like zero waste.
 """
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from linli.canteen.extensions import db
 from linli.canteen.menu.models import MealService
 from linli.canteen.orders.models import Order
-from linli.canteen.orders.service import SOLD_STATES
+from linli.canteen.orders.states import SOLD_STATES
 from linli.canteen.waste.models import WASTE_KINDS, WasteEntry
 from linli.canteen.waste.service import _staff, check_window
 from linli.shared.auth import Identity
@@ -82,37 +82,38 @@ class Bucket:
                 "per_cover": self.per_cover(), "targets": dict(goal)}
 
 
-def covers_query(community_id: str, date_from: dt.date, date_to: dt.date) -> sa.Select[Any]:
-    """Covers per meal service that ran: the orders served there (reports' definition). Counting a
-    column of the orders' (meal_service_id, state) index lets PostgreSQL answer from the index alone."""
-    return (sa.select(MealService.id, MealService.service_date, sa.func.count(Order.meal_service_id))
-            .select_from(MealService)
-            .join(Order, sa.and_(Order.meal_service_id == MealService.id, Order.state.in_(SOLD_STATES)),
-                  isouter=True)
-            .where(MealService.community_id == community_id, MealService.service_date >= date_from,
-                   MealService.service_date <= date_to)
-            .group_by(MealService.id, MealService.service_date))
+def per_service_query(community_id: str, date_from: dt.date, date_to: dt.date) -> sa.Select[Any]:
+    """One row per meal service that ran in the range: its date, covers (the orders served there,
+    counted from the orders' (meal_service_id, state) index alone) and the grams of its current
+    entries per kind (a partial index over the current entries). Core tables, no ORM rows."""
+    services, orders, entries = MealService.__table__, Order.__table__, WasteEntry.__table__
+    covers = (sa.select(sa.func.count(orders.c.meal_service_id))
+              .where(orders.c.meal_service_id == services.c.id, orders.c.state.in_(SOLD_STATES))
+              .correlate(services).scalar_subquery())
 
+    def grams_of(kind: str) -> Any:
+        return sa.func.sum(sa.case((entries.c.kind == kind, entries.c.grams), else_=0)).label(kind)
 
-def waste_query(community_id: str, date_from: dt.date, date_to: dt.date) -> sa.Select[Any]:
-    """Grams per meal service and kind of the current entries (corrected and undone ones left out)."""
-    return (sa.select(WasteEntry.meal_service_id, WasteEntry.service_date, WasteEntry.kind,
-                      sa.func.sum(WasteEntry.grams),
-                      sa.func.sum(sa.case((WasteEntry.edible, WasteEntry.grams), else_=0)))
-            .where(WasteEntry.community_id == community_id, WasteEntry.state == "current",
-                   WasteEntry.service_date >= date_from, WasteEntry.service_date <= date_to)
-            .group_by(WasteEntry.meal_service_id, WasteEntry.service_date, WasteEntry.kind))
+    waste = (sa.select(entries.c.meal_service_id, *[grams_of(kind) for kind in WASTE_KINDS],
+                       sa.func.sum(sa.case((entries.c.edible, entries.c.grams), else_=0)).label("edible"),
+                       sa.func.count().label("entries"))
+             .where(entries.c.community_id == community_id, entries.c.state == "current",
+                    entries.c.service_date >= date_from, entries.c.service_date <= date_to)
+             .group_by(entries.c.meal_service_id).subquery())
+    return (sa.select(services.c.id, services.c.service_date, covers.label("covers"),
+                      *[waste.c[kind] for kind in WASTE_KINDS], waste.c.edible, waste.c.entries)
+            .select_from(services.outerjoin(waste, waste.c.meal_service_id == services.c.id))
+            .where(services.c.community_id == community_id, services.c.service_date >= date_from,
+                   services.c.service_date <= date_to))
 
 
 def _per_service(community_id: str, date_from: dt.date, date_to: dt.date) -> dict[int, dict[str, Any]]:
-    """meal service id → its date, covers and grams per kind (two aggregate queries)."""
+    """meal service id → its date, covers and grams per kind (one query)."""
     services: dict[int, dict[str, Any]] = {}
-    for service_id, day, n in db.session.execute(covers_query(community_id, date_from, min(date_to, local_today()))):
-        services[service_id] = {"date": day, "covers": int(n), "grams": {}, "edible": 0}
-    for service_id, day, kind, grams, edible in db.session.execute(waste_query(community_id, date_from, date_to)):
-        entry = services.setdefault(service_id, {"date": day, "covers": 0, "grams": {}, "edible": 0})
-        entry["grams"][kind] = int(grams)
-        entry["edible"] += int(edible or 0)
+    rows = db.session.connection().execute(per_service_query(community_id, date_from, min(date_to, local_today())))
+    for service_id, day, covers, *grams, edible, entries in rows:
+        weighed = {kind: int(g) for kind, g in zip(WASTE_KINDS, grams, strict=True) if g} if entries else {}
+        services[service_id] = {"date": day, "covers": int(covers or 0), "grams": weighed, "edible": int(edible or 0)}
     return services
 
 

@@ -24,7 +24,7 @@ MAX_LOG_DAYS = 366
 
 def _staff(identity: Identity, community_id: str) -> None:
     service_state().communities.require(community_id)
-    if not identity.has_role("staff", "manager"):
+    if not identity.is_staff:
         raise Forbidden("Only canteen staff weigh waste.", code="forbidden")
     identity.require_community(community_id)
 

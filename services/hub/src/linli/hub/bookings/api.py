@@ -1,17 +1,20 @@
-"""Routes of bookings."""
+"""Routes of bookings, and each room's bookings as an iCalendar feed."""
 
+from flask import Response
 from flask_smorest import Blueprint
 
-from linli.hub.bookings import service
+from linli.hub.bookings import calendar, service
 from linli.hub.bookings.schemas import (
     BookingCreateSchema,
     BookingQuerySchema,
     BookingResultSchema,
     BookingSchema,
 )
+from linli.hub.rooms.service import get_room
 from linli.shared.auth import STAFF_ROLES, current_identity, require_identity, require_roles
 
 blp = Blueprint("bookings", __name__, url_prefix="/api/bookings", description="Room bookings, never overlapping")
+feeds = Blueprint("room_feeds", __name__, url_prefix="/api/rooms", description="Each room's bookings as iCalendar")
 
 
 @blp.post("")
@@ -57,3 +60,11 @@ def approve_booking(booking_id):  # type: ignore[no-untyped-def]
 def reject_booking(booking_id):  # type: ignore[no-untyped-def]
     """Reject a pending booking."""
     return service.decide_booking(require_identity(), booking_id, approve=False)
+
+
+@feeds.get("/<int:room_id>/calendar.ics")
+@feeds.response(200, content_type="text/calendar")
+def room_calendar(room_id):  # type: ignore[no-untyped-def]
+    """The room's bookings as an iCalendar (RFC 5545) feed."""
+    body = calendar.room_feed(get_room(room_id))
+    return Response(body, mimetype="text/calendar", headers={"Content-Disposition": f'inline; filename="room-{room_id}.ics"'})

@@ -23,6 +23,7 @@ from linli.hub.teams.models import Team
 from linli.shared.auth import STAFF_ROLES, Identity
 from linli.shared.db import utcnow
 from linli.shared.errors import Conflict, Forbidden, NotFound, Problem, Unprocessable
+from linli.shared.state import service_state
 
 MAX_WEEKS = 26
 
@@ -37,15 +38,6 @@ def overlapping(room_id: int, starts_at: dt.datetime, ends_at: dt.datetime) -> B
     return db.session.scalar(
         sa.select(Booking).where(Booking.room_id == room_id, Booking.status.in_(ACTIVE_STATES),
                                  Booking.starts_at < ends_at, Booking.ends_at > starts_at).limit(1))
-
-
-def held_for_open_round(room_id: int, starts_at: dt.datetime, ends_at: dt.datetime) -> bool:
-    from linli.hub.rounds.models import BookingRound, RoundSlot
-
-    return db.session.scalar(
-        sa.select(sa.func.count()).select_from(RoundSlot).join(BookingRound)
-        .where(RoundSlot.room_id == room_id, BookingRound.status == "open",
-               RoundSlot.starts_at < ends_at, RoundSlot.ends_at > starts_at)) > 0
 
 
 def _team_for(actor: Identity, room: Room, team_id: int | None) -> Team | None:
@@ -121,7 +113,9 @@ def _why_not(room: Room, starts_at: dt.datetime, ends_at: dt.datetime) -> Proble
         check_bookable(room, starts_at, ends_at)
     except Problem as problem:
         return problem
-    if held_for_open_round(room.id, starts_at, ends_at):
+    hooks = service_state().hooks_for(room.community_id)
+    if any(hooks.room_time_held(community=service_state().communities.require(room.community_id), room_id=room.id,
+                                starts_at=starts_at, ends_at=ends_at)):
         return Conflict("This time is offered in an open booking round; request it there.", code="held_for_round")
     if overlapping(room.id, starts_at, ends_at) is not None:
         return Conflict("The room is already booked at that time.", code="slot_taken")

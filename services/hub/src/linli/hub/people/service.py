@@ -149,6 +149,16 @@ def _audit(actor: Identity, action: str, households: Sequence[Household]) -> Non
     db.session.commit()
 
 
+def audited_read() -> None:
+    """For other areas that read household data (the visit diary): start the read as a writer."""
+    _audited_read()
+
+
+def audit_reads(actor: Identity, action: str, households: Sequence[Household]) -> None:
+    """Write (and commit) one audit row per special-group household ``actor`` read, as listings do."""
+    _audit(actor, action, households)
+
+
 def audit_entries(actor: Identity, *, community_id: str, limit: int = 100) -> list[object]:
     """The audit log of a community, newest first (managers and admins)."""
     if not actor.has_role("manager"):

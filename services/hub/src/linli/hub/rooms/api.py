@@ -1,9 +1,8 @@
-"""Routes of rooms: list, create, blackouts, iCalendar feed."""
+"""Routes of rooms: list, create, blackouts (a room's bookings feed is in ``bookings.api``)."""
 
-from flask import Response
 from flask_smorest import Blueprint
 
-from linli.hub.rooms import calendar, service
+from linli.hub.rooms import service
 from linli.hub.rooms.schemas import BlackoutSchema, RoomCreateSchema, RoomQuerySchema, RoomSchema
 from linli.shared.auth import STAFF_ROLES, require_identity, require_roles
 
@@ -43,11 +42,3 @@ def get_room(room_id):  # type: ignore[no-untyped-def]
 def add_blackout(data, room_id):  # type: ignore[no-untyped-def]
     """Close the room for a period (repairs, cleaning, holidays)."""
     return service.add_blackout(require_identity(), room_id, **data)
-
-
-@blp.get("/<int:room_id>/calendar.ics")
-@blp.response(200, content_type="text/calendar")
-def room_calendar(room_id):  # type: ignore[no-untyped-def]
-    """The room's bookings as an iCalendar (RFC 5545) feed."""
-    body = calendar.room_feed(service.get_room(room_id))
-    return Response(body, mimetype="text/calendar", headers={"Content-Disposition": f'inline; filename="room-{room_id}.ics"'})
