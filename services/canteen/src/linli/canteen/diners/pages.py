@@ -19,6 +19,7 @@ from linli.canteen.pages.common import register_filters
 from linli.shared.auth import Identity
 from linli.shared.communities import Community
 from linli.shared.errors import Problem
+from linli.shared.localtime import local_today
 from linli.shared.pages import act, check_same_origin, community_or_404, friendly, staff_page
 
 pages = Blueprint("canteen_meal_cards", __name__, url_prefix="/counter")
@@ -44,7 +45,7 @@ def birth_date_from(text: str) -> dt.date | None:
         value = dt.date.fromisoformat(text.strip())
     except ValueError:
         value = None
-    if value is None or not dt.date(1900, 1, 1) <= value <= dt.date.today():
+    if value is None or not dt.date(1900, 1, 1) <= value <= local_today():
         raise Problem(_("Please enter the birth date as a date in the past."), code="page_message", status=422)
     return value
 
