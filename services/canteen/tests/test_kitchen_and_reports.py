@@ -116,3 +116,18 @@ def test_reports_sales_per_portion_covers_and_takings_with_csv(app, client, auth
     bad = client.get(f"/api/reports/sales?community_id=north-bund&date_from={FUTURE_DAY}&date_to=2030-01-01",
                      headers=staff)
     assert bad.status_code == 422
+
+
+def test_order_state_machine_one_table_every_caller_reads():
+    from linli.canteen.kitchen.service import TRANSITIONS
+    from linli.canteen.orders.models import Order
+    from linli.canteen.orders.states import ORDER_STATES, OrderState, can_move, invalid_transition
+
+    assert TRANSITIONS == {"preparing": ("paid",), "ready": ("paid", "preparing"),
+                           "collected": ("paid", "preparing", "ready")}
+    assert not can_move("collected", "preparing") and can_move("cancelled", "refunded")
+    assert not can_move("expired", "paid") and set(ORDER_STATES) == {s.value for s in OrderState}
+    problem = invalid_transition("ready", "preparing")
+    assert (problem.status, problem.code) == (409, "invalid_transition")
+    check = next(c for c in Order.__table__.constraints if getattr(c, "name", "") and "state_known" in str(c.name))
+    assert all(f"'{s}'" in str(check.sqltext) for s in ORDER_STATES)

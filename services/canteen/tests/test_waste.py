@@ -183,7 +183,7 @@ def test_demo_week_has_waste_for_both_communities(app, client, auth):
     from linli.canteen.extensions import db
     from linli.canteen.menu.models import MealService
     from linli.canteen.orders.models import Order
-    from linli.canteen.orders.service import SOLD_STATES
+    from linli.canteen.orders.states import SOLD_STATES
 
     SPEC.seed_demo(app)
     SPEC.seed_demo(app)  # safe twice

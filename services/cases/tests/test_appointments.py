@@ -146,3 +146,11 @@ def test_door_to_door_for_a_bedridden_elder_and_phone_booking(app, client, auth)
     diner = client.post(f"/api/appointments/slots/{slot_id}/bookings", headers=auth("diner"), json={
         "item_code": "long-term-care-insurance", "mode": "door_to_door", "address": "y", "on_behalf_of": "someone"})
     assert diner.status_code == 403 and diner.json["code"] == "missing_role"
+
+
+def test_a_multipart_part_without_a_name_is_not_a_500(client, auth):
+    body = (b"--b\r\nContent-Disposition: form-data; name=\"\"\r\n\r\n{}\r\n"
+            b"--b\r\nContent-Disposition: form-data\r\n\r\nx\r\n--b--\r\n")
+    response = client.post("/api/appointments/1/documents", data=body, headers=auth("diner"),
+                           content_type="multipart/form-data; boundary=b")
+    assert response.status_code in (404, 422), response.get_data(as_text=True)

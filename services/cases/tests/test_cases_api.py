@@ -55,3 +55,28 @@ def test_unknown_route_and_method(client):
     assert client.get("/nowhere").json["status"] == 404
     response = client.delete("/api/cases")
     assert response.status_code == 405 and response.mimetype == "application/problem+json"
+
+
+def test_search_by_chinese_and_english_words_and_filters(client, auth):
+    staff = auth("staff")
+    for title, category in (("东海小区电瓶车楼道充电", "safety"), ("E-bike charging near building 5", "safety"),
+                            ("提篮桥小区停车难", "parking"), ("东海小区楼道灯坏了", "facilities")):
+        assert client.post("/api/cases", json={**CASE, "title": title, "category": category},
+                           headers=staff).status_code == 201
+
+    def titles(query):
+        response = client.get(f"/api/cases?community_id=north-bund&{query}", headers=staff)
+        assert response.status_code == 200, response.json
+        return sorted(c["title"] for c in response.json)
+
+    assert titles("q=电瓶车") == ["东海小区电瓶车楼道充电"]
+    assert titles("q=东海 楼道") == ["东海小区楼道灯坏了", "东海小区电瓶车楼道充电"]
+    assert titles("q=东海&category=facilities") == ["东海小区楼道灯坏了"]
+    assert titles("q=Charging") == ["E-bike charging near building 5"]
+    assert titles("q=车") == ["东海小区电瓶车楼道充电", "提篮桥小区停车难"]
+    assert titles("q=东海&state=closed") == []
+    assert titles("q=东海&limit=1") == ["东海小区楼道灯坏了"]  # the newest, found in the recent window
+    assert titles("q=东海&limit=1&offset=1") == ["东海小区电瓶车楼道充电"]
+    assert titles("q=NB-") == titles("")  # the reference is searchable too
+    assert titles("q=' | ! & :*") == titles("")  # punctuation is not a query language
+    assert client.get("/api/cases?community_id=north-bund&state=nonsense", headers=staff).status_code == 422

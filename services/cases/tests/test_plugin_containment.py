@@ -28,6 +28,10 @@ class Broken:
         raise AttributeError("catalogue row")
 
     @hookimpl
+    def route_case(self, community, case):
+        raise LookupError("department directory")
+
+    @hookimpl
     def handle_event(self, event_type, payload, community_id, event_id):
         if not self.fixed:
             raise TimeoutError("the plugin's own partner API")
@@ -93,6 +97,23 @@ def test_a_failing_event_handler_answers_503_and_the_event_is_retried(app, clien
     assert cases_of(app, "fenglin-huiyuan") == 1
 
 
+def test_a_failing_route_case_falls_back_to_the_built_in_routing(app, client, auth):
+    staff = auth("staff", communities=["fenglin-huiyuan", "north-bund"])
+    proposals = {}
+    with structlog.testing.capture_logs() as logs:
+        for community in ("fenglin-huiyuan", "north-bund"):
+            case = client.post("/api/cases", headers=staff, json={"community_id": community, "category": "food_safety",
+                                                                  "title": "Undercooked chicken"})
+            assert case.status_code == 201
+            proposals[community] = client.get(f"/api/cases/{case.json['id']}/proposed-invitations", headers=staff)
+    assert proposals["fenglin-huiyuan"].status_code == 200
+    # the built-in routing of communities.toml: Fenglin's market supervision office, North Bund's own
+    assert [p["name"] for p in proposals["fenglin-huiyuan"].json] == ["枫林市场监督管理所"]
+    assert "北外滩市场监督管理所" in [p["name"] for p in proposals["north-bund"].json]
+    assert {(e["plugin"], e["community"]) for e in logs if e["event"] == "plugin.failed"} == \
+        {(BROKEN, "fenglin-huiyuan")}
+
+
 @pytest.fixture
 def unimportable(tmp_path, monkeypatch):
     """A plugin module that raises on import, and one whose hookimpl names an argument no hook has."""
@@ -108,6 +129,7 @@ def unimportable(tmp_path, monkeypatch):
 def test_a_plugin_that_fails_to_load_is_reported_and_the_service_starts(service_app, communities_with,
                                                                          unimportable):
     enabled = communities_with({"fenglin-huiyuan": ["fenglin_catalogue", *unimportable]})
+    service_app("cases", create_app)  # the database template first: its migrations configure logging anew
     with structlog.testing.capture_logs() as logs:
         app = service_app("cases", create_app, LINLI_COMMUNITIES_FILE=enabled,
                           LINLI_PLUGINS=["fenglin_catalogue", *unimportable])

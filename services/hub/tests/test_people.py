@@ -72,3 +72,21 @@ def test_bad_resident_input_changes_nothing(app, client, auth, households):
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Household)) == 2
         assert len(db.session.get(Household, households["ordinary"]).residents) == 1
+
+
+def test_born_today_in_shanghai_is_not_in_the_future_before_8_in_the_morning(app, client, auth, households):
+    """At 07:00 on 3 December in Shanghai it is still 2 December in UTC: a baby born that morning has a
+    birth date of today, not one in the future; tomorrow stays refused (the check used the UTC date)."""
+    import time_machine
+
+    from linli.shared.localtime import LOCAL_TZ
+
+    url = f"/api/people/households/{households['ordinary']}/residents"
+    at = dt.datetime(2026, 12, 3, 7, 0, tzinfo=LOCAL_TZ).astimezone(dt.UTC)  # UTC: the server's zone stays
+    with time_machine.travel(at, tick=False):
+        staff = auth("staff", communities=["north-bund"])
+        born = client.post(url, json={"name": "小宝", "birth_date": "2026-12-03"}, headers=staff)
+        assert born.status_code == 201, born.get_data(as_text=True)
+        assert born.json["birth_date"] == "2026-12-03"
+        tomorrow = client.post(url, json={"name": "明天", "birth_date": "2026-12-04"}, headers=staff)
+        assert tomorrow.status_code == 422 and tomorrow.content_type == "application/problem+json"

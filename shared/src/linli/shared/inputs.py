@@ -72,7 +72,8 @@ def _check_text(text: str, where: str) -> None:
 
 def _check_pairs(pairs: Iterable[tuple[str, str]], location: str) -> None:
     for key, value in pairs:
-        _check_text(key, f"{location}:{key}")
+        if isinstance(key, str):  # a multipart part without a name has none
+            _check_text(key, f"{location}:{key}")
         if isinstance(value, str):
             _check_text(value, f"{location}:{key}")
 

@@ -58,6 +58,12 @@ def _init_open311(app: Flask) -> None:
     init_open311(app)
 
 
+def _seed_demo(app: Flask) -> None:
+    from linli.cases.demo import seed_demo_cases
+
+    seed_demo_cases(app)
+
+
 def _page_messages() -> Any:
     from linli.cases.pagekit import PAGE_MESSAGES
 
@@ -76,6 +82,7 @@ SPEC = ServiceSpec(
     hookspecs=_hookspecs,
     builtin_plugins=_builtin_plugins,
     extra_init=(_init_open311,),
+    seed_demo=_seed_demo,
     page_messages=_page_messages(),
 )
 

@@ -3,13 +3,12 @@ them an eligible elder (safe to run twice)."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import click
 from flask import Flask
 
 from linli.canteen.diners import kiosk_card, meal_card, service
 from linli.shared.auth import Identity
+from linli.shared.localtime import local_today
 from linli.shared.seeding import seeding
 
 SEEDER = Identity(subject="demo-seed", roles=frozenset({"admin"}), communities=frozenset({"*"}))
@@ -26,7 +25,7 @@ DINERS = (
 
 def seed_demo(app: Flask) -> None:
     with seeding(app):  # one transaction: all or nothing
-        today = dt.date.today()
+        today = local_today()
         created = 0
         for community_id, diner_id, name, age, groups, eligible, top_up, card_number in DINERS:
             if community_id not in app.extensions["linli"].communities:

@@ -5,6 +5,7 @@ import marshmallow as ma
 from linli.canteen.diners.meal_card import MAX_TOP_UP_FEN
 from linli.canteen.diners.models import GROUPS
 from linli.shared.api import Schema
+from linli.shared.localtime import local_today
 
 COMMUNITY = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=64))
 
@@ -23,7 +24,7 @@ class DinerProfileInSchema(Schema):
 
     @ma.validates("birth_date")
     def _past(self, value, **kwargs):  # type: ignore[no-untyped-def]
-        if value is not None and not (dt.date(1900, 1, 1) <= value <= dt.date.today()):
+        if value is not None and not (dt.date(1900, 1, 1) <= value <= local_today()):
             raise ma.ValidationError("The birth date must be a real date in the past.")
 
 

@@ -10,10 +10,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from linli.canteen.extensions import db
+from linli.canteen.orders.states import KITCHEN_STATES, ORDER_STATES  # noqa: F401  (KITCHEN_STATES: read from here too)
 from linli.shared.db import utcnow
 
-ORDER_STATES = ("pending_payment", "paid", "preparing", "ready", "collected", "cancelled", "refunded", "expired")
-KITCHEN_STATES = ("paid", "preparing", "ready")
 LINE_KINDS = ("dish", "set_meal", "retail")
 
 

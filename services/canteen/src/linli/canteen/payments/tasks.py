@@ -11,6 +11,7 @@ from flask import Flask
 
 from linli.canteen.extensions import db
 from linli.canteen.orders.models import Order
+from linli.canteen.orders.states import OrderState, values
 from linli.canteen.payments.models import OPEN_STATES, Payment, PaymentRefund
 from linli.canteen.payments.service import (
     SYSTEM,
@@ -25,7 +26,7 @@ from linli.shared.errors import Problem
 from linli.shared.state import service_state
 
 log = structlog.get_logger("linli.canteen.payments.tasks")
-DEAD_ORDER_STATES = ("expired", "cancelled")
+DEAD_ORDER_STATES = values(OrderState.EXPIRED, OrderState.CANCELLED)
 
 
 def tick(app: Flask) -> dict[str, int]:

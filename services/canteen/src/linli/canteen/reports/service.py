@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from linli.canteen.extensions import db
 from linli.canteen.menu.models import MealService
 from linli.canteen.orders.models import Order, OrderLine
-from linli.canteen.orders.service import SOLD_STATES
+from linli.canteen.orders.states import SOLD_STATES
 from linli.shared.auth import Identity
 from linli.shared.errors import Unprocessable
 

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from linli.canteen.extensions import db
 from linli.canteen.menu.models import MealService
 from linli.canteen.orders.models import Order
-from linli.canteen.orders.service import SOLD_STATES
+from linli.canteen.orders.states import SOLD_STATES
 from linli.canteen.waste.models import WASTE_KINDS, WasteEntry
 from linli.canteen.waste.service import _staff, check_window
 from linli.shared.auth import Identity

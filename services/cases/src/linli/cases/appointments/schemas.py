@@ -125,8 +125,16 @@ class OriginalsSchema(Schema):
 
 
 class UploadFormSchema(Schema):
+    """The form half of an upload; other parts of a multipart body (browsers add some) are ignored."""
+
+    class Meta:
+        unknown = ma.EXCLUDE
+
     document_code = Text(required=True, validate=Length(min=1, max=32))
 
 
 class UploadFileSchema(ma.Schema):
+    class Meta:
+        unknown = ma.EXCLUDE
+
     file = Upload(required=True)

@@ -12,6 +12,7 @@ import datetime as dt
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from linli.cases.extensions import db
@@ -40,8 +41,7 @@ class Case(db.Model):  # type: ignore[name-defined,misc]
         sa.Index("ix_case_community_created", "community_id", "created_at"),
         sa.CheckConstraint(_in("state", CASE_STATES), name="state_known"),
         # PostgreSQL full-text search over words and CJK bigrams (casework.search); SQLite uses LIKE
-        sa.Index("ix_case_search_text", sa.text("to_tsvector('simple', search_text)"),
-                 postgresql_using="gin").ddl_if(dialect="postgresql"),
+        sa.Index("ix_case_search_vector", "search_vector", postgresql_using="gin").ddl_if(dialect="postgresql"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -64,6 +64,8 @@ class Case(db.Model):  # type: ignore[name-defined,misc]
     funded_by: Mapped[list[str] | None] = mapped_column(sa.JSON)  # e.g. self-governance fund, property company
     reopened_count: Mapped[int] = mapped_column(default=0)
     search_text: Mapped[str] = mapped_column(sa.Text, default="")  # words and CJK bigrams (casework.search)
+    # PostgreSQL: to_tsvector('simple', search_text), stored so that a filter need not compute it per row
+    search_vector: Mapped[str | None] = mapped_column(sa.Text().with_variant(TSVECTOR(), "postgresql"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     resolved_at: Mapped[dt.datetime | None] = mapped_column()

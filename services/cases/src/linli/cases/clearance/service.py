@@ -51,33 +51,37 @@ def read_board(community_id: str, *, assigned_to: str | None = None, limit: int 
                now: dt.datetime | None = None) -> Board:
     now = now or utcnow()
     soon = now + sla.DUE_SOON
-    where = [Deadline.community_id == community_id, Deadline.met_at.is_(None), Case.state != "closed"]
-    if assigned_to:
-        where.append(Case.assigned_to == assigned_to)
-    joined = sa.select(Deadline, Case).join(Case, Case.id == Deadline.case_id).where(*where)
+    # a closed case has every milestone met (lifecycle closes them), so open milestones are open cases
+    where = [Deadline.community_id == community_id, Deadline.met_at.is_(None)]
+    if assigned_to:  # through the open milestones to their cases (a few thousand), not all of theirs
+        where.append(sa.exists().where(Case.id == Deadline.case_id, Case.assigned_to == assigned_to))
     totals = db.session.execute(
         sa.select(sa.func.count(),
                   sa.func.count().filter(Deadline.due_at < now),
                   sa.func.count().filter(Deadline.due_at >= now, Deadline.due_at <= soon))
-        .select_from(Deadline).join(Case, Case.id == Deadline.case_id).where(*where)).one()
+        .select_from(Deadline).where(*where)).one()
     counts = {"open": totals[0], "overdue": totals[1], "due_soon": totals[2],
               "on_time": totals[0] - totals[1] - totals[2]}
+    urgent = sa.select(Deadline.case_id, Deadline.milestone, Deadline.due_at).where(*where) \
+        .order_by(Deadline.due_at, Deadline.id).limit(limit).subquery()
+    joined = (sa.select(Case.id, Case.reference, Case.title, Case.category, Case.state, Case.assigned_to,
+                        urgent.c.milestone, urgent.c.due_at)
+              .join(urgent, urgent.c.case_id == Case.id).order_by(urgent.c.due_at, Case.id))
     rows = []
-    for deadline, case in db.session.execute(joined.order_by(Deadline.due_at, Deadline.id).limit(limit)).tuples():
-        rows.append({"case_id": case.id, "reference": case.reference, "title": case.title,
-                     "category": case.category, "state": case.state, "assigned_to": case.assigned_to,
-                     "milestone": deadline.milestone, "due_at": deadline.due_at,
-                     "timer": sla.timer(deadline.due_at, now),
-                     "minutes_left": int((deadline.due_at - now).total_seconds() // 60)})
+    for row in db.session.execute(joined):
+        rows.append({"case_id": row.id, "reference": row.reference, "title": row.title, "category": row.category,
+                     "state": row.state, "assigned_to": row.assigned_to, "milestone": row.milestone,
+                     "due_at": row.due_at, "timer": sla.timer(row.due_at, now),
+                     "minutes_left": int((row.due_at - now).total_seconds() // 60)})
     today = sla.local_date(now)
     visits = [{"appointment_id": a.id, "item_code": a.item_code, "mode": a.mode, "state": a.state,
                "resident_name": a.resident_name, "starts_at": s.starts_at, "ends_at": s.ends_at,
                "staff_member": s.staff_member, "delegated": a.delegated}
               for a, s in appointments.todays(community_id, today, ACTIVE_STATES)
               if not assigned_to or s.staff_member == assigned_to]
-    staff = sorted(db.session.scalars(
-        sa.select(Case.assigned_to).where(Case.community_id == community_id, Case.state != "closed",
-                                          Case.assigned_to.is_not(None)).distinct()))
+    open_cases = sa.select(Deadline.case_id).where(Deadline.community_id == community_id, Deadline.met_at.is_(None))
+    staff = sorted(db.session.scalars(  # whoever holds an open milestone (the filter's choices)
+        sa.select(Case.assigned_to).where(Case.id.in_(open_cases), Case.assigned_to.is_not(None)).distinct()))
     return Board(community_id, now, counts, rows, visits, staff)
 
 

@@ -5,7 +5,6 @@ by the API's own schemas."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from typing import Any
 
@@ -18,6 +17,7 @@ from linli.hub.people.schemas import HouseholdCreateSchema, ResidentCreateSchema
 from linli.hub.templating import register_filters
 from linli.shared.auth import Identity
 from linli.shared.communities import Community
+from linli.shared.localtime import local_today
 from linli.shared.pages import act, load_form, staff_page
 
 pages = Blueprint("hub_people_pages", __name__)
@@ -44,7 +44,7 @@ def people(community: Community, identity: Identity) -> Any:
     group = request.args.get("group") if request.args.get("group") in GROUPS else None
     households = service.list_households(identity, community_id=community.id, group=group)
     bands = service.age_bands(community)
-    today = dt.date.today()
+    today = local_today()
     rows = [{"household": h, "special": service.is_special(h),
              "residents": [{"resident": r, "band": service.age_band(r.birth_date, bands, today)}
                            for r in h.residents]}

@@ -1,10 +1,9 @@
-import datetime as dt
-
 import marshmallow as ma
 from flask import current_app
 
 from linli.hub.people.models import GROUPS
 from linli.shared.api import Schema
+from linli.shared.localtime import local_today
 
 
 class HouseholdCreateSchema(Schema):
@@ -28,7 +27,7 @@ class ResidentCreateSchema(Schema):
 
     @ma.validates("birth_date")
     def not_in_future(self, value, **kwargs):  # type: ignore[no-untyped-def]
-        if value is not None and value > dt.date.today():
+        if value is not None and value > local_today():
             raise ma.ValidationError("is in the future")
 
 

@@ -20,6 +20,7 @@ from linli.shared.auth import Identity
 from linli.shared.communities import Community
 from linli.shared.errors import Conflict, Forbidden, NotFound, Unprocessable
 from linli.shared.events import publish
+from linli.shared.localtime import local_today
 from linli.shared.state import service_state
 
 DEFAULT_AGE_BANDS = (60, 70, 80)
@@ -42,7 +43,7 @@ def age_bands(community: Community) -> tuple[int, ...]:
 def age_band(birth_date: dt.date | None, bands: Sequence[int], today: dt.date | None = None) -> str | None:
     if birth_date is None:
         return None
-    today = today or dt.date.today()
+    today = today or local_today()
     age = today.year - birth_date.year - ((today.month, today.day) < (birth_date.month, birth_date.day))
     reached = [b for b in bands if age >= b]
     return f"{reached[-1]}+" if reached else None
@@ -84,7 +85,7 @@ def add_resident(actor: Identity | None, household_id: int, *, name: str, gender
     unknown = set(groups) - set(GROUPS)
     if unknown:
         raise Unprocessable(f"Unknown groups: {sorted(unknown)}.", code="unknown_group")
-    if birth_date is not None and birth_date > dt.date.today():
+    if birth_date is not None and birth_date > local_today():
         raise Unprocessable("The birth date is in the future.", code="bad_birth_date")
     resident = Resident(household_id=household.id, community_id=household.community_id, name=name, gender=gender,
                         birth_date=birth_date, phone=phone, languages=list(languages), note=note,
