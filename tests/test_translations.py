@@ -34,3 +34,20 @@ def test_every_marked_message_has_a_chinese_translation(service):
     missing = {where: msgid for msgid, where in marked.items()
                if not (catalogue.get(msgid) and catalogue.get(msgid).string)}
     assert missing == {}, f"no zh_CN translation for: {missing}"
+
+
+@pytest.mark.parametrize("service", ["canteen", "hub", "cases"])
+def test_the_shared_catalogue_and_a_service_agree_on_common_messages(service):
+    """The shared catalogue is merged first and wins on a msgid both have: a service's own
+    translation of it would never show, so the two must say the same."""
+    def strings(po_path: Path) -> dict[str, str]:
+        with po_path.open("rb") as handle:
+            return {m.id: m.string for m in read_po(handle) if m.id and m.string}
+
+    shared = strings(ROOT / "shared" / "src" / "linli" / "shared" / "translations" / "zh_CN" / "LC_MESSAGES"
+                     / "messages.po")
+    own = strings(ROOT / "services" / service / "src" / "linli" / service / "translations" / "zh_CN"
+                  / "LC_MESSAGES" / "messages.po")
+    differing = {msgid: (shared[msgid], own[msgid]) for msgid in shared.keys() & own.keys()
+                 if shared[msgid] != own[msgid]}
+    assert differing == {}

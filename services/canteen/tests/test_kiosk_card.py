@@ -61,10 +61,14 @@ def test_five_wrong_pins_lock_the_card_for_a_while(app):
     make_elder(app)
     with app.test_request_context(method="POST"):
         assert kiosk_card.sign_in(community_id="north-bund", card_number=CARD, pin=PIN) == ELDER
-        for _ in range(kiosk_card.MAX_ATTEMPTS):
+        for tried in range(1, kiosk_card.MAX_ATTEMPTS):
             with pytest.raises(Problem) as wrong:
                 kiosk_card.sign_in(community_id="north-bund", card_number=CARD, pin="0000")
             assert wrong.value.code == "wrong_card_or_pin"
+            assert wrong.value.extras["attempts_left"] == kiosk_card.MAX_ATTEMPTS - tried  # the kiosk warns
+        with pytest.raises(Problem) as fifth:  # the last wrong PIN locks the card: none left
+            kiosk_card.sign_in(community_id="north-bund", card_number=CARD, pin="0000")
+        assert fifth.value.code == "wrong_card_or_pin" and fifth.value.extras["attempts_left"] == 0
         with pytest.raises(Problem) as locked:
             kiosk_card.sign_in(community_id="north-bund", card_number=CARD, pin=PIN)
         assert locked.value.status == 423

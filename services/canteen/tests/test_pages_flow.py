@@ -79,9 +79,19 @@ def test_counter_orders_for_a_diner_and_kitchen_moves_it(app, client, tokens):
     ids = open_menu(app)
     client.set_cookie("linli_token", tokens("staff", sub="counter-1"))
     base = f"/counter/north-bund/order/{ids['meal_service']}"
+    with app.test_request_context(method="POST"):
+        from linli.canteen.diners.service import save_profile
+
+        save_profile(STAFF, community_id="north-bund", diner_id="granny-wang", birth_date=None, groups=[],
+                     subsidy_eligible=False, display_name="王阿婆", phone="13800001111")
     client.post(f"{base}/cart", data={"kind": "dish", "dish_id": ids["egg"], "portion": "half"}, headers=HX)
-    done = client.post(f"{base}/pay", data={"method": "cash", "mode": "takeaway", "diner_id": "granny-wang"},
-                       headers=ORIGIN)
+    unknown = client.post(f"{base}/pay", data={"method": "meal_card", "diner_id": "20269999"}, headers=ORIGIN,
+                          follow_redirects=True)  # a card number nobody has: said so, no order
+    assert "这里没有这个卡号、电话或姓名的食客。" in unknown.text
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Order)) == 0
+    done = client.post(f"{base}/pay", data={"method": "cash", "mode": "takeaway", "diner_id": "138 0000 1111"},
+                       headers=ORIGIN)  # found by phone
     assert done.status_code == 303
     with app.app_context():
         order = db.session.scalar(sa.select(Order))

@@ -104,7 +104,7 @@ def test_staff_approve_and_decline_pending_bookings_on_the_calendar_page(app, cl
     active = client.get("/api/bookings", headers=lead, query_string={
         "room_id": world["approval_room"], "start": local(day, 0).isoformat(), "end": local(day, 23).isoformat()})
     assert [b["status"] for b in active.json] == ["confirmed"]  # the rejected one holds no slot
-    assert "等待审批的预订" not in client.get("/staff/rooms?community=fenglin-huiyuan").get_data(as_text=True)
+    assert "没有待审批的预订。" in client.get("/staff/rooms?community=fenglin-huiyuan").get_data(as_text=True)
     assert client.post("/staff/bookings/999999/approve", headers=ORIGIN).status_code == 404
 
 

@@ -72,7 +72,7 @@ def test_team_lead_requests_slots_and_sees_the_result(app, live_server, browser_
     page.screenshot(path=str(artifacts_dir / "hub-team-round-result.png"), full_page=True)
     assert axe_violations(page) == []
 
-    page.get_by_role("button", name="退出登录").click()
+    page.locator("main").get_by_role("button", name="退出登录").click()
     sign_in(page, server.url, "staff.li", f"/staff/rooms?community={world['community']}&week={friday.isoformat()}")
     page.get_by_role("heading", name="场地与申请轮次").wait_for()
     assert "葫芦丝乐队" in page.locator("table.calendar").first.inner_text()

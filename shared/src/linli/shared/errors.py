@@ -12,7 +12,15 @@ from http import HTTPStatus
 from typing import Any
 
 import structlog
-from flask import Flask, Response, current_app, json, render_template_string, request
+from flask import (
+    Flask,
+    Response,
+    current_app,
+    json,
+    render_template,
+    render_template_string,
+    request,
+)
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException
 
@@ -96,7 +104,15 @@ def _wants_html() -> bool:
     return best == "text/html" and not request.path.startswith("/api")
 
 
-_HTML = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">
+def _render_html(body: dict[str, Any]) -> str:
+    """A page for people: what happened in their language, and a way on (sign in, home, back)."""
+    try:
+        return render_template("linli/error.html", p=body)
+    except Exception:  # the error page must never fail itself (e.g. a template error)
+        return render_template_string(_FALLBACK_HTML, p=body)
+
+
+_FALLBACK_HTML = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>{{ p.title }}</title>
 <style>body{font:20px/1.5 system-ui,sans-serif;margin:2rem;color:#111}h1{font-size:1.6rem}</style>
 </head><body><main><h1>{{ p.status }} · {{ p.title }}</h1>{% if p.detail %}<p>{{ p.detail }}</p>{% endif %}
@@ -105,7 +121,7 @@ _HTML = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">
 
 def problem_response(body: dict[str, Any], headers: dict[str, str] | None = None) -> Response:
     if _wants_html():
-        response = Response(render_template_string(_HTML, p=body), status=body["status"], mimetype="text/html")
+        response = Response(_render_html(body), status=body["status"], mimetype="text/html")
     else:
         response = Response(
             json.dumps(body, ensure_ascii=False), status=body["status"], mimetype=PROBLEM_MIMETYPE

@@ -27,6 +27,7 @@ from linli.shared.i18n import init_i18n
 from linli.shared.idempotency import init_idempotency
 from linli.shared.inputs import init_input_checks
 from linli.shared.models import SharedModels
+from linli.shared.navigation import init_navigation
 from linli.shared.observability import init_observability, watch_plugins
 from linli.shared.pages import PageMessages
 from linli.shared.plugins import build_plugin_host
@@ -102,6 +103,7 @@ def create_service_app(spec: ServiceSpec, test_config: dict[str, Any] | None = N
     init_input_checks(app)  # before the Idempotency-Key is claimed: a refused request claims nothing
     app.before_request(check_operation_contract)
     init_idempotency(app)
+    init_navigation(app)
     init_api(app, title=spec.title, version=spec.version, description=spec.description,
              blueprints=list(spec.api_blueprints()))
     app.register_blueprint(events_blueprint)

@@ -9,12 +9,14 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+from linli.shared.db import utcnow
+
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 
 
 def local_today(now: dt.datetime | None = None) -> dt.date:
     """Today's date for the committee (at ``now``, an aware datetime, when given)."""
-    return (now or dt.datetime.now(dt.UTC)).astimezone(LOCAL_TZ).date()
+    return (now or utcnow()).astimezone(LOCAL_TZ).date()  # the one clock (tests move it)
 
 
 def local_at(day: dt.date, at: dt.time | str) -> dt.datetime:

@@ -83,18 +83,23 @@ def sign_in(*, community_id: str, card_number: str, pin: str, now: dt.datetime |
     if card is None:
         verify_secret(None, pin)  # as long as a wrong PIN takes
         raise Unauthorized("The card number or the PIN is not right.", code="wrong_card_or_pin")
-    if not _count_attempt(card.id, now):
+    left = _count_attempt(card.id, now)
+    if left is None:
         raise CardLocked("Too many wrong PINs: this card is locked for a while; ask at the counter.")
     if not verify_secret(card.pin_hash, pin):
-        raise Unauthorized("The card number or the PIN is not right.", code="wrong_card_or_pin")
+        # how many tries are left tells the kiosk to warn before the lock; a number no card has
+        # gets none here, and the kiosk counts those tries itself, so both read the same
+        raise Unauthorized("The card number or the PIN is not right.", code="wrong_card_or_pin",
+                           attempts_left=left)
     db.session.execute(sa.update(KioskCard).where(KioskCard.id == card.id)
                        .values(failed_attempts=0, locked_until=None, last_used_at=now))
     db.session.commit()
     return card.diner_id
 
 
-def _count_attempt(card_id: int, now: dt.datetime) -> bool:
-    """Take one attempt of an unlocked card (the last one locks it); False when it is locked."""
+def _count_attempt(card_id: int, now: dt.datetime) -> int | None:
+    """Take one attempt of an unlocked card (the last one locks it): the attempts left after it
+    (0: this one locked the card), or None when the card is locked."""
     attempts = KioskCard.failed_attempts + 1
     last = attempts >= MAX_ATTEMPTS
     locked_until_type = KioskCard.__table__.c.locked_until.type
@@ -105,10 +110,12 @@ def _count_attempt(card_id: int, now: dt.datetime) -> bool:
         .values(failed_attempts=sa.case((last, 0), else_=attempts),
                 locked_until=sa.case((last, sa.literal(now + LOCK_FOR, locked_until_type)),
                                      else_=sa.null()))
-        .returning(KioskCard.id)
+        .returning(KioskCard.id, KioskCard.failed_attempts)
     ).first()
     db.session.commit()  # counted before the (slow) PIN check, whatever it finds
-    return taken is not None
+    if taken is None:
+        return None
+    return 0 if taken.failed_attempts == 0 else MAX_ATTEMPTS - taken.failed_attempts
 
 
 def _by_number(community_id: str, card_number: str) -> KioskCard | None:

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from linli.canteen.diners.models import MealCard, MealCardEntry
+from linli.canteen.diners.service import find_profile
 from linli.canteen.extensions import db
 from linli.shared.auth import Identity
 from linli.shared.db import utcnow
@@ -75,16 +76,30 @@ def _entry(card: MealCard, kind: str, delta_fen: int, balance_after: int, *, act
     return entry
 
 
+def open_card(identity: Identity, *, community_id: str, diner_id: str) -> MealCard:
+    """Staff open a meal card for a diner the canteen knows (a profile); idempotent."""
+    service_state().communities.require(community_id)
+    identity.require_community(community_id)
+    if not identity.is_staff:
+        raise Forbidden("Only counter staff open meal cards.", code="missing_role")
+    if find_profile(community_id, diner_id) is None:
+        raise NotFound("Register the diner before opening a card.", code="diner_not_found")
+    card = _ensure_card(community_id, diner_id)
+    db.session.commit()
+    return card
+
+
 def top_up(identity: Identity, *, community_id: str, diner_id: str, amount_fen: int, note: str = "",
-           request_ref: str | None = None) -> MealCardEntry:
-    """Staff take money at the counter and load it onto the card (the card is opened if new).
+           request_ref: str | None = None, open_if_missing: bool = True) -> MealCardEntry:
+    """Staff take money at the counter and load it onto the card. The API opens a card that is new
+    (``open_if_missing``); the counter page never does: it loads only an existing card.
 
     ``request_ref`` (a form's one-time token) makes a double submit book the money once: the
     second finds the first entry and changes nothing."""
     service_state().communities.require(community_id)
     identity.require_community(community_id)
     try:
-        card = _ensure_card(community_id, diner_id)
+        card = _ensure_card(community_id, diner_id) if open_if_missing else require_card(community_id, diner_id)
         balance = _move(card.id, amount_fen)
         if balance is None:  # pragma: no cover - a positive top-up always fits
             raise Conflict("The top-up could not be booked.", code="top_up_failed")

@@ -27,6 +27,7 @@ class DinerProfile(db.Model):  # type: ignore[name-defined,misc]
     community_id: Mapped[str] = mapped_column(sa.String(64))
     diner_id: Mapped[str] = mapped_column(sa.String(120))
     display_name: Mapped[str] = mapped_column(sa.String(120), default="")
+    phone: Mapped[str | None] = mapped_column(sa.String(32), index=True)  # digits only; for the counter's lookup
     birth_date: Mapped[dt.date | None] = mapped_column(sa.Date)
     groups: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     subsidy_eligible: Mapped[bool] = mapped_column(default=False)

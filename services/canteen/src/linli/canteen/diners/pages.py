@@ -8,18 +8,19 @@ import decimal
 import uuid
 from typing import Any
 
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from linli.canteen.diners import kiosk_card, meal_card, service, subsidy
+from linli.canteen.diners import kiosk_card, lookup, meal_card, service, subsidy
 from linli.canteen.diners.meal_card import MAX_TOP_UP_FEN
 from linli.canteen.diners.models import GROUPS
+from linli.canteen.extensions import db
 from linli.canteen.pages.common import register_filters
 from linli.shared.auth import Identity
 from linli.shared.communities import Community
 from linli.shared.errors import Problem
 from linli.shared.localtime import local_today
-from linli.shared.pages import act, community_or_404, staff_page
+from linli.shared.pages import act, check_same_origin, community_or_404, friendly, staff_page
 
 pages = Blueprint("canteen_meal_cards", __name__, url_prefix="/counter")
 register_filters(pages)
@@ -64,16 +65,53 @@ def _card_view(community_id: str, diner_id: str) -> dict[str, Any]:
 @pages.get("/<community_id>/meal-cards")
 @staff_page
 def card_page(community: Community, identity: Identity) -> Any:
+    """Look a diner up by kiosk card number, phone or name (a list to pick from), or open one diner
+    (``?diner_id=``). A search that finds nobody shows nobody: no form loads money anywhere."""
+    query = request.args.get("q", "").strip()[:120]
     diner_id = request.args.get("diner_id", "").strip()
+    matches: list[lookup.DinerMatch] | None = None
     view = None
+    unknown = False
     if diner_id:
         try:
             service.check_diner_id(diner_id)
+            lookup.known_diner(identity, community_id=community.id, diner_id=diner_id)
             view = _card_view(community.id, diner_id)
         except Problem:
-            diner_id, view = "", None
-    return render_template("canteen/diners/meal_cards.html", community=community, identity=identity,
-                           diner_id=diner_id, view=view, form_token=uuid.uuid4().hex)
+            unknown = True
+    elif query:
+        matches = lookup.find_diners(identity, community_id=community.id, query=query)
+        if len(matches) == 1:
+            diner_id = matches[0].diner_id
+            view = _card_view(community.id, diner_id)
+    return render_template("canteen/diners/meal_cards.html", community=community, identity=identity, query=query,
+                           diner_id=diner_id, view=view, matches=matches, unknown=unknown,
+                           form_token=uuid.uuid4().hex)
+
+
+@pages.post("/<community_id>/meal-cards/new")
+@staff_page
+def register(community: Community, identity: Identity) -> Any:
+    """Register a diner the canteen did not know (on purpose, with a name), then show them."""
+    try:
+        check_same_origin()
+        diner_id = lookup.register_diner(identity, community_id=community.id,
+                                         display_name=request.form.get("display_name", ""),
+                                         phone=request.form.get("phone", ""))
+    except Problem as problem:
+        db.session.rollback()
+        flash(friendly(problem), "error")
+        return redirect(url_for(".card_page", community_id=community.id, q=request.form.get("display_name", "")),
+                        code=303)
+    flash(_("Diner registered. Open a meal card to load money."), "ok")
+    return redirect(url_for(".card_page", community_id=community.id, diner_id=diner_id), code=303)
+
+
+@pages.post("/<community_id>/meal-cards/<diner_id>/open")
+@staff_page
+def open_card(community: Community, identity: Identity, diner_id: str) -> Any:
+    return act(lambda: meal_card.open_card(identity, community_id=community.id, diner_id=diner_id),
+               _("Meal card opened."), url_for(".card_page", community_id=community.id, diner_id=diner_id))
 
 
 @pages.post("/<community_id>/meal-cards/<diner_id>/top-ups")
@@ -85,7 +123,7 @@ def top_up(community: Community, identity: Identity, diner_id: str) -> Any:
         token = request.form.get("form_token", "")[:64] or None
         meal_card.top_up(staff, community_id=community.id, diner_id=diner_id,
                          amount_fen=fen_from_yuan(request.form.get("amount_yuan", "")), note="counter",
-                         request_ref=f"page:{token}" if token else None)
+                         request_ref=f"page:{token}" if token else None, open_if_missing=False)
 
     return act(load, _("Money loaded onto the meal card."),
                url_for(".card_page", community_id=community.id, diner_id=diner_id))
@@ -98,8 +136,10 @@ def save_profile(community: Community, identity: Identity, diner_id: str) -> Any
 
     def save(staff: Identity = identity) -> None:
         service.check_diner_id(diner_id)
+        lookup.known_diner(staff, community_id=community.id, diner_id=diner_id)  # never a profile from nowhere
         service.save_profile(staff, community_id=community.id, diner_id=diner_id,
                              display_name=form.get("display_name", "").strip()[:120],
+                             phone=form.get("phone", ""),
                              birth_date=birth_date_from(form.get("birth_date", "")),
                              groups=[g for g in form.getlist("groups") if g in GROUPS],
                              subsidy_eligible=form.get("subsidy_eligible") == "yes")
@@ -113,6 +153,7 @@ def issue_kiosk_card(community: Community, identity: Identity, diner_id: str) ->
     form = request.form
 
     def issue(staff: Identity = identity) -> None:
+        lookup.known_diner(staff, community_id=community.id, diner_id=diner_id)
         kiosk_card.issue(staff, community_id=community.id, diner_id=diner_id,
                          card_number=form.get("card_number", "").strip(), pin=form.get("pin", "").strip())
 

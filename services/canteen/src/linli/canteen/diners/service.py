@@ -25,6 +25,16 @@ def check_diner_id(diner_id: str) -> None:
         raise Unprocessable(f"A diner id has 1 to {DINER_ID_MAX} characters.", code="bad_diner_id")
 
 
+def normalise_phone(text: str) -> str | None:
+    """The digits of a phone number (None when there are none); a bad one is a page message."""
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if not digits:
+        return None
+    if not 5 <= len(digits) <= 15:
+        raise Unprocessable("A phone number has 5 to 15 digits.", code="bad_phone")
+    return digits
+
+
 def find_profile(community_id: str, diner_id: str, *, lock: bool = False) -> DinerProfile | None:
     statement = sa.select(DinerProfile).where(DinerProfile.community_id == community_id,
                                               DinerProfile.diner_id == diner_id)
@@ -61,14 +71,18 @@ def _upsert(community_id: str, diner_id: str, values: dict[str, Any]) -> DinerPr
 
 
 def save_profile(identity: Identity, *, community_id: str, diner_id: str, birth_date: dt.date | None,
-                 groups: list[str], subsidy_eligible: bool, display_name: str = "") -> DinerProfile:
-    """Staff create or replace a diner's profile (PUT semantics)."""
+                 groups: list[str], subsidy_eligible: bool, display_name: str = "",
+                 phone: str | None = None) -> DinerProfile:
+    """Staff create or replace a diner's profile (PUT semantics; ``phone`` None keeps the one on file)."""
     service_state().communities.require(community_id)
     identity.require_community(community_id)
-    profile = _upsert(community_id, diner_id, {
+    values: dict[str, Any] = {
         "birth_date": birth_date, "groups": sorted(set(groups)), "subsidy_eligible": subsidy_eligible,
         "display_name": display_name, "source": "staff", "updated_by": identity.subject,
-    })
+    }
+    if phone is not None:
+        values["phone"] = normalise_phone(phone)
+    profile = _upsert(community_id, diner_id, values)
     db.session.commit()
     return profile
 

@@ -72,3 +72,53 @@ def collect_by_ref(identity: Identity, pickup_ref: str) -> Order:
 
     order = find_by_ref(pickup_ref)
     return advance(identity, order.id, "collected")
+
+
+# --- the counter and the kitchen's view of one day ---------------------------------------------
+
+LIVE_STATES = ("pending_payment", "paid", "preparing", "ready")
+
+
+def find_by_number(identity: Identity, *, community_id: str, pickup_date: dt.date, number: int) -> Order | None:
+    """The order with that pickup number on that day."""
+    identity.require_community(community_id)
+    return db.session.scalar(sa.select(Order).where(*_filters(community_id, pickup_date, None),
+                                                    Order.pickup_number == number))
+
+
+def desk(identity: Identity, *, community_id: str, pickup_date: dt.date) -> dict[str, list[Order]]:
+    """The counter's lists for a day: ``waiting`` (to pay in cash, not expired) and ``handover``
+    (paid, not collected yet), by pickup number."""
+    identity.require_community(community_id)
+    where = _filters(community_id, pickup_date, None)
+    ordered = (Order.pickup_number,)
+    waiting = db.session.scalars(sa.select(Order).where(*where, Order.state == "pending_payment",
+                                                        Order.expires_at > utcnow()).order_by(*ordered))
+    handover = db.session.scalars(sa.select(Order).where(*where, Order.state.in_(KITCHEN_STATES)).order_by(*ordered))
+    return {"waiting": list(waiting), "handover": list(handover)}
+
+
+def preorders(identity: Identity, *, community_id: str, pickup_date: dt.date,
+              meal_service_id: int | None = None) -> dict[str, object]:
+    """The orders for a day's meal service that are still to be served (paid or still to be paid
+    at pickup), by pickup time, and how many of each dish they need in all (``tally``: name →
+    ``{"full": n, "half": n}``), so the kitchen can cook for tomorrow's pre-orders."""
+    identity.require_community(community_id)
+    now = utcnow()
+    found = [o for o in db.session.scalars(
+        sa.select(Order).where(*_filters(community_id, pickup_date, meal_service_id), Order.state.in_(LIVE_STATES))
+        .order_by(Order.pickup_time.is_(None), Order.pickup_time, Order.pickup_number)) if not o.is_expired(now)]
+    tally: dict[tuple[str, str], dict[str, int]] = {}
+    for order in found:
+        for line in order.lines:
+            items = ([(c["name_zh"], c["name_en"], c.get("portion") or "full") for c in line.choices]
+                     if line.kind == "set_meal" else [])
+            if line.kind != "set_meal":
+                base_zh = line.name_zh.removesuffix("（半份）")
+                base_en = line.name_en.removesuffix(" (half)")
+                items.append((base_zh, base_en, line.portion or "full"))
+            for name_zh, name_en, portion in items:
+                counts = tally.setdefault((name_zh, name_en), {"full": 0, "half": 0})
+                counts["half" if portion == "half" else "full"] += line.quantity
+    return {"orders": found, "tally": [{"name_zh": zh, "name_en": en, **counts}
+                                       for (zh, en), counts in sorted(tally.items())]}

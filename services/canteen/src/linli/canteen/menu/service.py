@@ -19,8 +19,9 @@ from linli.canteen.menu.models import (
     SetMealOption,
 )
 from linli.shared.auth import Identity
+from linli.shared.db import utcnow
 from linli.shared.errors import Conflict, NotFound, Unprocessable
-from linli.shared.localtime import local_today  # noqa: F401  (moved to linli.shared.localtime; kept importable here while other branches move)
+from linli.shared.localtime import local_today
 from linli.shared.state import service_state
 
 
@@ -231,3 +232,34 @@ def update_meal_service(identity: Identity | None, meal_service_id: int, **field
     bump_revision(service.community_id)
     db.session.commit()
     return service
+
+
+STAFF_DAYS_BACK, STAFF_DAYS_AHEAD = 7, 14  # the counter and the kitchen look this far
+
+
+def day_from_query(text: str | None, *, days_back: int = 0, days_ahead: int = 0) -> tuple[dt.date, str | None]:
+    """The day a page asks for with ``?date=YYYY-MM-DD``, within today − ``days_back`` … today +
+    ``days_ahead``; else today and why (``bad_date``: not a date, ``date_out_of_range``: too far),
+    so that the page says so instead of silently showing today."""
+    today = local_today()
+    if not text:
+        return today, None
+    try:
+        day = dt.date.fromisoformat(text.strip()[:10]) if len(text.strip()) == 10 else None
+    except ValueError:
+        day = None
+    if day is None:
+        return today, "bad_date"
+    if not today - dt.timedelta(days=days_back) <= day <= today + dt.timedelta(days=days_ahead):
+        return today, "date_out_of_range"
+    return day, None
+
+
+def next_open_service(community_id: str, *, within_days: int = 14) -> MealService | None:
+    """The next meal service still to be served (ordering not yet closed), soonest first: what a
+    kiosk shows after hours ("next: breakfast tomorrow at 07:00")."""
+    now = utcnow()
+    return db.session.scalar(
+        sa.select(MealService).where(MealService.community_id == community_id, MealService.order_cutoff_at > now,
+                                     MealService.service_date <= local_today() + dt.timedelta(days=within_days))
+        .order_by(MealService.starts_at).limit(1))

@@ -22,7 +22,7 @@ from flask import current_app
 from sqlalchemy.dialects import postgresql, sqlite
 
 from linli.canteen.extensions import db
-from linli.canteen.menu.models import PORTIONS
+from linli.canteen.menu.models import PORTIONS, MealService
 from linli.canteen.orders import fastpath
 from linli.canteen.orders.models import Order, OrderAdjustment, OrderLine, PickupCounter
 from linli.canteen.orders.offers import Offers, load_offers
@@ -35,9 +35,14 @@ from linli.shared.errors import Conflict, Forbidden, NotFound, Problem, Unauthor
 from linli.shared.state import service_state
 
 MAX_QUANTITY = 50
+DINER_LINE_LIMIT = 10  # one diner at the kiosk or on the phone: at most this many of one item per order
+DINER_CHANNELS = ("kiosk", "phone")
 MAX_LINES = 30
 CHANNELS = ("kiosk", "phone", "counter", "api")
 MODES = ("dine_in", "takeaway")
+
+
+PAY_AT_PICKUP_CHANNELS = ("phone",)  # ordered ahead, from elsewhere: paid when the diner comes
 
 
 def expiry_minutes() -> int:
@@ -45,6 +50,26 @@ def expiry_minutes() -> int:
     if configured is None:
         configured = os.environ.get("LINLI_ORDER_EXPIRY_MINUTES", "10")
     return int(configured)
+
+
+def pickup_deadline(order: Order) -> dt.datetime:
+    """Until when an order to be paid at pickup (cash at the counter) holds its stock.
+
+    A pre-order from the phone (channel ``phone``, also through the API) is paid when the diner comes for it, so it holds until
+    its meal service's pickup window closes (``ends_at``); an order at the kiosk or the counter is
+    paid there and then (an ``api`` order likewise), so it keeps its short window (``LINLI_ORDER_EXPIRY_MINUTES``)."""
+    if order.channel not in PAY_AT_PICKUP_CHANNELS:
+        return order.expires_at
+    ends_at = db.session.scalar(sa.select(MealService.ends_at).where(MealService.id == order.meal_service_id))
+    return max(order.expires_at, ends_at) if ends_at is not None else order.expires_at
+
+
+def hold_for_pickup(order: Order) -> None:
+    """The diner will pay at pickup: the (locked) unpaid order holds until ``pickup_deadline``, which
+    is what ``tick`` and every read of ``effective_state`` go by. Does not commit."""
+    if order.state == "pending_payment" and not order.is_expired():
+        order.expires_at = pickup_deadline(order)
+        db.session.flush()
 
 
 # --- pricing (no locks) -----------------------------------------------------------------------
@@ -57,10 +82,18 @@ class _Priced:
     subtotal_fen: int = 0
 
 
-def _quantity(line: dict[str, Any]) -> int:
+def line_limit(channel: str) -> int:
+    """How many of one item one order may have: a diner ordering for themself (kiosk, phone) gets
+    ``DINER_LINE_LIMIT``; the counter and the API (a group, a family) up to ``MAX_QUANTITY``."""
+    return DINER_LINE_LIMIT if channel in DINER_CHANNELS else MAX_QUANTITY
+
+
+def _quantity(line: dict[str, Any], limit: int = MAX_QUANTITY) -> int:
     quantity = line.get("quantity", 1)
     if not isinstance(quantity, int) or isinstance(quantity, bool) or not 1 <= quantity <= MAX_QUANTITY:
         raise Unprocessable(f"Quantity must be a whole number from 1 to {MAX_QUANTITY}.", code="invalid_quantity")
+    if quantity > limit:
+        raise Unprocessable(f"At most {limit} of one item per order here.", code="line_limit", limit=limit)
     return quantity
 
 
@@ -98,11 +131,11 @@ def _load(meal_service_id: int, lines: list[dict[str, Any]]) -> Offers:
     return loader(meal_service_id, set_meal_ids, retail_ids)
 
 
-def _price(offers: Offers, lines: list[dict[str, Any]]) -> _Priced:
+def _price(offers: Offers, lines: list[dict[str, Any]], limit: int = MAX_QUANTITY) -> _Priced:
     dishes, set_meals, retail = offers.dishes, offers.set_meals, offers.retail
     priced = _Priced()
     for line in lines:
-        kind, quantity = line.get("kind"), _quantity(line)
+        kind, quantity = line.get("kind"), _quantity(line, limit)
         if kind == "dish":
             dish = dishes.get(line.get("dish_id"))  # type: ignore[arg-type]
             if dish is None:
@@ -229,7 +262,7 @@ def _place(identity: Identity | None, *, community_id: str, meal_service_id: int
     if pickup_time is not None and not (meal_service.starts_at <= pickup_time <= meal_service.ends_at):
         raise Unprocessable("Pick up during the meal service's hours.", code="invalid_pickup_time")
 
-    priced = _price(offers, lines)
+    priced = _price(offers, lines, line_limit(channel))
     draft = {"community_id": community_id, "diner_id": diner_id, "channel": channel, "mode": mode,
              "meal_service": {"id": meal_service.id, "kind": meal_service.kind,
                               "service_date": meal_service.service_date},

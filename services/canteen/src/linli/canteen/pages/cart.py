@@ -77,17 +77,26 @@ def _same(a: dict[str, Any], b: dict[str, Any]) -> bool:
         b.get("choices") or [])
 
 
-def add(lines: list[dict[str, Any]], new: dict[str, Any]) -> list[dict[str, Any]]:
+def _within(quantity: int, limit: int) -> int:
+    if quantity > limit:
+        raise Problem(_("At most %(n)d of one item per order. For more, please ask at the counter.", n=limit),
+                      code="page_message", status=422)
+    return quantity
+
+
+def add(lines: list[dict[str, Any]], new: dict[str, Any], limit: int = MAX_QUANTITY) -> list[dict[str, Any]]:
+    """The cart with ``new`` added; more than ``limit`` of one item is refused with a message."""
     for line in lines:
         if _same(line, new):
-            line["quantity"] = min(MAX_QUANTITY, line["quantity"] + new["quantity"])
+            line["quantity"] = _within(line["quantity"] + new["quantity"], limit)
             return lines
     return [*lines, new]
 
 
-def change(lines: list[dict[str, Any]], index: int, delta: int) -> list[dict[str, Any]]:
+def change(lines: list[dict[str, Any]], index: int, delta: int, limit: int = MAX_QUANTITY) -> list[dict[str, Any]]:
     if 0 <= index < len(lines):
-        lines[index]["quantity"] = min(MAX_QUANTITY, lines[index]["quantity"] + delta)
+        lines[index]["quantity"] = _within(lines[index]["quantity"] + delta, limit) if delta > 0 else \
+            lines[index]["quantity"] + delta
     return [line for line in lines if line["quantity"] > 0]
 
 

@@ -4,12 +4,14 @@ words its pages use for the service's problems."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 
 from flask import Blueprint, render_template
 from flask_babel import gettext as _
 
 from linli.shared.communities import Community
+from linli.shared.localtime import LOCAL_TZ, local_today
 from linli.shared.pages import (  # noqa: F401  (moved to linli.shared.pages; kept importable here while other branches move)
     PageMessages,
     act,
@@ -51,6 +53,26 @@ def provider_name(identifier: str) -> str:
             "subsidy": _("Elderly meal subsidy")}.get(identifier, identifier)
 
 
+def relative_day(value: dt.date | str) -> str:
+    """'today', 'tomorrow 12月3日 周四' or the date: for what a day's count or deadline is about."""
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value)
+    today = local_today()
+    if value == today:
+        return _("today")
+    if value == today + dt.timedelta(days=1):
+        return _("tomorrow") + " " + local_date(value)
+    return local_date(value)
+
+
+def deadline(value: dt.datetime) -> str:
+    """'13:00' today, else 'tomorrow 12月3日 周四 13:00': until when something holds."""
+    local = value.astimezone(LOCAL_TZ)
+    if local.date() == local_today():
+        return f"{local:%H:%M}"
+    return f"{relative_day(local.date())} {local:%H:%M}"
+
+
 def canteen_name(community: Community) -> str:
     """The canteen's own name (settings ``[canteen]``), else the community's."""
     settings = community.setting("canteen", {}) or {}
@@ -61,6 +83,7 @@ def canteen_name(community: Community) -> str:
 def register_filters(blueprint: Blueprint) -> None:
     for func, filter_name in ((money, "money"), (local_time, "hm"), (local_date, "day"), (name, "tr"),
                               (meal_kind, "meal_kind"), (order_state, "order_state"),
+                              (relative_day, "relative_day"), (deadline, "deadline"),
                               (provider_name, "provider_name"), (payment_state, "payment_state"), (canteen_name, "name")):
         blueprint.add_app_template_filter(func, f"canteen_{filter_name}")
 
@@ -80,6 +103,7 @@ def problem_messages() -> Mapping[str, str]:
         "no_half_portion": _("This dish has no half portion."),
         "invalid_choice": _("Please make your choices for the set meal."),
         "invalid_quantity": _("Please choose between 1 and 50."),
+        "line_limit": _("That is more of one item than one order may have. For more, please ask at the counter."),
         "empty_order": _("Your order is empty. Please add a dish first."),
         "too_many_lines": _("That is too many different items for one order."),
         "unknown_dish": _("That dish is not on this menu any more."),
@@ -100,6 +124,11 @@ def problem_messages() -> Mapping[str, str]:
         "card_number_taken": _("This card number belongs to another diner."),
         "bad_card_number": _("A card number is 6 to 16 digits."),
         "bad_pin": _("A PIN is 4 to 6 digits."),
+        "diner_not_found": _("No diner here has that card number, phone or name. Look them up on the meal card page."),
+        "diner_ambiguous": _("Several diners match. Please type the card number."),
+        "name_required": _("A new diner needs a name."),
+        "phone_taken": _("This phone number belongs to a diner already: look them up."),
+        "bad_phone": _("A phone number has 5 to 15 digits."),
         "card_locked": _("This card is locked for 15 minutes after too many wrong PINs. Please ask at the counter."),
         "future_date": _("Waste can only be weighed for a meal service that has been: not for a future date."),
         "no_meal_service": _("There was no such meal service on that day."),

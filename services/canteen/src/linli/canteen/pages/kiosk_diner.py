@@ -36,6 +36,20 @@ def current(community_id: str) -> Identity | None:
     return Identity(subject=str(held["diner"]), roles=frozenset({"diner"}), communities=frozenset({community_id}))
 
 
+TRIES_KEY = "canteen_kiosk_tries"
+
+
+def attempts_left(problem_extras: dict[str, Any], card_number: str, max_attempts: int) -> int:
+    """Tries left before the card locks: the card's own count when the number is a card, else this
+    kiosk session's count for that number, so that a wrong number reads like a wrong PIN."""
+    if problem_extras.get("attempts_left") is not None:
+        return int(problem_extras["attempts_left"])
+    tries = session.get(TRIES_KEY) if isinstance(session.get(TRIES_KEY), dict) else {}
+    count = int(tries.get(card_number[:16], 0)) + 1
+    session[TRIES_KEY] = {card_number[:16]: count % max_attempts}  # only the last number typed
+    return max_attempts - count if count < max_attempts else 0
+
+
 def summary(community: Community, diner_id: str) -> dict[str, Any]:
     """What the pay page tells the diner: their name, meal card balance and today's subsidy."""
     profile = find_profile(community.id, diner_id)

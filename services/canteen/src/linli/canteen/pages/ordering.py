@@ -14,7 +14,7 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
-from linli.canteen.diners import kiosk_card
+from linli.canteen.diners import kiosk_card, lookup
 from linli.canteen.extensions import db
 from linli.canteen.menu import service as menu
 from linli.canteen.orders import service as orders
@@ -30,6 +30,7 @@ from linli.shared.communities import Community
 from linli.shared.db import utcnow
 from linli.shared.errors import NotFound, Problem
 from linli.shared.localtime import LOCAL_TZ, local_today
+from linli.shared.navigation import sign_in_url
 from linli.shared.pages import (
     act,
     check_same_origin,
@@ -152,17 +153,23 @@ def ordering_blueprint(flow: Flow) -> Blueprint:
     def services(page: Page) -> Any:
         today = local_today()
         days = [today + dt.timedelta(days=n) for n in range(flow.days_ahead + 1)]
-        try:
-            day = dt.date.fromisoformat(request.args.get("date", "")) if request.args.get("date") else today
-        except ValueError:
-            day = today
-        if day not in days:
-            day = today
+        day, date_problem = menu.day_from_query(request.args.get("date"), days_ahead=flow.days_ahead)
         entries = menu_of_the_day(page.community.id, day)["services"]
         open_entries = [e for e in entries if e["ordering_open"]]
         if len(open_entries) == 1 and flow.name == "kiosk":  # one meal to choose: skip the step
             return redirect(url_for(".menu_page", community_id=page.community.id, meal_service_id=open_entries[0]["id"]))
-        return render("services.html", page, entries=entries, days=days, day=day)
+        return render("services.html", page, entries=entries, days=days, day=day, date_problem=date_problem,
+                      next_open=None if open_entries else menu.next_open_service(page.community.id))
+
+    if flow.days_ahead:
+        @pages.get(f"{root}/mine")
+        @guarded
+        def mine(page: Page) -> Any:
+            """The signed-in diner's orders here, newest first, each with its pickup number."""
+            if page.identity is None:
+                return redirect(sign_in_url())
+            return render("mine.html", page, orders=orders.list_orders(page.identity, community_id=page.community.id,
+                                                                      limit=30))
 
     def menu_context(page: Page, entry: dict[str, Any]) -> dict[str, Any]:
         lines = cart.load(flow.name, page.community.id, entry["id"])
@@ -198,7 +205,8 @@ def ordering_blueprint(flow: Flow) -> Blueprint:
                 new = cart.retail_line(entry, _form_id(form, "retail_item_id"))
             else:
                 new = cart.dish_line(entry, _form_id(form, "dish_id"), form.get("portion", "full"))
-            lines = cart.add(cart.load(flow.name, page.community.id, meal_service_id), new)
+            lines = cart.add(cart.load(flow.name, page.community.id, meal_service_id), new,
+                             orders.line_limit(flow.channel))
             cart.check_stock(entry, lines)
             cart.save(flow.name, page.community.id, meal_service_id, lines)
 
@@ -212,7 +220,8 @@ def ordering_blueprint(flow: Flow) -> Blueprint:
         delta = 1 if request.form.get("delta") == "1" else -1
 
         def change() -> None:
-            lines = cart.change(cart.load(flow.name, page.community.id, meal_service_id), index, delta)
+            lines = cart.change(cart.load(flow.name, page.community.id, meal_service_id), index, delta,
+                                orders.line_limit(flow.channel))
             if delta > 0:
                 cart.check_stock(_service_entry(page.community.id, meal_service_id), lines)
             cart.save(flow.name, page.community.id, meal_service_id, lines)
@@ -231,7 +240,9 @@ def ordering_blueprint(flow: Flow) -> Blueprint:
             return redirect(url_for(".menu_page", community_id=page.community.id, meal_service_id=meal_service_id))
         diner = page.identity if page.identity is not None and not flow.staff else None
         summary = kiosk_diner.summary(page.community, diner.subject) if diner is not None else None
+        mode = request.args.get("mode") if request.args.get("mode") in entry["modes"] else entry["modes"][0]
         return render("pay.html", page, entry=entry, cart=cart.view(entry, lines), diner=diner, diner_summary=summary,
+                      mode=mode,
                       stripe_key=_stripe_key(page.community) if flow.offers_card else None,
                       pickup_times=_pickup_times(entry) if flow.days_ahead else [])
 
@@ -248,7 +259,11 @@ def ordering_blueprint(flow: Flow) -> Blueprint:
             pickup_time = None
             if form.get("pickup_time"):
                 pickup_time = dt.datetime.fromisoformat(form["pickup_time"])
-            diner_id = (form.get("diner_id") or "").strip() or None if flow.staff else None
+            diner_id = None
+            if flow.staff and (form.get("diner_id") or "").strip():  # card number, phone, name or account
+                assert page.identity is not None
+                diner_id = lookup.resolve_diner(page.identity, community_id=page.community.id,
+                                                query=form["diner_id"])
             order = orders.place_order(page.identity, community_id=page.community.id,
                                        meal_service_id=meal_service_id, lines=cart.order_lines(lines),
                                        mode=form.get("mode", "dine_in"), channel=flow.channel,
@@ -277,19 +292,31 @@ def ordering_blueprint(flow: Flow) -> Blueprint:
         @guarded
         def card_sign_in(page: Page, meal_service_id: int) -> Any:
             entry = _service_entry(page.community.id, meal_service_id)
+            mode = request.values.get("mode") if request.values.get("mode") in entry["modes"] else None
             if request.method == "GET":
-                return render("card.html", page, entry=entry)
+                return render("card.html", page, entry=entry, mode=mode, card_number="", error=None)
+            card_number = request.form.get("card_number", "").strip()[:16]
             try:
                 check_same_origin()
-                diner_id = kiosk_card.sign_in(community_id=page.community.id,
-                                              card_number=request.form.get("card_number", "").strip(),
+                diner_id = kiosk_card.sign_in(community_id=page.community.id, card_number=card_number,
                                               pin=request.form.get("pin", "").strip())
             except Problem as problem:
-                flash(friendly(problem), "error")
-                return redirect(request.url, code=303)
+                db.session.rollback()
+                error = friendly(problem)
+                if problem.code == "wrong_card_or_pin":
+                    left = kiosk_diner.attempts_left(problem.extras, card_number, kiosk_card.MAX_ATTEMPTS)
+                    if left == 0:  # this try used up the last one
+                        error = _("The card number or the PIN is not right. The card is locked now for 15 "
+                                  "minutes; please ask at the counter.")
+                    elif left <= 2:
+                        error = _("The card number or the PIN is not right. %(n)d more tries, then the card "
+                                  "is locked for 15 minutes.", n=left)
+                # the card number stays typed in: only the PIN is asked again
+                return render("card.html", page, entry=entry, mode=mode, card_number=card_number, error=error)
             kiosk_diner.remember(page.community.id, diner_id)
             flash(_("Hello! Your meal card is ready to pay."), "ok")
-            return redirect(url_for(".pay", community_id=page.community.id, meal_service_id=meal_service_id), code=303)
+            return redirect(url_for(".pay", community_id=page.community.id, meal_service_id=meal_service_id,
+                                    mode=mode), code=303)
 
         @pages.post(f"{root}/card/forget")
         @guarded

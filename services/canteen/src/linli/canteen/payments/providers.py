@@ -8,6 +8,7 @@ import stripe
 import structlog
 
 from linli.canteen.diners import meal_card
+from linli.canteen.orders.service import hold_for_pickup
 from linli.canteen.payments import stripe_gateway as gateway
 from linli.canteen.payments.base import BasePaymentProvider, PaymentContext
 from linli.canteen.payments.models import Payment, PaymentRefund
@@ -31,7 +32,11 @@ class CashProvider(BasePaymentProvider):
     name_en = "Cash at the counter"
 
     def execute(self, payment: Payment, ctx: PaymentContext) -> None:
-        payment.state = "succeeded" if _is_counter_staff(ctx.identity, payment.community_id) else "pending"
+        if _is_counter_staff(ctx.identity, payment.community_id):
+            payment.state = "succeeded"
+        else:  # paid when the diner comes: a pre-order holds until its pickup window closes
+            payment.state = "pending"
+            hold_for_pickup(ctx.order)
 
     def confirm(self, payment: Payment, identity: Identity | None) -> str | None:
         if not _is_counter_staff(identity, payment.community_id):

@@ -217,8 +217,11 @@ def find_cases(community_id: str, *, q: str = "", limit: int = 50, offset: int =
     if not q or search.matches(q, db.engine.dialect.name) is None or db.engine.dialect.name != "postgresql":
         return list(db.session.scalars(full.limit(limit).offset(offset)))
     newest = (sa.select(Case.id).where(Case.community_id == community_id)
-              .order_by(Case.created_at.desc(), Case.id.desc()).limit(RECENT_WINDOW))
-    found = list(db.session.scalars(full.where(Case.id.in_(newest)).limit(limit + offset)))
+              .order_by(Case.created_at.desc(), Case.id.desc()).limit(RECENT_WINDOW)
+              .cte("newest").prefix_with("MATERIALIZED"))
+    in_window = (case_query(community_id, **filters).join(newest, newest.c.id == Case.id)
+                 .where(search.matches_each_row(q)).limit(limit + offset))
+    found = list(db.session.scalars(in_window))
     if len(found) == limit + offset:
         return found[offset:]
     # the words are rare among the newest: take them from the full-text index, then sort (coalesce

@@ -10,20 +10,24 @@ from flask_babel import gettext as _
 
 from linli.hub.accounts import service
 from linli.hub.accounts.setup import login_rate_limit
+from linli.hub.activities import service as activities
+from linli.shared.auth import Identity
 from linli.shared.errors import Problem, Unprocessable
-from linli.shared.pages import act, check_same_origin, sign_in_page, signed_in
+from linli.shared.navigation import home_url, links_for
+from linli.shared.pages import act, check_same_origin, choose_community, sign_in_page, signed_in
 
 pages = Blueprint("hub_account_pages", __name__)
 COOKIE = "linli_token"
 
 
-def _safe_next(target: str | None) -> str:
-    """Only local paths: never redirect off-site after sign-in."""
+def _safe_next(target: str | None) -> str | None:
+    """Only local paths (they carry their service's prefix, e.g. ``/hub/staff/rooms``): never
+    redirect off-site after sign-in. None: no usable target, go to the role's home."""
     if not target:
-        return url_for("hub_round_pages.team")
+        return None
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return url_for("hub_round_pages.team")
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
     return target
 
 
@@ -44,10 +48,33 @@ def login() -> Any:
         message = _(problem.detail or problem.title)
         return render_template("hub/accounts/login.html", next=request.form.get("next", ""), error=message,
                                username=username), problem.status
-    response = redirect(next_url, code=303)
+    response = redirect(next_url or home_url(Identity(subject=issued.account.subject,
+                                                       roles=frozenset(issued.account.roles),
+                                                       communities=frozenset(issued.account.communities))),
+                        code=303)
     response.set_cookie(COOKIE, issued.access_token, max_age=issued.expires_in, httponly=True, samesite="Lax",
                         secure=request.is_secure or bool(current_app.config.get("LINLI_SECURE_COOKIES")))
     return response
+
+
+@pages.get("/home")
+def home() -> Any:
+    """Each role's home: staff see their pages across the three services; a team lead goes to the
+    team page, a volunteer to the shifts; a resident sees their sign-ups and where their orders are."""
+    identity = signed_in()
+    if identity is None:
+        return sign_in_page()
+    target = home_url(identity)
+    if target != request.script_root + request.path:
+        return redirect(target)
+    community = choose_community(identity)
+    upcoming = [] if identity.is_staff else activities.my_upcoming(identity, community.id)
+    groups: dict[str, list[dict[str, Any]]] = {}  # in the map's order: canteen, hub, cases
+    for link in links_for(identity, community.id):
+        if link["group"]:
+            groups.setdefault(str(link["group"]), []).append(link)
+    return render_template("hub/accounts/home.html", identity=identity, community=community, upcoming=upcoming,
+                           groups=list(groups.items()))
 
 
 @pages.post("/logout")

@@ -381,3 +381,13 @@ def describe_session(session: ActivitySession, activity: Activity, now: dt.datet
         "capacity": session.capacity, "registered": counts.registered, "offered": counts.offered,
         "waitlisted": counts.waitlisted, "places_left": counts.places_left,
     }
+
+
+def my_upcoming(identity: Identity, community_id: str, *, days: int = 28) -> list[dict[str, Any]]:
+    """The viewer's places in the coming sessions (signed up, waitlisted or offered), soonest first:
+    ``{session, activity, status, position}``."""
+    now = utcnow()
+    mine = {r.session_id: r for r in my_registrations(identity)
+            if r.effective_status(now) in ("registered", "waitlisted", "offered")}
+    return [{"session": s, "activity": a, "status": mine[s.id].effective_status(now), "position": mine[s.id].position}
+            for s, a in list_sessions(community_id, start=now, end=now + dt.timedelta(days=days)) if s.id in mine]

@@ -133,10 +133,15 @@ def submit(round_id: int) -> Any:
 @staff_page
 def staff_rooms(community: Community, identity: Identity) -> Any:
     identity.require_community(community.id)
+    today = dt.datetime.now(LOCAL_TZ).date()
+    week_text = request.args.get("week", "").strip()
+    week_problem = None
     try:
-        monday = dt.date.fromisoformat(request.args.get("week", ""))
+        monday = dt.date.fromisoformat(week_text) if week_text else today
     except ValueError:
-        monday = dt.datetime.now(LOCAL_TZ).date()
+        monday, week_problem = today, "bad_date"
+    if abs((monday - today).days) > 366:  # a typo like 2062: say so rather than show an empty year
+        monday, week_problem = today, "date_out_of_range"
     monday -= dt.timedelta(days=monday.weekday())
     start = dt.datetime.combine(monday, dt.time(0), tzinfo=LOCAL_TZ)
     rooms = list_rooms(community.id)
@@ -169,7 +174,7 @@ def staff_rooms(community: Community, identity: Identity) -> Any:
         .where(RoundRequest.round_id.in_([r.id for r in rounds])).group_by(RoundRequest.round_id)).all())
     return render_template("hub/rounds/staff.html", community=community, rooms=rooms, days=days, grid=grid,
                            rounds=rounds, counts=counts, pending=pending, prev_week=monday - dt.timedelta(days=7),
-                           next_week=monday + dt.timedelta(days=7), monday=monday)
+                           next_week=monday + dt.timedelta(days=7), monday=monday, week_problem=week_problem)
 
 
 @pages.post("/staff/bookings/<int:booking_id>/<any(approve, reject):decision>")
