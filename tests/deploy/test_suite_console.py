@@ -34,7 +34,7 @@ def deploy_modules():
 def test_console_names_every_communitys_pages(deploy_modules):
     suite_pages, _worker = deploy_modules
     text = suite_pages.console_text("http://127.0.0.1:8101", COMMUNITIES)
-    assert len(COMMUNITIES) == 2
+    assert {"north-bund", "fenglin-huiyuan"} <= set(COMMUNITIES)
     for community in COMMUNITIES.values():
         assert community.name_zh in text
         for path in (f"/canteen/kiosk/{community.id}", f"/canteen/order/{community.id}",
