@@ -122,12 +122,14 @@ def record_originals(data: dict[str, Any], appointment_id: int) -> Any:
 
 @blp.post("/<int:appointment_id>/documents")
 @allow_body_bytes(lambda: service.max_upload_bytes() + 64 * 1024)  # room for the multipart envelope
-@blp.arguments(UploadFormSchema, location="form")
+@blp.arguments(UploadFormSchema, location="query")
 @blp.arguments(UploadFileSchema, location="files")
 @blp.response(201, UploadedDocumentSchema)
 @blp.doc(security=BEARER)
 def upload(form: dict[str, Any], files: dict[str, Any], appointment_id: int) -> Any:
-    """Upload a document of the checklist (JPEG, PNG or PDF; 413 over the size limit, 415 otherwise)."""
+    """Upload a document of the checklist: `?document_code=` names it, the multipart body's `file`
+    part holds it (JPEG, PNG or PDF; 413 over the size limit, 415 otherwise). The code is in the
+    query because OpenAPI 3 documents one request body per operation."""
     file = files["file"]
     return service.upload(require_identity(), appointment_id, document_code=form["document_code"],
                           filename=file.filename or "", stream=file.stream)

@@ -125,7 +125,7 @@ class OriginalsSchema(Schema):
 
 
 class UploadFormSchema(Schema):
-    """The form half of an upload; other parts of a multipart body (browsers add some) are ignored."""
+    """The query half of an upload (which checklist document the file is); unknown keys are ignored."""
 
     class Meta:
         unknown = ma.EXCLUDE
