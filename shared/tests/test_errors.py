@@ -45,7 +45,10 @@ def test_plain_http_errors(app, client):
 def test_browser_gets_a_readable_page(client):
     response = client.get("/no/such/page", headers={"Accept": "text/html"})
     assert response.status_code == 404 and response.mimetype == "text/html"
-    assert "Not Found" in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert "找不到这个页面" in page and "错误代码 404" in page  # the page's language, Chinese first
+    english = client.get("/no/such/page?lang=en", headers={"Accept": "text/html"})
+    assert english.status_code == 404 and 'lang="en"' in english.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("body", ["[1,2", "", "null"])

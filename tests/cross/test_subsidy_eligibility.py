@@ -33,7 +33,7 @@ def test_handle_event_brings_hub_eligibility_to_the_canteen(service_app, live_se
                                      communities=["fenglin-huiyuan"], resident_id=resident.id)
             accounts[name] = account.subject
         result = deliver_due(hub_app)
-    assert (result.delivered, result.failed) == (3, 0)
+    assert (result.delivered, result.failed) == (4, 0)  # three residents' eligibility and the household's hub.household.changed
 
     from linli.canteen.diners.service import find_profile
 

@@ -46,7 +46,7 @@ def test_visit_problem_opens_one_case_and_its_state_comes_back(service_app, live
     assert visit.status_code == 201, visit.text
     assert visit.json()["case_state"] == "sent"
 
-    assert relay(hub_app, times=3) == [1, 1, 1]  # sent three times ...
+    assert relay(hub_app, times=3) == [2, 2, 2]  # the visit problem and the household's hub.household.changed, sent three times ...
     from linli.cases.casework.models import Case
 
     with cases_app.app_context():

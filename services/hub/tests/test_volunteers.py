@@ -57,8 +57,9 @@ def test_waste_sorting_template_makes_three_shifts_a_day_once(app, client, auth)
 
 def test_tick_keeps_a_week_of_shifts_ahead_idempotently(app):
     now = dt.datetime(2030, 3, 4, 1, 0, tzinfo=dt.UTC)
-    # waste sorting in both communities, and Huiyuan's lunch delivery (its plugin) on five weekdays
-    assert service.tick(app, now=now)["volunteer_shifts_generated"] == 21 * 2 + 5
+    # waste sorting in the three communities of communities.toml (North Bund, Huiyuan, Ruihong),
+    # and Huiyuan's lunch delivery (its plugin) on five weekdays
+    assert service.tick(app, now=now)["volunteer_shifts_generated"] == 21 * 3 + 5
     assert service.tick(app, now=now)["volunteer_shifts_generated"] == 0
 
 
