@@ -19,8 +19,10 @@ register_filters(pages)
 def _query() -> dict[str, Any]:
     wanted = {key: value for key, value in request.args.items() if key in CatalogueQuerySchema().fields and value}
     for flag in ("online_prereview", "delegated", "sunk_down", "accepts_reports"):
-        if wanted.get(flag) not in (None, "true", "false"):
-            wanted.pop(flag)
+        if flag in wanted:  # a page's link says true/false; the schema takes JSON booleans
+            value = wanted.pop(flag)
+            if value in ("true", "false"):
+                wanted[flag] = value == "true"
     try:
         return CatalogueQuerySchema().load(wanted)
     except Exception:  # a hand-edited address: show everything rather than an error
