@@ -12,21 +12,13 @@ from flask_babel import gettext as _
 
 from linli.shared.communities import Community
 from linli.shared.localtime import LOCAL_TZ, local_today
-from linli.shared.pages import (  # noqa: F401  (moved to linli.shared.pages; kept importable here while other branches move)
+from linli.shared.pages import (
     PageMessages,
-    act,
-    check_same_origin,
-    community_or_404,
-    friendly,
     is_en,
     local_date,
     local_time,
     money,
     name,
-    sign_in_page,
-    signed_in,
-    staff_of,
-    staff_page,
 )
 from linli.shared.state import service_state
 
