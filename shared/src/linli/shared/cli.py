@@ -7,14 +7,19 @@ import json
 import time
 
 import click
+import structlog
 from flask import Flask, current_app
 from flask.cli import with_appcontext
+from sqlalchemy import exc as sa_exc
 
 from linli.shared.auth import ROLES, mint_token
+from linli.shared.db import transient_database_error
 from linli.shared.events.relay import run_relay
 from linli.shared.idempotency import purge_expired
 from linli.shared.keys import ensure_signing_key
 from linli.shared.seeding import SeedFailed, seed_demo
+
+log = structlog.get_logger("linli.cli")
 
 
 @click.group("linli", help="Linli operator commands.")
@@ -64,8 +69,16 @@ def tick_command(loop_seconds: int) -> None:
     """Do what is due: expire, promote, close rounds, purge. Idempotent."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     while True:
-        with app.app_context():
-            done = run_tick(app)
+        try:
+            with app.app_context():
+                done = run_tick(app)
+        except (sa_exc.DBAPIError, sa_exc.TimeoutError) as error:
+            if not loop_seconds or transient_database_error(error) is None:
+                raise
+            # the database is restarting or unreachable: a looping tick waits and tries again
+            log.warning("tick.database_unavailable", error=str(getattr(error, "orig", None) or error)[:200])
+            time.sleep(min(loop_seconds, 5))
+            continue
         if not loop_seconds:
             click.echo(json.dumps(done))
             return

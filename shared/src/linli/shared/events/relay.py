@@ -18,14 +18,16 @@ import requests
 import sqlalchemy as sa
 import structlog
 from flask import Flask
+from sqlalchemy import exc as sa_exc
 
-from linli.shared.db import utcnow
+from linli.shared.db import transient_database_error, utcnow
 from linli.shared.events.signing import HEADER, sign
 from linli.shared.state import service_state
 
 MAX_ATTEMPTS = 12  # 10 s, 20 s, 40 s ... capped at an hour: about 14 hours in all
 FIRST_BACKOFF_SECONDS = 10
 MAX_BACKOFF_SECONDS = 3600
+MAX_DATABASE_PAUSE_SECONDS = 10.0  # the relay's own database is down: look again at least this often
 log = structlog.get_logger("linli.events.relay")
 
 
@@ -114,12 +116,25 @@ def deliver_due(app: Flask, *, batch_size: int = 50, http: requests.Session | No
 
 
 def run_relay(app: Flask, *, once: bool = False, interval: float = 1.0, max_seconds: float | None = None) -> RelayResult:
+    """Deliver until stopped (or once). The database going away (PostgreSQL restarting) does not end
+    the relay: it waits, longer each time up to 10 s, and goes on where the rows say it was."""
     total = RelayResult()
     started = time.monotonic()
     http = requests.Session()
+    pause = 0.0
     while True:
-        with app.app_context():
-            result = deliver_due(app, http=http)
+        try:
+            with app.app_context():
+                result = deliver_due(app, http=http)
+        except (sa_exc.DBAPIError, sa_exc.TimeoutError) as error:
+            if transient_database_error(error) is None or once:
+                raise
+            pause = min(max(pause * 2, interval, 0.5), MAX_DATABASE_PAUSE_SECONDS)
+            log.warning("relay.database_unavailable", error=str(getattr(error, "orig", None) or error)[:200],
+                        retry_in=pause)
+            time.sleep(pause)
+            continue
+        pause = 0.0
         total.delivered += result.delivered
         total.failed += result.failed
         total.dead += result.dead
