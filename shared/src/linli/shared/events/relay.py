@@ -129,6 +129,8 @@ def run_relay(app: Flask, *, once: bool = False, interval: float = 1.0, max_seco
         except (sa_exc.DBAPIError, sa_exc.TimeoutError) as error:
             if transient_database_error(error) is None or once:
                 raise
+            if max_seconds is not None and time.monotonic() - started > max_seconds:
+                return total
             pause = min(max(pause * 2, interval, 0.5), MAX_DATABASE_PAUSE_SECONDS)
             log.warning("relay.database_unavailable", error=str(getattr(error, "orig", None) or error)[:200],
                         retry_in=pause)
