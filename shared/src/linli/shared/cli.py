@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import time
+from pathlib import Path
 
 import click
 import structlog
@@ -87,6 +89,55 @@ def tick_command(loop_seconds: int) -> None:
         time.sleep(loop_seconds)
 
 
+@linli_cli.command("backup")
+@click.option("--keep", type=int, default=None, help="Then delete all but the newest KEEP backups.")
+@with_appcontext
+def backup_command(keep: int | None) -> None:
+    """Back up this service's database into a new dated folder (make backup does all three)."""
+    from linli.shared import backup
+
+    app = current_app
+    target = backup.Target(app.config["LINLI_SERVICE"], app.config["SQLALCHEMY_DATABASE_URI"])
+    env = {**os.environ, "LINLI_VAR_DIR": str(app.config["LINLI_VAR_DIR"])}
+    try:
+        folder = backup.backup([target], backup.backup_root(env), uploads=_uploads(app), keep=keep)
+    except backup.BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"backed up to {folder}")
+    click.echo(backup.describe(folder))
+
+
+@linli_cli.command("restore")
+@click.argument("which", default="latest")
+@click.option("--no-safety-backup", is_flag=True, help="Do not back up the current state first.")
+@with_appcontext
+def restore_command(which: str, no_safety_backup: bool) -> None:
+    """Restore this service's database from a backup ('latest', a folder name or a path)."""
+    from linli.shared import backup
+
+    app = current_app
+    target = backup.Target(app.config["LINLI_SERVICE"], app.config["SQLALCHEMY_DATABASE_URI"])
+    root = backup.backup_root({**os.environ, "LINLI_VAR_DIR": str(app.config["LINLI_VAR_DIR"])})
+    app.extensions["linli"].db.engine.dispose()  # hold no connection of our own while the schema is replaced
+    try:
+        folder = backup.resolve(root, which)
+        [result] = backup.restore(folder, [target], root=root, safety_backup=not no_safety_backup,
+                                  uploads=_uploads(app))
+    except backup.BackupError as error:
+        raise click.ClickException(str(error)) from None
+    if result.safety_backup:
+        click.echo(f"the state before the restore is kept in {result.safety_backup}")
+    click.echo(f"restored {result.service} from {folder.name}: {result.tables} tables, {result.rows} rows, "
+               f"row counts and checksums as in the backup")
+
+
+def _uploads(app: Flask) -> Path | None:
+    if app.config["LINLI_SERVICE"] != "cases":
+        return None
+    configured = app.config.get("LINLI_CASES_UPLOAD_DIR") or os.environ.get("LINLI_CASES_UPLOAD_DIR")
+    return Path(configured) if configured else Path(app.config["LINLI_VAR_DIR"]) / "uploads" / "cases"
+
+
 @linli_cli.command("seed-demo")
 @with_appcontext
 def seed_demo_command() -> None:
@@ -114,8 +165,6 @@ def plugins_command() -> None:
 @with_appcontext
 def new_plugin_command(name: str, community: str | None, enable: bool) -> None:
     """Write a community plugin for this service into plugins/ (then: uv lock && uv sync)."""
-    from pathlib import Path
-
     from linli.shared.scaffold import ScaffoldError, scaffold
 
     try:
