@@ -18,8 +18,11 @@ from linli.shared.testing.plugin import EVENT_SECRET
 
 
 @pytest.fixture
-def private_postgres() -> Iterator[pgcluster.PrivateCluster]:
-    """A PostgreSQL of the drill's own, on a free port: stopping it harms no other test."""
+def private_postgres(request: pytest.FixtureRequest) -> Iterator[pgcluster.PrivateCluster]:
+    """A PostgreSQL of the drill's own, on a free port: stopping it harms no other test. Runs when the
+    run asks for the postgresql engine (``--engines``), also where the shared server is missing."""
+    if "postgresql" not in request.config.getoption("--engines"):
+        pytest.skip("a PostgreSQL drill; this run is --engines " + request.config.getoption("--engines"))
     reason = pgcluster.unavailable_reason()
     if reason is not None:
         if os.environ.get("CI", "").lower() == "true":
@@ -45,6 +48,15 @@ class Background:
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")[-3000:]
 
+    def stop(self) -> None:
+        if self.alive():
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=5)
+
 
 @pytest.fixture
 def background(tmp_path: Path) -> Iterator[Callable[..., Background]]:
@@ -63,6 +75,7 @@ def background(tmp_path: Path) -> Iterator[Callable[..., Background]]:
             "LINLI_EVENT_SUBSCRIBERS": json.dumps(subscribers or app.config["LINLI_EVENT_SUBSCRIBERS"]),
             "LINLI_SECRET_KEY": app.config["SECRET_KEY"],
             "LINLI_LOG_LEVEL": "WARNING",
+            "PYTHONUNBUFFERED": "1",  # its log is read after it was stopped
             **(env or {}),
         }
         log_path = tmp_path / f"{service}-{args[0]}.log"
@@ -75,10 +88,4 @@ def background(tmp_path: Path) -> Iterator[Callable[..., Background]]:
 
     yield start
     for job in started:
-        if job.alive():
-            job.process.terminate()
-            try:
-                job.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                job.process.kill()
-                job.process.wait(timeout=5)
+        job.stop()

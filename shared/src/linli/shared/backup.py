@@ -264,9 +264,11 @@ def backup(targets: Sequence[Target], root: Path, *, label: str = "", uploads: P
             engine = target.engine
             file_name = f"{target.service}.{'db' if engine == 'sqlite' else 'dump'}"
             out = partial / file_name
+            taken_at = dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
             taken = _backup_sqlite(target, out) if engine == "sqlite" else _backup_postgres(target, out)
             manifest["services"][target.service] = {
-                "engine": engine, "file": file_name, "bytes": out.stat().st_size, "sha256": _sha256(out), **taken}
+                "engine": engine, "file": file_name, "taken_at": taken_at, "bytes": out.stat().st_size,
+                "sha256": _sha256(out), **taken}
         if uploads is not None and uploads.is_dir() and any(t.service == "cases" for t in targets):
             shutil.copytree(uploads, partial / "uploads" / "cases")
             files = [p for p in (partial / "uploads" / "cases").rglob("*") if p.is_file()]

@@ -58,6 +58,8 @@ def load_config(service: str, test_config: dict[str, Any] | None = None) -> dict
         if env.get("LINLI_EVENT_SUBSCRIBERS")
         else default_subscribers(int(env.get("PORT", "8000"))),
         "LINLI_EVENT_TOLERANCE_SECONDS": int(env.get("LINLI_EVENT_TOLERANCE_SECONDS", "300")),
+        # the relay's first retry of a failed delivery, doubling from there (10 s, 20 s, 40 s ...)
+        "LINLI_EVENT_FIRST_RETRY_SECONDS": float(env.get("LINLI_EVENT_FIRST_RETRY_SECONDS", "10")),
         "LINLI_JWT_ISSUER": env.get("LINLI_JWT_ISSUER", "linli-hub"),
         "LINLI_JWT_AUDIENCE": env.get("LINLI_JWT_AUDIENCE", "linli"),
         "LINLI_JWKS_URL": env.get("LINLI_JWKS_URL") or None,

@@ -38,8 +38,9 @@ class RelayResult:
     dead: int = 0
 
 
-def backoff(attempts: int) -> dt.timedelta:
-    base = min(FIRST_BACKOFF_SECONDS * 2 ** (attempts - 1), MAX_BACKOFF_SECONDS)
+def backoff(attempts: int, first: float = FIRST_BACKOFF_SECONDS) -> dt.timedelta:
+    """How long to wait after the ``attempts``-th failure: ``first`` seconds doubling, capped, ±20 %."""
+    base = min(first * 2 ** (attempts - 1), MAX_BACKOFF_SECONDS)
     return dt.timedelta(seconds=base * random.uniform(0.8, 1.2))
 
 
@@ -63,6 +64,7 @@ def deliver_due(app: Flask, *, batch_size: int = 50, http: requests.Session | No
     models, session = state.models, state.db.session
     subscribers: dict[str, str] = app.config["LINLI_EVENT_SUBSCRIBERS"]
     secret = app.config["LINLI_EVENT_SECRET"]
+    first_retry = float(app.config.get("LINLI_EVENT_FIRST_RETRY_SECONDS") or FIRST_BACKOFF_SECONDS)
     http = http or requests.Session()
     result = RelayResult()
     now = utcnow()
@@ -108,7 +110,7 @@ def deliver_due(app: Flask, *, batch_size: int = 50, http: requests.Session | No
                 result.dead += 1
                 log.error("event.dead", event_id=event.id, subscriber=delivery.subscriber, error=error)
             else:
-                delivery.next_attempt_at = utcnow() + backoff(delivery.attempts)
+                delivery.next_attempt_at = utcnow() + backoff(delivery.attempts, first_retry)
                 result.failed += 1
                 log.warning("event.retry", event_id=event.id, subscriber=delivery.subscriber, error=error)
     session.commit()
