@@ -69,7 +69,7 @@ def test_naive_datetimes_are_refused():
 
 def test_postgres_pool_settings_are_configurable():
     options = engine_options("postgresql+psycopg://x/y", {"LINLI_DB_POOL_SIZE": "3"})
-    assert options["pool_size"] == 3 and options["max_overflow"] == 10 and options["pool_pre_ping"]
+    assert options["pool_size"] == 3 and options["max_overflow"] == 10 and "pool_pre_ping" not in options
 
 
 def test_no_connection_is_inherited_across_fork(app):
