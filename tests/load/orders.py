@@ -240,6 +240,14 @@ def row(name: str, m: dict[str, Any]) -> str:
     return f"{name:<34} {m['rate']:>9.1f}/s  p50 {m['p50']:>7.1f} ms  p99 {m['p99']:>7.1f} ms  n={m['n']}  errors={m['errors']}"
 
 
+def workers_of(master: int, count: int) -> list[int]:
+    """The gunicorn master's worker processes, once all have forked."""
+    deadline = time.monotonic() + 30
+    while len(found := children(master)) < count and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return found
+
+
 def order_body(ids: dict[str, int], note: str = "") -> dict[str, Any]:
     lines = [{"kind": "dish", "dish_id": ids["pork"], "portion": "half"},
              {"kind": "dish", "dish_id": ids["greens"]},
@@ -249,7 +257,7 @@ def order_body(ids: dict[str, int], note: str = "") -> dict[str, Any]:
 
 
 def python_fallback(args: argparse.Namespace, full_url: str, bare_url: str, menu_url: str, bare_menu: str,
-                    etag: str, ids: dict[str, int]) -> None:
+                    ids: dict[str, int]) -> None:
     """The old driver (Python threads): its own CPU competes with the servers, so ratios read high."""
     print("WARNING: wrk is not available (install Debian's wrk as root); falling back to the Python-threads "
           "driver, which shares the 2 cores with the servers and caps both sides near the same rate: "
@@ -273,6 +281,7 @@ def python_fallback(args: argparse.Namespace, full_url: str, bare_url: str, menu
     print(row(f"full stack c={clients} (python driver)", full_m))
     if base_m["rate"]:
         print(f"orders/s ratio {full_m['rate'] / base_m['rate']:.2f}")
+    etag = requests.get(menu_url, timeout=30).headers["ETag"]
     for name, call, expect in (("bare JSON menu route", lambda s: s.get(bare_menu, timeout=60).status_code, 200),
                                ("menu of the day GET", lambda s: s.get(menu_url, timeout=60).status_code, 200),
                                ("menu GET → 304", lambda s: s.get(menu_url, headers={"If-None-Match": etag},
@@ -353,7 +362,7 @@ def profile_worker(wrk: str, url: str, body: str, server_pids: list[int], second
     thread.start()
     time.sleep(1)
     spied = subprocess.run([*spy, "record", "--pid", str(server_pids[0]), "--duration", str(int(seconds)),
-                            "--rate", "97", "--format", "raw", "--output", str(out), "--nonblocking"],
+                            "--rate", "97", "--gil", "--format", "raw", "--output", str(out), "--nonblocking"],
                            capture_output=True, check=False)
     thread.join()
     if spied.returncode != 0 or not out.exists():
@@ -361,7 +370,8 @@ def profile_worker(wrk: str, url: str, body: str, server_pids: list[int], second
     inclusive, own = top_frames(out.read_text(), 22)
     lines = [f"profile of one full-stack worker (pid {server_pids[0]}), py-spy {seconds:g} s at c={connections}, "
              f"{holder['run']['requests'] / (holder['run']['duration_us'] / 1e6):.0f} orders/s overall meanwhile",
-             "  inclusive (share of the worker's active samples in which the frame is on the stack):"]
+             "  inclusive (share of the samples of the thread holding the GIL, i.e. Python CPU time, in which the "
+             "frame is on the stack):"]
     lines += [f"    {share * 100:5.1f}%  {short(frame)}" for frame, share in inclusive]
     lines.append("  self (where the samples' innermost frame was):")
     lines += [f"    {share * 100:5.1f}%  {short(frame)}" for frame, share in own[:15]]
@@ -418,7 +428,7 @@ def main(argv: list[str] | None = None) -> int:
         servers.append(full)
         bare = start_live_server("orders:baseline_app()", bare_env, workdir, **settings)
         servers.append(bare)
-        full_pids, bare_pids = children(full.process.pid), children(bare.process.pid)
+        full_pids, bare_pids = workers_of(full.process.pid, args.workers), workers_of(bare.process.pid, args.workers)
 
         full_url, bare_url = f"{full.url}/api/orders", f"{bare.url}/orders"
         # both must agree on the money before we time anything
@@ -431,7 +441,6 @@ def main(argv: list[str] | None = None) -> int:
         menu_path = f"/api/communities/north-bund/menu?date={FUTURE_DAY}"
         bare_menu_path = f"/menu/north-bund/{FUTURE_DAY}"
         menu_url, bare_menu = f"{full.url}{menu_path}", f"{bare.url}{bare_menu_path}"
-        etag = requests.get(menu_url, timeout=30).headers["ETag"]
         assert requests.get(bare_menu, timeout=30).status_code == 200
 
         print(f"PostgreSQL {pg_version}, gunicorn gthread workers={args.workers} threads={args.threads} per side; "
@@ -439,7 +448,7 @@ def main(argv: list[str] | None = None) -> int:
               f"body (note) and, for the full stack, a distinct Idempotency-Key")
         print(f"start: {load_average()}", flush=True)
         if wrk is None:
-            python_fallback(args, full_url, bare_url, menu_url, bare_menu, etag, ids)
+            python_fallback(args, full_url, bare_url, menu_url, bare_menu, ids)
             return 1
         version = subprocess.run([wrk, "--version"], capture_output=True, check=False)
         print(f"generator: {(version.stdout or version.stderr).decode().splitlines()[0]} (Lua script "
@@ -468,6 +477,7 @@ def main(argv: list[str] | None = None) -> int:
 
         conns = args.connections[0]
         part = args.menu_seconds / 2
+        etag = requests.get(menu_url, timeout=30).headers["ETag"]  # now: the orders changed the stock it shows
         runs: dict[str, list[dict[str, Any]]] = {"bare": [], "get": [], "304": []}
         for _ in range(2):
             runs["bare"].append(measure(wrk, bare_menu, connections=conns, seconds=part, server_pids=bare_pids))
