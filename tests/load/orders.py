@@ -1,16 +1,26 @@
 """Order placement through the full canteen stack vs the same transaction in plain SQL.
 
-Both run under gunicorn with the same settings on the same PostgreSQL database; 16 clients all order
+Both run under gunicorn with the same settings on the same PostgreSQL database; all connections order
 the same popular dishes (hot stock rows): a half portion, a full portion and a set meal with its
 choices (a cash order: it waits for the counter). The baseline is a bare Flask route doing the same
 transaction with psycopg: read the prices, one conditional UPDATE per stock row in id order, the
 pickup number, order and lines in one statement, COMMIT — the statements of the canteen's PostgreSQL
-path (``linli.canteen.orders.fastpath``), sent with the same psycopg pipelining. Then the menu of the day: GET, GET with
-If-None-Match (304), beside a bare JSON route reading the same rows. Run:
+path (``linli.canteen.orders.fastpath``), sent with the same psycopg pipelining. Then the menu of the
+day: GET, GET with If-None-Match (304), beside a bare JSON route reading the same rows.
 
-    uv run python tests/load/orders.py [--clients 16] [--seconds 12] [--workers 4 --threads 4]
+The load comes from Debian's wrk (tests/load/wrk/request.lua; installed when missing, as root): every
+order a distinct body and, to the full stack, a distinct Idempotency-Key, as a kiosk sends; wrk's own
+CPU share is printed beside each figure. Baseline and full stack alternate in rounds so the machine's
+other load falls on both alike; the load average is printed. Then: RSS (and Pss) per worker, database
+round trips per request (a counting loopback proxy: pg_stat_statements needs shared_preload_libraries),
+and a py-spy profile (``uv tool run py-spy``, GIL samples) of one full-stack worker under load. Run:
 
-Targets: orders/s ≥ 0.6 × baseline and p99 ≤ 2 × baseline; menu GET ≥ 0.5 ×, 304 ≥ 0.8 × the bare route.
+    make bench                                  # = uv run python tests/load/orders.py
+    uv run python tests/load/orders.py [--connections 16,64] [--seconds 12] [--rounds 3] [--profile 10]
+
+Targets (at the first connection count): orders/s ≥ 0.9 × baseline, p99 ≤ 1.2 × baseline, RSS per
+worker < 120 MB. Without wrk it falls back to the Python-threads driver (``--python-driver``) with a
+warning: that driver shares the cores with the servers and caps both sides near the same rate.
 Needs PostgreSQL (LINLI_TEST_POSTGRES_URL, default postgresql://postgres@127.0.0.1:5432/postgres).
 """
 
@@ -240,6 +250,19 @@ def row(name: str, m: dict[str, Any]) -> str:
     return f"{name:<34} {m['rate']:>9.1f}/s  p50 {m['p50']:>7.1f} ms  p99 {m['p99']:>7.1f} ms  n={m['n']}  errors={m['errors']}"
 
 
+def settled_etag(menu_url: str) -> str:
+    """The menu's ETag once the orders still queued in the server when the generator stopped are done
+    (each changes the stock the menu shows, so its ETag)."""
+    etag = requests.get(menu_url, timeout=30).headers["ETag"]
+    for _ in range(60):
+        time.sleep(1.0)
+        again = requests.get(menu_url, timeout=30).headers["ETag"]
+        if again == etag:
+            return etag
+        etag = again
+    return etag
+
+
 def workers_of(master: int, count: int) -> list[int]:
     """The gunicorn master's worker processes, once all have forked."""
     deadline = time.monotonic() + 30
@@ -281,7 +304,7 @@ def python_fallback(args: argparse.Namespace, full_url: str, bare_url: str, menu
     print(row(f"full stack c={clients} (python driver)", full_m))
     if base_m["rate"]:
         print(f"orders/s ratio {full_m['rate'] / base_m['rate']:.2f}")
-    etag = requests.get(menu_url, timeout=30).headers["ETag"]
+    etag = settled_etag(menu_url)
     for name, call, expect in (("bare JSON menu route", lambda s: s.get(bare_menu, timeout=60).status_code, 200),
                                ("menu of the day GET", lambda s: s.get(menu_url, timeout=60).status_code, 200),
                                ("menu GET → 304", lambda s: s.get(menu_url, headers={"If-None-Match": etag},
@@ -362,7 +385,7 @@ def profile_worker(wrk: str, url: str, body: str, server_pids: list[int], second
     thread.start()
     time.sleep(1)
     spied = subprocess.run([*spy, "record", "--pid", str(server_pids[0]), "--duration", str(int(seconds)),
-                            "--rate", "97", "--gil", "--format", "raw", "--output", str(out), "--nonblocking"],
+                            "--rate", "97", "--format", "raw", "--output", str(out), "--nonblocking"],
                            capture_output=True, check=False)
     thread.join()
     if spied.returncode != 0 or not out.exists():
@@ -370,12 +393,59 @@ def profile_worker(wrk: str, url: str, body: str, server_pids: list[int], second
     inclusive, own = top_frames(out.read_text(), 22)
     lines = [f"profile of one full-stack worker (pid {server_pids[0]}), py-spy {seconds:g} s at c={connections}, "
              f"{holder['run']['requests'] / (holder['run']['duration_us'] / 1e6):.0f} orders/s overall meanwhile",
-             "  inclusive (share of the samples of the thread holding the GIL, i.e. Python CPU time, in which the "
+             "  inclusive (share of the worker's active samples, waits on the database included, in which the "
              "frame is on the stack):"]
     lines += [f"    {share * 100:5.1f}%  {short(frame)}" for frame, share in inclusive]
     lines.append("  self (where the samples' innermost frame was):")
     lines += [f"    {share * 100:5.1f}%  {short(frame)}" for frame, share in own[:15]]
     return "\n".join(lines)
+
+
+def cpu_per_order(full_env: dict[str, str], dsn: str, ids: dict[str, int], n: int) -> list[str]:
+    """CPU per order in this process (Flask test clients, one order after another): what the load can't
+    blur on a shared machine. cProfile's top functions of the full stack by own time and by cumulative."""
+    import cProfile
+    import io
+    import pstats
+
+    from linli.canteen.app import create_app
+
+    os.environ.update(full_env)
+    os.environ["BASELINE_DSN"] = dsn
+    full = create_app().test_client()
+    bare = baseline_app().test_client()
+    out = []
+    timings = {}
+    for name, client, path, keyed in (("baseline", bare, "/orders", False), ("full stack", full, "/api/orders", True)):
+        for _ in range(20):  # warm: compiled statements, prepared statements, pool
+            key = uuid.uuid4().hex
+            client.post(path, json=order_body(ids, key), headers={"Idempotency-Key": key} if keyed else {})
+        started = time.process_time()
+        for _ in range(n):
+            key = uuid.uuid4().hex
+            response = client.post(path, json=order_body(ids, key), headers={"Idempotency-Key": key} if keyed else {})
+            assert response.status_code == 201, response.get_data(as_text=True)
+        timings[name] = (time.process_time() - started) / n * 1000
+    out.append(f"-- CPU per order in one process, {n} orders one after another: baseline "
+               f"{timings['baseline']:.2f} ms, full stack {timings['full stack']:.2f} ms "
+               f"({timings['full stack'] / timings['baseline']:.2f} ×)")
+    profiler = cProfile.Profile(time.process_time)  # CPU time: waits on the database do not count
+    profiler.enable()
+    for _ in range(n):
+        key = uuid.uuid4().hex
+        full.post("/api/orders", json=order_body(ids, key), headers={"Idempotency-Key": key})
+    profiler.disable()
+    for order, title in (("tottime", "own time"), ("cumulative", "cumulative")):
+        text = io.StringIO()
+        pstats.Stats(profiler, stream=text).sort_stats(order).print_stats(30)
+        lines = [ln for ln in text.getvalue().splitlines() if ln.strip()]
+        start = next(i for i, ln in enumerate(lines) if ln.lstrip().startswith("ncalls"))
+        out.append(f"   full stack, cProfile top by {title} ({n} orders; times per run, not per order):")
+        for ln in lines[start:start + 31]:
+            for marker in ("site-packages/", "/src/", "/lib/python3.11/"):
+                ln = ln.replace(ln[ln.find("/"):ln.find(marker) + len(marker)], "") if marker in ln else ln
+            out.append(f"     {ln}")
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -389,6 +459,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--profile", type=float, default=10.0, help="py-spy seconds on one worker (0: no profile)")
     parser.add_argument("--round-trip-requests", type=int, default=20)
+    parser.add_argument("--cpu-orders", type=int, default=300, help="orders for the in-process CPU profile (0: none)")
     parser.add_argument("--python-driver", action="store_true", help="use the old Python-threads driver")
     args = parser.parse_args(argv)
 
@@ -477,7 +548,7 @@ def main(argv: list[str] | None = None) -> int:
 
         conns = args.connections[0]
         part = args.menu_seconds / 2
-        etag = requests.get(menu_url, timeout=30).headers["ETag"]  # now: the orders changed the stock it shows
+        etag = settled_etag(menu_url)
         runs: dict[str, list[dict[str, Any]]] = {"bare": [], "get": [], "304": []}
         for _ in range(2):
             runs["bare"].append(measure(wrk, bare_menu, connections=conns, seconds=part, server_pids=bare_pids))
@@ -521,6 +592,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"   {name:<42} {value:.1f}")
         if profile:
             print(profile)
+        if args.cpu_orders:
+            print("\n".join(cpu_per_order(full_env, dsn, ids, args.cpu_orders)))
         print(f"orders written: {orders_n[0]}, negative stock rows: {negative[0]}, idempotency records: {keys[0]} "
               f"({keys[1]} done)")
         base16, full16 = figures[args.connections[0]]

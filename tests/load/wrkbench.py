@@ -131,7 +131,7 @@ def run_wrk(wrk: str, url: str, *, connections: int, seconds: float, server_pids
         else:
             env[name] = value
     threads = threads or min(2, connections)
-    command = [wrk, "-t", str(threads), "-c", str(connections), "-d", f"{seconds:g}s", "--timeout", "10s",
+    command = [wrk, "-t", str(threads), "-c", str(connections), "-d", f"{max(1, round(seconds))}s", "--timeout", "10s",
                "-s", str(LUA), f"{parts.scheme}://{parts.netloc}"]
     server_before = cpu_seconds(server_pids)
     started = time.monotonic()
