@@ -22,22 +22,29 @@ def policy_path(service: str) -> Path:
     return Path(module.__file__).parent / "access_policy.toml"
 
 
+@pytest.mark.timeout(1200)
 @pytest.mark.parametrize("service", SERVICES)
 def test_every_operation_answers_as_its_policy_says(service, service_app, tokens):
-    app = service_app(service, importlib.import_module(f"linli.{service}.app").create_app, LINLI_DEMO_HOUSEHOLDS=12)
+    app = service_app(service, importlib.import_module(f"linli.{service}.app").create_app, LINLI_DEMO_HOUSEHOLDS=12,
+                                 LINLI_LOGIN_RATE_LIMIT="10000 per minute")
     app.extensions["linli_spec"].seed_demo(app)
     policy = load_policy(policy_path(service))["operations"]
+
+    minted: dict[tuple[str, str], str] = {}
 
     def token_for(role: str, community: str) -> str | None:
         if role == "anonymous":
             return None
-        return tokens(role, communities=[community], sub=f"matrix-{role}")
+        if (role, community) not in minted:
+            minted[role, community] = tokens(role, communities=[community], sub=f"matrix-{role}")
+        return minted[role, community]
 
     total = 0
     findings = []
     unresolved: set[str] = set()
+    log: list | None = [] if os.environ.get("LINLI_AUTHZ_DUMP") else None
     for a, b in (COMMUNITIES, COMMUNITIES[::-1]):  # each community is once A, once B
-        calls, found, missing, resources = run_matrix(app, policy, token_for, a, b)
+        calls, found, missing, resources = run_matrix(app, policy, token_for, a, b, log)
         assert not missing, f"operations without a row in {policy_path(service).name}: {missing}"
         total += calls
         findings += found
@@ -47,7 +54,7 @@ def test_every_operation_answers_as_its_policy_says(service, service_app, tokens
           f" parameters without a demo row in some community: {sorted(unresolved)}")
     if os.environ.get("LINLI_AUTHZ_DUMP"):
         Path(os.environ["LINLI_AUTHZ_DUMP"]).joinpath(f"{service}.json").write_text(
-            json.dumps([f.__dict__ for f in findings], indent=1))
+            json.dumps([f.__dict__ for f in findings + (log or [])], indent=1))
     unexpected_allows = [f for f in findings if f.expected == "deny"]
     unexpected_denials = [f for f in findings if f.expected == "allow"]
     assert not unexpected_allows, "\n".join(f"{f.key} as {f.role} on {f.community}: {f.status}" for f in unexpected_allows)

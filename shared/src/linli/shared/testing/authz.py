@@ -3,6 +3,11 @@ called as every role of community A, on resources of community A and of communit
 the service's declared policy (``<service>/access_policy.toml``, one row per operation).
 
 The policy's rows say ``who`` may call (roles, or ``"anyone"`` for callers without a token too) and
+``"owner"`` (only the person the resource belongs to, none of the matrix's callers), ``everywhere``
+(roles allowed in every community, e.g. the suite's admin), ``own_only`` (roles allowed on their own
+rows only, so either answer is right in community A, a denial in B), ``unseeded`` (the demo data
+holds no such row: a denial where the row says allowed is not counted), ``body`` (fields of a valid
+body, ``"{param}"`` naming that community's row), and
 ``community``: ``"own"`` (only what belongs to one of the caller's communities), ``"any"`` (a public
 read across communities) or ``"none"`` (the operation is about the caller, not a community).
 
@@ -95,11 +100,15 @@ RESOURCES: dict[str, dict[str, str]] = {
 class Rule:
     who: frozenset[str]  # roles allowed; "anonymous" when anyone may
     community: str  # own | any | none
+    everywhere: frozenset[str] = frozenset()  # roles allowed in every community (e.g. the suite's admin)
+    body: dict[str, Any] | None = None  # fields of a valid body ("{param}": that community's row)
+    own_only: frozenset[str] = frozenset()  # roles allowed on what is their own only: either answer in A
+    unseeded: bool = False  # the demo data has no such row: only the denials are checked
 
     def allows(self, role: str, own_community: bool) -> bool:
         if role not in self.who:
             return False
-        return own_community or self.community != "own"
+        return own_community or self.community != "own" or role in self.everywhere
 
 
 def load_policy(path: Path) -> dict[str, dict[str, Rule]]:
@@ -114,6 +123,8 @@ def load_policy(path: Path) -> dict[str, dict[str, Rule]]:
             who = row["who"]
             if who == "anyone":
                 roles = frozenset(ROLES)
+            elif who == "owner":  # only the person the resource is about: no role of the matrix
+                roles = frozenset()
             elif who == "signed-in":
                 roles = signed_in
             else:
@@ -123,7 +134,9 @@ def load_policy(path: Path) -> dict[str, dict[str, Rule]]:
                 roles = frozenset(who) | {"admin"}  # admin passes every role check
             if row.get("community") not in ("own", "any", "none"):
                 raise ValueError(f"{path}: {key}: community must be own, any or none")
-            policy[group][key] = Rule(roles, row["community"])
+            policy[group][key] = Rule(roles, row["community"], frozenset(row.get("everywhere", ())),
+                                      row.get("body"), frozenset(row.get("own_only", ())),
+                                      bool(row.get("unseeded", False)))
     return policy
 
 
@@ -219,8 +232,8 @@ def body_for(schema: dict[str, Any], community: str, resources: Resources, compo
     body = {}
     for name in schema.get("required", []):
         body[name] = value_for(name, properties.get(name, {}), community, resources, components)
-    for name in properties:  # optional fields that scope the request to a community or a resource
-        if name not in body and (name in ("community_id", "communities") or resources.knows(name)):
+    for name in properties:  # optional fields that scope the request to a community
+        if name not in body and name in ("community_id", "communities"):
             body[name] = value_for(name, properties[name], community, resources, components)
     return body
 
@@ -255,8 +268,21 @@ def operations(doc: dict[str, Any]) -> Iterator[tuple[str, str, str, dict[str, A
                 yield f"{method.upper()} {path}", method, path, operation, parameters
 
 
+def _fill(value: Any, community: str, resources: Resources) -> Any:
+    """A policy row's example body with ``"{param}"`` replaced by that community's row."""
+    if isinstance(value, str) and value.startswith("{") and value.endswith("}"):
+        name = value[1:-1]
+        return community if name == "community_id" else (resources.get(name, community) or MISSING_ID)
+    if isinstance(value, dict):
+        return {k: _fill(v, community, resources) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_fill(v, community, resources) for v in value]
+    return value
+
+
 def build_call(key: str, method: str, path: str, operation: dict[str, Any], parameters: list[dict[str, Any]],
-               community: str, resources: Resources, components: dict[str, Any]) -> Call:
+               community: str, resources: Resources, components: dict[str, Any],
+               example: dict[str, Any] | None = None) -> Call:
     url = path
     query: dict[str, Any] = {}
     for parameter in parameters:
@@ -274,6 +300,7 @@ def build_call(key: str, method: str, path: str, operation: dict[str, Any], para
     content = (operation.get("requestBody") or {}).get("content", {})
     if "application/json" in content:
         body = body_for(content["application/json"].get("schema", {}), community, resources, components)
+        body.update(_fill(example or {}, community, resources))
     elif "multipart/form-data" in content:
         files = True
     return Call(key, method, url, body, files)
@@ -308,10 +335,11 @@ class Finding:
     community: str  # "A" or "B"
     status: int
     expected: str  # "allow" | "deny"
+    target: str = ""  # the community whose resources were asked for
 
 
 def run_matrix(app: Flask, policy: dict[str, Rule], token_for: Callable[[str, str], str | None],
-               community_a: str, community_b: str) -> tuple[int, list[Finding], list[str], Resources]:
+               community_a: str, community_b: str, log: list[Finding] | None = None) -> tuple[int, list[Finding], list[str], Resources]:
     """Call every operation as every role of ``community_a`` on both communities' resources.
 
     Returns the number of calls, the calls whose answer differs from the policy, the operations the
@@ -329,7 +357,7 @@ def run_matrix(app: Flask, policy: dict[str, Rule], token_for: Callable[[str, st
             missing.append(key)
             continue
         for label, community in (("A", community_a), ("B", community_b)):
-            call = build_call(key, method, path, operation, parameters, community, resources, components)
+            call = build_call(key, method, path, operation, parameters, community, resources, components, rule.body)
             for role in ROLES:
                 token = token_for(role, community_a)
                 headers = {"Authorization": f"Bearer {token}"} if token else {}
@@ -337,6 +365,12 @@ def run_matrix(app: Flask, policy: dict[str, Rule], token_for: Callable[[str, st
                 calls += 1
                 allowed = status not in DENIED
                 expected = rule.allows(role, label == "A")
+                if label == "A" and role in rule.own_only:
+                    expected = allowed  # their own registration, say: allowed; someone else's: not
+                if rule.unseeded and expected and not allowed:
+                    expected = allowed  # no such row to reach: only what must be refused is checked
                 if allowed != expected:
-                    findings.append(Finding(key, role, label, status, "allow" if expected else "deny"))
+                    findings.append(Finding(key, role, label, status, "allow" if expected else "deny", community))
+                elif log is not None:
+                    log.append(Finding(key, role, label, status, "allow" if expected else "deny", community))
     return calls, findings, missing, resources

@@ -29,6 +29,7 @@ from linli.shared.auth import Identity
 from linli.shared.communities import Community
 from linli.shared.db import utcnow
 from linli.shared.errors import NotFound, Problem
+from linli.shared.limits import caller_key, client_address, rate_limit
 from linli.shared.localtime import LOCAL_TZ, local_today
 from linli.shared.navigation import sign_in_url
 from linli.shared.pages import (
@@ -264,6 +265,7 @@ def ordering_blueprint(flow: Flow) -> Blueprint:
                 assert page.identity is not None
                 diner_id = lookup.resolve_diner(page.identity, community_id=page.community.id,
                                                 query=form["diner_id"])
+            rate_limit("order", caller_key(page.identity))
             order = orders.place_order(page.identity, community_id=page.community.id,
                                        meal_service_id=meal_service_id, lines=cart.order_lines(lines),
                                        mode=form.get("mode", "dine_in"), channel=flow.channel,
@@ -298,6 +300,7 @@ def ordering_blueprint(flow: Flow) -> Blueprint:
             card_number = request.form.get("card_number", "").strip()[:16]
             try:
                 check_same_origin()
+                rate_limit("pin", client_address())
                 diner_id = kiosk_card.sign_in(community_id=page.community.id, card_number=card_number,
                                               pin=request.form.get("pin", "").strip())
             except Problem as problem:
@@ -312,7 +315,14 @@ def ordering_blueprint(flow: Flow) -> Blueprint:
                         error = _("The card number or the PIN is not right. %(n)d more tries, then the card "
                                   "is locked for 15 minutes.", n=left)
                 # the card number stays typed in: only the PIN is asked again
-                return render("card.html", page, entry=entry, mode=mode, card_number=card_number, error=error)
+                page_answer = render("card.html", page, entry=entry, mode=mode, card_number=card_number, error=error)
+                if problem.status == 429:  # too many tries from this kiosk: say when to try again
+                    error = _("Too many tries here; please wait %(n)d seconds and try again.",
+                              n=problem.extras.get("retry_after", 60))
+                    page_answer = render("card.html", page, entry=entry, mode=mode, card_number=card_number,
+                                         error=error)
+                    return page_answer, 429, problem.headers
+                return page_answer
             kiosk_diner.remember(page.community.id, diner_id)
             flash(_("Hello! Your meal card is ready to pay."), "ok")
             return redirect(url_for(".pay", community_id=page.community.id, meal_service_id=meal_service_id,
