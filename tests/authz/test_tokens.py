@@ -108,7 +108,7 @@ def jwks_server(linli_var_dir):
     document = json.dumps({"keys": [ensure_signing_key(linli_var_dir).public_jwk()]}).encode()
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802
+        def do_GET(self):
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
             self.end_headers()
