@@ -31,6 +31,7 @@ from linli.hub.roster.service import (
     staff_for_account,
     staff_member,
 )
+from linli.hub.visits.models import CASE_STATES as CASE_STATES  # for the pages
 from linli.hub.visits.models import (
     NEEDS,
     PROBLEM_CATEGORIES,
