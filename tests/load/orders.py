@@ -494,7 +494,10 @@ def main(argv: list[str] | None = None) -> int:
             db.engine.dispose()
         settings = {"workers": args.workers, "threads": args.threads, "timeout": 120.0}
         full_env = {"LINLI_CANTEEN_DATABASE_URL": sa_url, "LINLI_VAR_DIR": str(var_dir),
-                    "LINLI_COMMUNITIES_FILE": communities, "LINLI_EVENT_SUBSCRIBERS": "{}", "LINLI_LOG_LEVEL": "WARNING"}
+                    "LINLI_COMMUNITIES_FILE": communities, "LINLI_EVENT_SUBSCRIBERS": "{}", "LINLI_LOG_LEVEL": "WARNING",
+                    # one loopback caller places every order: a limit no run reaches (the check itself still runs)
+                    "LINLI_ORDER_RATE_LIMIT": "1000000 per second"}
+        os.environ["LINLI_ORDER_RATE_LIMIT"] = full_env["LINLI_ORDER_RATE_LIMIT"]  # the in-process CPU run too
         bare_env = {"BASELINE_DSN": dsn, "PYTHONPATH": str(HERE)}
         full = start_live_server("linli.canteen.app:create_app()", full_env, workdir, **settings)
         servers.append(full)
