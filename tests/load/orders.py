@@ -42,7 +42,7 @@ PG_ADMIN_URL = os.environ.get("LINLI_TEST_POSTGRES_URL", "postgresql://postgres@
 # --- the baseline: a bare Flask app, plain SQL with psycopg (gunicorn target "orders:baseline_app()") -----
 
 
-def baseline_app():  # type: ignore[no-untyped-def]
+def baseline_app():
     from flask import Flask, jsonify, request
 
     dsn = os.environ["BASELINE_DSN"]
@@ -55,11 +55,11 @@ def baseline_app():  # type: ignore[no-untyped-def]
         return local.conn
 
     @app.get("/healthz")
-    def healthz():  # type: ignore[no-untyped-def]
+    def healthz():
         return jsonify(status="ok")
 
     @app.post("/orders")
-    def place():  # type: ignore[no-untyped-def]
+    def place():
         # the same statements as the canteen's PostgreSQL path (linli.canteen.orders.fastpath), same pipelining
         from linli.canteen.orders.fastpath import DISH_UPDATE, ORDER_INSERT, SET_MEAL_UPDATE
 
@@ -135,7 +135,7 @@ def baseline_app():  # type: ignore[no-untyped-def]
         return jsonify(id=order_id, pickup_number=number, total_fen=total), 201
 
     @app.get("/menu/<community_id>/<day>")
-    def menu(community_id, day):  # type: ignore[no-untyped-def]
+    def menu(community_id, day):
         c = conn()
         with c.cursor() as cur:
             cur.execute("SELECT id, kind, starts_at, ends_at, order_cutoff_at FROM canteen_meal_service "

@@ -70,7 +70,7 @@ def has_responded(survey: Survey, key: str) -> bool:
 
 
 def _answer(question: SurveyQuestion, given: dict[str, Any] | None) -> SurveyAnswer | None:
-    errors = {"question_id": question.id}
+    errors: dict[str, Any] = {"question_id": question.id}
     if given is None:
         if question.required:
             raise Unprocessable("Please answer every required question.", code="answer_required", **errors)

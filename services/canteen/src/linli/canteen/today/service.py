@@ -37,7 +37,7 @@ _CACHE_SIZE = 64
 
 def _cache() -> OrderedDict[tuple[str, str], tuple[str, bytes]]:
     """Per app (so per database): ``{(community, date): (etag, body)}``."""
-    return current_app.extensions.setdefault("canteen_menu_cache", OrderedDict())  # type: ignore[no-any-return]
+    return current_app.extensions.setdefault("canteen_menu_cache", OrderedDict())
 
 
 _FINGERPRINT = sa.text("""
@@ -143,9 +143,9 @@ def menu_of_the_day(community_id: str, day: dt.date) -> dict[str, Any]:
         .options(sa.orm.noload(SetMealGroup.options)))} if set_rows else {}
 
     by_service: dict[int, dict[str, Any]] = {}
-    out_services = []
+    out_services: list[dict[str, Any]] = []
     for s in services:
-        entry = {
+        entry: dict[str, Any] = {
             "id": s.id, "kind": s.kind, "service_date": s.service_date.isoformat(),
             "starts_at": s.starts_at.isoformat(), "ends_at": s.ends_at.isoformat(),
             "order_cutoff_at": s.order_cutoff_at.isoformat(), "ordering_open": now < s.order_cutoff_at,

@@ -26,7 +26,7 @@ class ResidentCreateSchema(Schema):
     note = ma.fields.String(load_default="", validate=ma.validate.Length(max=2000))
 
     @ma.validates("birth_date")
-    def not_in_future(self, value, **kwargs):  # type: ignore[no-untyped-def]
+    def not_in_future(self, value, **kwargs):
         if value is not None and value > local_today():
             raise ma.ValidationError("is in the future")
 
@@ -43,7 +43,7 @@ class ResidentSchema(Schema):
     groups = ma.fields.List(ma.fields.String())
     note = ma.fields.String()
 
-    def get_age_band(self, resident):  # type: ignore[no-untyped-def]
+    def get_age_band(self, resident):
         from linli.hub.people.service import age_band, age_bands
         from linli.shared.state import service_state
 
