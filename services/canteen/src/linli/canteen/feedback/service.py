@@ -20,7 +20,7 @@ from linli.shared.auth import Identity
 from linli.shared.db import changed_rows, lock_for_update, utcnow
 from linli.shared.errors import Conflict, Forbidden, NotFound, Unprocessable
 from linli.shared.events import publish
-from linli.shared.localtime import LOCAL_TZ
+from linli.shared.localtime import LOCAL_TZ, local_today
 from linli.shared.state import service_state
 
 FOOD_SAFETY_EVENT = "canteen.feedback.food_safety"
@@ -231,8 +231,6 @@ def dish_ratings(community_id: str, date_from: dt.date, date_to: dt.date) -> dic
 
 def collected_today(community_id: str, pickup_number: int) -> Order:
     """The kiosk's way in: today's collected order with the number on the diner's ticket."""
-    from linli.shared.localtime import local_today
-
     order = db.session.scalar(sa.select(Order).where(
         Order.community_id == community_id, Order.pickup_date == local_today(),
         Order.pickup_number == pickup_number))

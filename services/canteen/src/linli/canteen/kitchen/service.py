@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from linli.canteen.extensions import db
 from linli.canteen.orders.models import Order
-from linli.canteen.orders.service import get_order
+from linli.canteen.orders.service import find_by_ref, get_order
 from linli.canteen.orders.states import KITCHEN_MOVES, KITCHEN_STATES, invalid_transition, sources
 from linli.canteen.today.service import read_row
 from linli.shared.auth import Identity
@@ -68,8 +68,6 @@ def advance(identity: Identity, order_id: int, to_state: str) -> Order:
 
 def collect_by_ref(identity: Identity, pickup_ref: str) -> Order:
     """The counter scans the QR code: hand the order over."""
-    from linli.canteen.orders.service import find_by_ref
-
     order = find_by_ref(pickup_ref)
     return advance(identity, order.id, "collected")
 

@@ -12,6 +12,7 @@ are released first and the order is tried once more.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 import secrets
 from dataclasses import dataclass, field
@@ -359,8 +360,6 @@ def list_orders(identity: Identity, *, community_id: str, diner_id: str | None =
 
 def qr_svg(order: Order) -> str:
     """An SVG QR code of the order's pickup reference (what the counter scans)."""
-    import io
-
     import qrcode
     import qrcode.image.svg
 

@@ -3,7 +3,7 @@
 Groups (``孤老`` elderly living alone, ``残疾人`` disabled, ...) are rows of
 :class:`ResidentGroup` so that "special-group households" is a plain query on both engines.
 Age bands (60+/70+/80+) are not stored: they follow from ``birth_date`` and the community's
-settings (see ``people.service.age_band``).
+settings (see ``people.ages.age_band``).
 """
 
 from __future__ import annotations

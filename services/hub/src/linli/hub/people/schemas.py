@@ -1,9 +1,11 @@
 import marshmallow as ma
 from flask import current_app
 
+from linli.hub.people.ages import age_band, age_bands
 from linli.hub.people.models import GROUPS
 from linli.shared.api import Schema
 from linli.shared.localtime import local_today
+from linli.shared.state import service_state
 
 
 class HouseholdCreateSchema(Schema):
@@ -44,9 +46,6 @@ class ResidentSchema(Schema):
     note = ma.fields.String()
 
     def get_age_band(self, resident):
-        from linli.hub.people.service import age_band, age_bands
-        from linli.shared.state import service_state
-
         community = service_state(current_app).communities.require(resident.community_id)
         return age_band(resident.birth_date, age_bands(community))
 
