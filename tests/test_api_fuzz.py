@@ -79,7 +79,9 @@ def test_no_generated_request_gets_a_500(service, service_app, tokens):
         try:
             call()
         except Exception as failure:  # collect every operation's failure, then report them all
-            failures.append(f"{operation.label}: {str(failure).strip()[:1500]}")
+            # a flaky failure (failed once, passed on replay) carries what failed as sub-exceptions
+            inner = "; ".join(f"{type(e).__name__}: {str(e).strip()[:600]}" for e in getattr(failure, "exceptions", ()))
+            failures.append(f"{operation.label}: {str(failure).strip()[:1500]} {inner}".rstrip())
     print(f"{service}: {operations} operations, {sum(statuses.values())} requests, statuses {dict(sorted(statuses.items()))}")
     assert operations > 0 and any(200 <= status < 300 for status in statuses)
     assert not failures, "\n\n".join(failures)

@@ -31,6 +31,7 @@ def _page_blueprints() -> list[Any]:
     from linli.hub.accounts.pages import pages as account_pages
     from linli.hub.accounts.staff_pages import pages as staff_account_pages
     from linli.hub.activities.pages import pages as activity_pages
+    from linli.hub.guides.pages import pages as guide_pages
     from linli.hub.people.pages import pages as people_pages
     from linli.hub.roster.pages import pages as roster_pages
     from linli.hub.rounds.pages import pages as round_pages
@@ -38,7 +39,7 @@ def _page_blueprints() -> list[Any]:
     from linli.hub.volunteers.pages import pages as volunteer_pages
 
     return [account_pages, round_pages, activity_pages, volunteer_pages, people_pages, staff_account_pages,
-            roster_pages, visit_pages]
+            roster_pages, visit_pages, guide_pages]
 
 
 def _hookspecs() -> list[Any]:
@@ -48,11 +49,12 @@ def _hookspecs() -> list[Any]:
 
 
 def _builtin_plugins() -> list[Any]:
+    from linli.hub.guides import builtin as guides_builtin
     from linli.hub.rounds import builtin as rounds_builtin
     from linli.hub.visits import builtin as visits_builtin
     from linli.hub.volunteers import builtin as volunteers_builtin
 
-    return [rounds_builtin, volunteers_builtin, visits_builtin]
+    return [rounds_builtin, volunteers_builtin, visits_builtin, guides_builtin]
 
 
 def _models() -> None:

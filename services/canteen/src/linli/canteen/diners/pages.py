@@ -13,11 +13,10 @@ from flask_babel import gettext as _
 
 from linli.canteen.diners import kiosk_card, lookup, meal_card, service, subsidy
 from linli.canteen.diners.meal_card import MAX_TOP_UP_FEN
-from linli.canteen.diners.models import GROUPS
-from linli.canteen.extensions import db
 from linli.canteen.pages.common import register_filters
 from linli.shared.auth import Identity
 from linli.shared.communities import Community
+from linli.shared.db import transaction
 from linli.shared.errors import Problem
 from linli.shared.localtime import local_today
 from linli.shared.pages import act, check_same_origin, community_or_404, friendly, staff_page
@@ -95,11 +94,11 @@ def register(community: Community, identity: Identity) -> Any:
     """Register a diner the canteen did not know (on purpose, with a name), then show them."""
     try:
         check_same_origin()
-        diner_id = lookup.register_diner(identity, community_id=community.id,
-                                         display_name=request.form.get("display_name", ""),
-                                         phone=request.form.get("phone", ""))
+        with transaction():
+            diner_id = lookup.register_diner(identity, community_id=community.id,
+                                             display_name=request.form.get("display_name", ""),
+                                             phone=request.form.get("phone", ""))
     except Problem as problem:
-        db.session.rollback()
         flash(friendly(problem), "error")
         return redirect(url_for(".card_page", community_id=community.id, q=request.form.get("display_name", "")),
                         code=303)
@@ -141,7 +140,7 @@ def save_profile(community: Community, identity: Identity, diner_id: str) -> Any
                              display_name=form.get("display_name", "").strip()[:120],
                              phone=form.get("phone", ""),
                              birth_date=birth_date_from(form.get("birth_date", "")),
-                             groups=[g for g in form.getlist("groups") if g in GROUPS],
+                             groups=form.getlist("groups"),
                              subsidy_eligible=form.get("subsidy_eligible") == "yes")
 
     return act(save, _("Profile saved."), url_for(".card_page", community_id=community.id, diner_id=diner_id))

@@ -73,11 +73,13 @@ def _upsert(community_id: str, diner_id: str, values: dict[str, Any]) -> DinerPr
 def save_profile(identity: Identity, *, community_id: str, diner_id: str, birth_date: dt.date | None,
                  groups: list[str], subsidy_eligible: bool, display_name: str = "",
                  phone: str | None = None) -> DinerProfile:
-    """Staff create or replace a diner's profile (PUT semantics; ``phone`` None keeps the one on file)."""
+    """Staff create or replace a diner's profile (PUT semantics; ``phone`` None keeps the one on file;
+    groups other than :data:`GROUPS` are left out)."""
     service_state().communities.require(community_id)
     identity.require_community(community_id)
     values: dict[str, Any] = {
-        "birth_date": birth_date, "groups": sorted(set(groups)), "subsidy_eligible": subsidy_eligible,
+        "birth_date": birth_date, "groups": sorted({g for g in groups if g in GROUPS}),
+        "subsidy_eligible": subsidy_eligible,
         "display_name": display_name, "source": "staff", "updated_by": identity.subject,
     }
     if phone is not None:

@@ -4,16 +4,22 @@ box), and a receipt page that shows what became of a complaint (taken up as case
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from linli.canteen.extensions import db
 from linli.canteen.feedback import service
+from linli.canteen.menu.service import list_dishes
 from linli.canteen.orders.service import access_order
 from linli.canteen.pages.common import register_filters
+from linli.canteen.surveys.service import list_surveys
+from linli.shared.auth import Identity
+from linli.shared.communities import Community
+from linli.shared.db import transaction
 from linli.shared.errors import Problem
+from linli.shared.localtime import local_today
 from linli.shared.pages import (
     act,
     check_same_origin,
@@ -92,11 +98,12 @@ def send(community_id: str, order_id: int) -> Any:
         comment = request.form.get("comment", "")[:2000]
         complaint = request.form.get("complaint") == "1"
         about = request.form.get("complaint_dish", "")
-        feedback = service.submit(signed_in(), community_id=community.id, channel=via, ratings=ratings,
-                                  comment=comment, complaint=complaint, order_id=order.id, ref=order.pickup_ref,
-                                  complaint_dish_id=int(about) if about.isdigit() and complaint else None)
+        with transaction():
+            feedback = service.submit(signed_in(), community_id=community.id, channel=via, ratings=ratings,
+                                      comment=comment, complaint=complaint, order_id=order.id,
+                                      ref=order.pickup_ref,
+                                      complaint_dish_id=int(about) if about.isdigit() and complaint else None)
     except Problem as problem:
-        db.session.rollback()
         messages = {"empty_feedback": _("Tap the stars for a dish first, or write a comment."),
                     "already_rated": _("This meal has been rated already. Thank you!"),
                     "complaint_needs_comment": _("Please say what was wrong in the comment.")}
@@ -124,31 +131,24 @@ def receipt(community_id: str, ref: str) -> Any:
 # --- staff: what diners said, counter cards, raising a complaint --------------------------------
 
 
-def _staff_context(community: Any, identity: Any) -> dict[str, Any]:
-    import datetime as dt
-
-    from linli.canteen.menu.models import Dish
-    from linli.canteen.menu.service import list_dishes
-    from linli.canteen.surveys.service import list_surveys
-    from linli.shared.localtime import local_today
-
+def _staff_context(community: Community, identity: Identity) -> dict[str, Any]:
     today = local_today()
     items = service.listing(identity, community_id=community.id, date_from=today - dt.timedelta(days=13),
                             date_to=today)
-    dish_names = {d.id: d for d in db.session.query(Dish).filter(Dish.community_id == community.id)}
+    dish_names = {d.id: d for d in list_dishes(community.id, include_inactive=True)}
     return {"community": community, "identity": identity, "items": items, "dishes": list_dishes(community.id),
             "dish_names": dish_names, "surveys": list_surveys(community.id)}
 
 
 @pages.get("/<community_id>/staff")
 @staff_page
-def staff_board(community: Any, identity: Any) -> Any:
+def staff_board(community: Community, identity: Identity) -> Any:
     return render_template("canteen/feedback/staff.html", **_staff_context(community, identity))
 
 
 @pages.post("/<community_id>/staff/cards")
 @staff_page
-def counter_card(community: Any, identity: Any) -> Any:
+def counter_card(community: Community, identity: Identity) -> Any:
     """A card a diner filled in at the counter, typed in by staff."""
     def add() -> None:
         dish = request.form.get("dish_id", "")
@@ -165,7 +165,7 @@ def counter_card(community: Any, identity: Any) -> Any:
 
 @pages.post("/<community_id>/staff/<int:feedback_id>/complaint")
 @staff_page
-def raise_complaint(community: Any, identity: Any, feedback_id: int) -> Any:
+def raise_complaint(community: Community, identity: Identity, feedback_id: int) -> Any:
     return act(lambda: service.raise_complaint(identity, feedback_id),
                _("Passed on to the residents' committee as a food-safety complaint."),
                url_for(".staff_board", community_id=community.id))

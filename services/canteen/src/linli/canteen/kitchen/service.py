@@ -37,6 +37,15 @@ def queue(identity: Identity, *, community_id: str, pickup_date: dt.date, meal_s
         .order_by(Order.paid_at, Order.id)))
 
 
+def queue_by_state(identity: Identity, *, community_id: str, pickup_date: dt.date,
+                   meal_service_id: int | None = None) -> dict[str, list[Order]]:
+    """The kitchen board's columns: the queue by state (paid, preparing, ready), oldest payment first."""
+    columns: dict[str, list[Order]] = {state: [] for state in KITCHEN_STATES}
+    for order in queue(identity, community_id=community_id, pickup_date=pickup_date, meal_service_id=meal_service_id):
+        columns[order.state].append(order)
+    return columns
+
+
 def queue_etag(community_id: str, pickup_date: dt.date, meal_service_id: int | None = None) -> str:
     """Changes whenever an order of that day is placed, paid or moves on (one small aggregate query)."""
     row = read_row(sa.select(sa.func.count(), sa.func.max(Order.updated_at), sa.func.max(Order.id))

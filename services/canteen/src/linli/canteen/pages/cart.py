@@ -1,8 +1,9 @@
 """The cart of a page flow, kept in the Flask session (a signed cookie; anonymous ordering is allowed).
 
 A cart holds order lines as the orders service takes them (dish + portion, set meal + choices, or a
-retail good) per flow, community and meal service. Prices and names shown come from the menu of the day; the
-order's real prices are computed by the orders service when it is placed.
+retail good) per flow, community and meal service. Prices and names shown come from the menu of the day
+(which also says whether enough is left: ``today.service.check_stock``); the order's real prices are
+computed by the orders service when it is placed.
 """
 
 from __future__ import annotations
@@ -13,8 +14,7 @@ from typing import Any
 from flask import session
 from flask_babel import gettext as _
 
-from linli.canteen.menu.models import UNITS_PER_PORTION
-from linli.shared.errors import Conflict, Problem
+from linli.shared.errors import Problem
 from linli.shared.pages import is_en, name
 
 MAX_QUANTITY = 50
@@ -161,37 +161,6 @@ def retail_line(entry: dict[str, Any], retail_item_id: int) -> dict[str, Any]:
     if retail_item_id not in _retail(entry):
         raise PageMessage(_("That item is not on sale any more."))
     return {"kind": "retail", "retail_item_id": retail_item_id, "quantity": 1}
-
-
-def check_stock(entry: dict[str, Any], lines: list[dict[str, Any]]) -> None:
-    """Sold out (or not enough left for the whole cart) shows before the order is placed."""
-    units: dict[int, int] = {}
-    sets: dict[int, int] = {}
-    goods: dict[int, int] = {}
-    set_meals = _set_meals(entry)
-    for line in lines:
-        if line["kind"] == "dish":
-            units[line["dish_id"]] = units.get(line["dish_id"], 0) + UNITS_PER_PORTION[line["portion"]] * line[
-                "quantity"]
-            continue
-        if line["kind"] == "retail":
-            goods[line["retail_item_id"]] = goods.get(line["retail_item_id"], 0) + line["quantity"]
-            continue
-        sets[line["set_meal_id"]] = sets.get(line["set_meal_id"], 0) + line["quantity"]
-        portions = {o["dish_id"]: o["portion"] for g in set_meals[line["set_meal_id"]]["groups"] for o in g["options"]}
-        for dish_id in line["choices"]:
-            units[dish_id] = units.get(dish_id, 0) + UNITS_PER_PORTION[portions[dish_id]] * line["quantity"]
-    dishes = _dishes(entry)
-    for dish_id, needed in units.items():
-        if dish_id not in dishes or dishes[dish_id]["remaining_units"] < needed:
-            raise Conflict("sold out", code="sold_out")
-    for set_meal_id, needed in sets.items():
-        if set_meals[set_meal_id]["remaining"] < needed:
-            raise Conflict("sold out", code="sold_out")
-    retail = _retail(entry)
-    for retail_item_id, needed in goods.items():
-        if retail_item_id not in retail or retail[retail_item_id]["stock_remaining"] < needed:
-            raise Conflict("sold out", code="sold_out")
 
 
 def view(entry: dict[str, Any], lines: list[dict[str, Any]]) -> CartView:

@@ -1,15 +1,16 @@
 """What the canteen's pages add to the shared page kit (``linli.shared.pages``): the canteen's
-template filters, its wording of order and payment states, the page to pick a canteen, and the
-words its pages use for the service's problems."""
+template filters, its wording of order and payment states, the page to pick a canteen, the day a
+staff page shows with its day tabs, and the words its pages use for the service's problems."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
 
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, request
 from flask_babel import gettext as _
 
+from linli.canteen.menu import service as menu
 from linli.shared.communities import Community
 from linli.shared.localtime import LOCAL_TZ, local_today
 from linli.shared.pages import (
@@ -85,6 +86,19 @@ def choose_community_page(title: str, endpoint: str, body_class: str = "") -> st
     communities = service_state().communities
     return render_template("canteen/choose_community.html", title=title, endpoint=endpoint, body_class=body_class,
                            community=None, communities=[communities[c] for c in communities])
+
+
+def staff_day() -> tuple[dt.date, str | None]:
+    """The day a counter or kitchen page shows (``?date=``, or the form's ``date``), and why not
+    when it fell back to today."""
+    return menu.day_from_query(request.values.get("date"), days_back=menu.STAFF_DAYS_BACK,
+                               days_ahead=menu.STAFF_DAYS_AHEAD)
+
+
+def day_tabs(day: dt.date) -> list[dt.date]:
+    """The days a staff page offers as tabs: today and the next two, and the day shown."""
+    today = local_today()
+    return sorted({today + dt.timedelta(days=n) for n in range(3)} | {day})
 
 
 def problem_messages() -> Mapping[str, str]:

@@ -4,20 +4,18 @@ and order for an elderly diner at the counter. ``/counter/<community_id>``, staf
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
 
 from linli.canteen.kitchen import service as kitchen
-from linli.canteen.menu import service as menu
-from linli.canteen.orders.states import KITCHEN_STATES
-from linli.canteen.pages.common import choose_community_page, register_filters
+from linli.canteen.pages.common import choose_community_page, day_tabs, register_filters, staff_day
 from linli.canteen.pages.ordering import Flow, ordering_blueprint
 from linli.canteen.payments import service as payments
 from linli.shared.auth import Identity
 from linli.shared.communities import Community
+from linli.shared.localtime import local_today
 from linli.shared.pages import act, staff_page
 
 COUNTER_ORDER = Flow(name="counter_order", channel="counter", prefix="/counter", base="/order",
@@ -26,25 +24,11 @@ order_pages = ordering_blueprint(COUNTER_ORDER)
 
 pages = Blueprint("canteen_counter", __name__, url_prefix="/counter")
 register_filters(pages)
-HANDOVER_STATES = KITCHEN_STATES
-
-
 
 
 @pages.get("")
 def choose() -> Any:
     return choose_community_page("Counter", "canteen_counter.desk")
-
-
-def staff_day() -> tuple[dt.date, str | None]:
-    """The day a counter or kitchen page shows (``?date=``), and why not when it fell back to today."""
-    return menu.day_from_query(request.values.get("date"), days_back=menu.STAFF_DAYS_BACK,
-                               days_ahead=menu.STAFF_DAYS_AHEAD)
-
-
-def day_tabs(day: dt.date) -> list[dt.date]:
-    today = menu.local_today()
-    return sorted({today + dt.timedelta(days=n) for n in range(3)} | {day})
 
 
 @pages.get("/<community_id>")
@@ -58,7 +42,7 @@ def desk(community: Community, identity: Identity) -> Any:
     summary = payments.payment_summary(identity, found.id) if found else None
     lists = kitchen.desk(identity, community_id=community.id, pickup_date=day)
     return render_template("canteen/staff/counter.html", community=community, identity=identity, day=day,
-                           today=menu.local_today(), days=day_tabs(day), date_problem=date_problem,
+                           today=local_today(), days=day_tabs(day), date_problem=date_problem,
                            number=number_text, found=found, summary=summary, **lists)
 
 

@@ -11,5 +11,6 @@ from __future__ import annotations
 from linli.canteen.pages.ordering import Flow, ordering_blueprint
 
 KIOSK = Flow(name="kiosk", channel="kiosk", prefix="/kiosk", base="", body_class="kiosk",
-             title="Order a meal", card_sign_in=True)
+             title="Order a meal", card_sign_in=True, skip_single_service=True, plain_menu=True,
+             shared_screen=True)
 pages = ordering_blueprint(KIOSK)

@@ -11,17 +11,14 @@ from flask_babel import gettext as _
 
 from linli.canteen.kitchen import service as kitchen
 from linli.canteen.menu import service as menu
-from linli.canteen.orders.models import Order
-from linli.canteen.orders.states import KITCHEN_STATES
-from linli.canteen.pages.common import choose_community_page, register_filters
-from linli.canteen.pages.counter import day_tabs, staff_day
+from linli.canteen.pages.common import choose_community_page, day_tabs, register_filters, staff_day
 from linli.shared.auth import Identity
 from linli.shared.communities import Community
+from linli.shared.localtime import local_today
 from linli.shared.pages import act, staff_page
 
 pages = Blueprint("canteen_kitchen", __name__, url_prefix="/kitchen")
 register_filters(pages)
-COLUMNS = KITCHEN_STATES
 NEXT_STEP = {"paid": "preparing", "preparing": "ready", "ready": "collected"}
 
 
@@ -30,17 +27,11 @@ def _service_id() -> int | None:
     return int(value) if value.isdigit() else None
 
 
-def _queue(identity: Identity, community_id: str, day: dt.date, meal_service_id: int | None) -> dict[str, list[Order]]:
-    columns: dict[str, list[Order]] = {state: [] for state in COLUMNS}
-    for order in kitchen.queue(identity, community_id=community_id, pickup_date=day, meal_service_id=meal_service_id):
-        columns[order.state].append(order)
-    return columns
-
-
 def _fragment(identity: Identity, community_id: str, day: dt.date, meal_service_id: int | None) -> str:
     return render_template("canteen/staff/_kitchen_queue.html", community_id=community_id, day=day,
-                           date_arg=None if day == menu.local_today() else day.isoformat(),
-                           service_id=meal_service_id, columns=_queue(identity, community_id, day, meal_service_id),
+                           date_arg=None if day == local_today() else day.isoformat(),
+                           service_id=meal_service_id, columns=kitchen.queue_by_state(identity, community_id=community_id, pickup_date=day,
+                                                           meal_service_id=meal_service_id),
                            next_step=NEXT_STEP)
 
 
@@ -57,7 +48,7 @@ def board(community: Community, identity: Identity) -> Any:
     service_id = _service_id()
     if service_id is not None and service_id not in {s.id for s in services}:
         service_id = None  # a meal of another day: show the whole day
-    today = menu.local_today()
+    today = local_today()
     return render_template("canteen/staff/kitchen.html", community=community, identity=identity, day=day,
                            today=today, days=day_tabs(day), date_problem=date_problem,
                            date_arg=None if day == today else day.isoformat(), services=services,
@@ -79,7 +70,7 @@ def advance(community: Community, identity: Identity, order_id: int, to_state: s
     messages = {"preparing": _("Being prepared."), "ready": _("Ready: call the number."),
                 "collected": _("Handed over.")}
     day = staff_day()[0]
-    date_arg = None if day == menu.local_today() else day.isoformat()
+    date_arg = None if day == local_today() else day.isoformat()
     return act(lambda: kitchen.advance(identity, order_id, to_state), messages[to_state],
                url_for(".board", community_id=community.id, service=service_id, date=date_arg),
                lambda: _fragment(identity, community.id, day, service_id))

@@ -8,8 +8,7 @@ from typing import Any
 
 from flask import Flask
 
-from linli.canteen.extensions import db
-from linli.canteen.menu.models import MealService
+from linli.canteen.menu import service as menu
 from linli.canteen.orders.testing import make_menu
 from linli.shared.db import utcnow
 from linli.shared.localtime import local_today
@@ -21,10 +20,7 @@ def open_menu(app: Flask, *, portions: int = 20, set_meal_limit: int = 10) -> di
     """Today's lunch, open for orders for the next hours (whatever the clock says)."""
     with app.app_context():
         ids = make_menu(day=local_today(), portions=portions, set_meal_limit=set_meal_limit)
-        service = db.session.get(MealService, ids["meal_service"])
         now = utcnow()
-        service.starts_at = now - dt.timedelta(minutes=30)
-        service.ends_at = now + dt.timedelta(hours=3)
-        service.order_cutoff_at = now + dt.timedelta(hours=2)
-        db.session.commit()
+        menu.update_meal_service(None, ids["meal_service"], starts_at=now - dt.timedelta(minutes=30),
+                                 ends_at=now + dt.timedelta(hours=3), order_cutoff_at=now + dt.timedelta(hours=2))
         return ids

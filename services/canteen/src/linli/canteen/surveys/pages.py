@@ -10,14 +10,14 @@ from typing import Any
 from flask import Blueprint, abort, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
-from linli.canteen.extensions import db
 from linli.canteen.pages.common import register_filters
 from linli.canteen.surveys import service
-from linli.canteen.surveys.models import Survey
 from linli.shared.auth import Identity
 from linli.shared.communities import Community
+from linli.shared.db import transaction
 from linli.shared.errors import Problem
 from linli.shared.pages import (
+    act,
     check_same_origin,
     community_or_404,
     friendly,
@@ -38,7 +38,8 @@ def _session_key() -> str:
     return str(session[SESSION_KEY])
 
 
-def _survey(community: Community, survey_id: int) -> Survey:
+def _survey(community: Community, survey_id: int) -> Any:
+    """The community's survey (``service.get_survey``), else 404."""
     try:
         return service.get_survey(survey_id, community.id)
     except Problem:
@@ -52,7 +53,7 @@ def index(community_id: str) -> Any:
                            surveys=service.list_surveys(community.id, open_only=True))
 
 
-def _answered(survey: Survey) -> bool:
+def _answered(survey: Any) -> bool:
     identity = signed_in()
     if survey.identified and identity is None:
         return False
@@ -60,7 +61,7 @@ def _answered(survey: Survey) -> bool:
     return service.has_responded(survey, key)
 
 
-def _form_answers(survey: Survey) -> list[dict[str, Any]]:
+def _form_answers(survey: Any) -> list[dict[str, Any]]:
     answers = []
     for q in survey.questions:
         name = f"q{q.id}"
@@ -87,11 +88,11 @@ def answer(community_id: str, survey_id: int) -> Any:
     if request.method == "POST":
         try:
             check_same_origin()
-            service.respond(signed_in(), survey.id, answers=_form_answers(survey), channel=via,
-                            session_key=None if survey.identified else _session_key())
+            with transaction():
+                service.respond(signed_in(), survey.id, answers=_form_answers(survey), channel=via,
+                                session_key=None if survey.identified else _session_key())
             return redirect(url_for(".thanks", community_id=community.id, survey_id=survey.id, via=via), code=303)
         except Problem as problem:
-            db.session.rollback()
             messages = {"already_responded": _("You have answered this survey already. Thank you!"),
                         "survey_closed": _("This survey is closed."),
                         "answer_required": _("Please answer every question marked as needed."),
@@ -140,8 +141,6 @@ def name_of(option: dict[str, Any]) -> str:
 @staff_page
 def flag(community: Community, identity: Identity, survey_id: int, answer_id: int) -> Any:
     """Staff flag a free-text answer as a food-safety complaint (it opens a case)."""
-    from linli.shared.pages import act
-
     _survey(community, survey_id)
     return act(lambda: service.flag_answer(identity, answer_id),
                _("Passed on to the residents' committee as a food-safety complaint."),

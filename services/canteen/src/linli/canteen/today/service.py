@@ -29,6 +29,7 @@ from linli.canteen.menu.models import (
 )
 from linli.canteen.stock.models import DishStock, SetMealStock
 from linli.shared.db import UTCDateTime, utcnow
+from linli.shared.errors import Conflict
 from linli.shared.state import service_state
 
 _CACHE_LOCK = threading.Lock()
@@ -115,6 +116,77 @@ def _dish_entry(dish: Dish, stock: DishStock, featured: set[str]) -> dict[str, A
     }
 
 
+def _rows(ids: list[int]) -> tuple[list[sa.Row[Any]], list[sa.Row[Any]], list[sa.Row[Any]], dict[int, SetMealGroup]]:
+    """The stock rows of these meal services: dishes, set meals, set meal options, set meal groups."""
+    if not ids:
+        return [], [], [], {}
+    dish_rows = list(db.session.execute(
+        sa.select(DishStock, Dish).join(Dish, Dish.id == DishStock.dish_id)
+        .where(DishStock.meal_service_id.in_(ids), Dish.active.is_(True))
+        .order_by(DishStock.position, Dish.id)).all())
+    set_rows = list(db.session.execute(
+        sa.select(SetMealStock, SetMeal).join(SetMeal, SetMeal.id == SetMealStock.set_meal_id)
+        .where(SetMealStock.meal_service_id.in_(ids), SetMeal.active.is_(True))
+        .order_by(SetMeal.id)).all())
+    if not set_rows:
+        return dish_rows, set_rows, [], {}
+    set_meal_ids = {sm.id for _, sm in set_rows}
+    option_rows = list(db.session.execute(
+        sa.select(SetMealGroup.set_meal_id, SetMealGroup.id, SetMealOption.dish_id, SetMealOption.portion,
+                  Dish.name_zh, Dish.name_en)
+        .join(SetMealOption, SetMealOption.group_id == SetMealGroup.id)
+        .join(Dish, Dish.id == SetMealOption.dish_id)
+        .where(SetMealGroup.set_meal_id.in_(set_meal_ids))
+        .order_by(SetMealGroup.position, SetMealOption.id)).all())
+    groups = {g.id: g for g in db.session.scalars(
+        sa.select(SetMealGroup).where(SetMealGroup.set_meal_id.in_(set_meal_ids))
+        .options(sa.orm.noload(SetMealGroup.options)))}
+    return dish_rows, set_rows, option_rows, groups
+
+
+def _service_entry(service: MealService, now: dt.datetime) -> dict[str, Any]:
+    return {
+        "id": service.id, "kind": service.kind, "service_date": service.service_date.isoformat(),
+        "starts_at": service.starts_at.isoformat(), "ends_at": service.ends_at.isoformat(),
+        "order_cutoff_at": service.order_cutoff_at.isoformat(), "ordering_open": now < service.order_cutoff_at,
+        "modes": service.modes(), "note": service.note, "dishes": [], "set_meals": [],
+    }
+
+
+def _set_meal_entry(stock: SetMealStock, set_meal: SetMeal, option_rows: list[sa.Row[Any]],
+                    groups: dict[int, SetMealGroup], remaining: dict[tuple[int, int], int]) -> dict[str, Any]:
+    """A set meal of a meal service with its groups; ``remaining`` is the dish units left per
+    ``(meal service, dish)``, which bounds each option."""
+    sm_groups: dict[int, dict[str, Any]] = {}
+    for set_meal_id, group_id, dish_id, portion, name_zh, name_en in option_rows:
+        if set_meal_id != set_meal.id:
+            continue
+        group = groups[group_id]
+        g = sm_groups.setdefault(group_id, {"id": group_id, "name_zh": group.name_zh, "name_en": group.name_en,
+                                            "choose": group.choose, "options": []})
+        left = remaining.get((stock.meal_service_id, dish_id), 0)
+        g["options"].append({"dish_id": dish_id, "portion": portion, "name_zh": name_zh, "name_en": name_en,
+                             "available": left // UNITS_PER_PORTION[portion]})
+    for g in sm_groups.values():
+        g["fixed"] = len(g["options"]) == g["choose"]
+    return {
+        "id": set_meal.id, "code": set_meal.code, "name_zh": set_meal.name_zh, "name_en": set_meal.name_en,
+        "description_zh": set_meal.description_zh, "description_en": set_meal.description_en,
+        "tags": list(set_meal.tags or []), "photo_url": set_meal.photo_url, "price_fen": set_meal.price_fen,
+        "daily_limit": stock.daily_limit, "remaining": stock.remaining, "groups": list(sm_groups.values()),
+    }
+
+
+def _retail_entries(community_id: str) -> list[dict[str, Any]]:
+    return [
+        {"id": r.id, "code": r.code, "name_zh": r.name_zh, "name_en": r.name_en, "brand": r.brand,
+         "description_zh": r.description_zh, "description_en": r.description_en, "photo_url": r.photo_url,
+         "price_fen": r.price_fen, "stock_remaining": r.stock_remaining}
+        for r in db.session.scalars(sa.select(RetailItem).where(RetailItem.community_id == community_id,
+                                                                RetailItem.active.is_(True)).order_by(RetailItem.id))
+    ]
+
+
 def menu_of_the_day(community_id: str, day: dt.date) -> dict[str, Any]:
     community = service_state().communities.require(community_id)
     annotations = _annotations(community_id, day)
@@ -122,37 +194,9 @@ def menu_of_the_day(community_id: str, day: dt.date) -> dict[str, Any]:
     now = utcnow()
     services = list(db.session.scalars(sa.select(MealService).where(
         MealService.community_id == community_id, MealService.service_date == day).order_by(MealService.starts_at)))
-    ids = [s.id for s in services]
-    dish_rows = db.session.execute(
-        sa.select(DishStock, Dish).join(Dish, Dish.id == DishStock.dish_id)
-        .where(DishStock.meal_service_id.in_(ids), Dish.active.is_(True))
-        .order_by(DishStock.position, Dish.id)).all() if ids else []
-    set_rows = db.session.execute(
-        sa.select(SetMealStock, SetMeal).join(SetMeal, SetMeal.id == SetMealStock.set_meal_id)
-        .where(SetMealStock.meal_service_id.in_(ids), SetMeal.active.is_(True))
-        .order_by(SetMeal.id)).all() if ids else []
-    option_rows = db.session.execute(
-        sa.select(SetMealGroup.set_meal_id, SetMealGroup.id, SetMealOption.dish_id, SetMealOption.portion,
-                  Dish.name_zh, Dish.name_en)
-        .join(SetMealOption, SetMealOption.group_id == SetMealGroup.id)
-        .join(Dish, Dish.id == SetMealOption.dish_id)
-        .where(SetMealGroup.set_meal_id.in_({sm.id for _, sm in set_rows}))
-        .order_by(SetMealGroup.position, SetMealOption.id)).all() if set_rows else []
-    groups = {g.id: g for g in db.session.scalars(
-        sa.select(SetMealGroup).where(SetMealGroup.set_meal_id.in_({sm.id for _, sm in set_rows}))
-        .options(sa.orm.noload(SetMealGroup.options)))} if set_rows else {}
-
-    by_service: dict[int, dict[str, Any]] = {}
-    out_services: list[dict[str, Any]] = []
-    for s in services:
-        entry: dict[str, Any] = {
-            "id": s.id, "kind": s.kind, "service_date": s.service_date.isoformat(),
-            "starts_at": s.starts_at.isoformat(), "ends_at": s.ends_at.isoformat(),
-            "order_cutoff_at": s.order_cutoff_at.isoformat(), "ordering_open": now < s.order_cutoff_at,
-            "modes": s.modes(), "note": s.note, "dishes": [], "set_meals": [],
-        }
-        by_service[s.id] = entry
-        out_services.append(entry)
+    dish_rows, set_rows, option_rows, groups = _rows([s.id for s in services])
+    out_services = [_service_entry(s, now) for s in services]
+    by_service = {entry["id"]: entry for entry in out_services}
     remaining_by_service: dict[tuple[int, int], int] = {}
     for stock, dish in dish_rows:
         by_service[stock.meal_service_id]["dishes"].append(_dish_entry(dish, stock, featured))
@@ -160,35 +204,42 @@ def menu_of_the_day(community_id: str, day: dt.date) -> dict[str, Any]:
     for entry in out_services:
         entry["dishes"].sort(key=lambda d: not d["featured"])  # stable: featured first, plan order kept
     for stock, set_meal in set_rows:
-        sm_groups: dict[int, dict[str, Any]] = {}
-        for set_meal_id, group_id, dish_id, portion, name_zh, name_en in option_rows:
-            if set_meal_id != set_meal.id:
-                continue
-            group = groups[group_id]
-            g = sm_groups.setdefault(group_id, {"id": group_id, "name_zh": group.name_zh, "name_en": group.name_en,
-                                                "choose": group.choose, "options": []})
-            left = remaining_by_service.get((stock.meal_service_id, dish_id), 0)
-            g["options"].append({"dish_id": dish_id, "portion": portion, "name_zh": name_zh, "name_en": name_en,
-                                 "available": left // UNITS_PER_PORTION[portion]})
-        for g in sm_groups.values():
-            g["fixed"] = len(g["options"]) == g["choose"]
-        by_service[stock.meal_service_id]["set_meals"].append({
-            "id": set_meal.id, "code": set_meal.code, "name_zh": set_meal.name_zh, "name_en": set_meal.name_en,
-            "description_zh": set_meal.description_zh, "description_en": set_meal.description_en,
-            "tags": list(set_meal.tags or []), "photo_url": set_meal.photo_url, "price_fen": set_meal.price_fen,
-            "daily_limit": stock.daily_limit, "remaining": stock.remaining, "groups": list(sm_groups.values()),
-        })
-    retail = [
-        {"id": r.id, "code": r.code, "name_zh": r.name_zh, "name_en": r.name_en, "brand": r.brand,
-         "description_zh": r.description_zh, "description_en": r.description_en, "photo_url": r.photo_url,
-         "price_fen": r.price_fen, "stock_remaining": r.stock_remaining}
-        for r in db.session.scalars(sa.select(RetailItem).where(RetailItem.community_id == community_id,
-                                                                RetailItem.active.is_(True)).order_by(RetailItem.id))
-    ]
+        by_service[stock.meal_service_id]["set_meals"].append(
+            _set_meal_entry(stock, set_meal, option_rows, groups, remaining_by_service))
     canteen = community.setting("canteen", {}) or {}
     return {
         "community_id": community_id, "date": day.isoformat(), "currency": "CNY",
         "canteen": {"name_zh": canteen.get("name_zh", community.name_zh),
                     "name_en": canteen.get("name_en", community.name_en)},
-        "annotations": annotations, "services": out_services, "retail": retail,
+        "annotations": annotations, "services": out_services, "retail": _retail_entries(community_id),
     }
+
+
+def check_stock(entry: dict[str, Any], lines: list[dict[str, Any]]) -> None:
+    """Whether a meal service's entry of the menu of the day (with ``retail`` added) has enough left
+    for all of ``lines`` (order lines: dishes, set meals with their choices, retail goods), so that
+    sold out shows before an order is placed. Raises ``sold_out``."""
+    units: dict[int, int] = {}
+    sets: dict[int, int] = {}
+    goods: dict[int, int] = {}
+    set_meals = {s["id"]: s for s in entry["set_meals"]}
+    for line in lines:
+        if line["kind"] == "dish":
+            units[line["dish_id"]] = units.get(line["dish_id"], 0) + UNITS_PER_PORTION[line["portion"]] * line[
+                "quantity"]
+            continue
+        if line["kind"] == "retail":
+            goods[line["retail_item_id"]] = goods.get(line["retail_item_id"], 0) + line["quantity"]
+            continue
+        sets[line["set_meal_id"]] = sets.get(line["set_meal_id"], 0) + line["quantity"]
+        portions = {o["dish_id"]: o["portion"] for g in set_meals[line["set_meal_id"]]["groups"] for o in g["options"]}
+        for dish_id in line["choices"]:
+            units[dish_id] = units.get(dish_id, 0) + UNITS_PER_PORTION[portions[dish_id]] * line["quantity"]
+    dishes = {d["id"]: d for d in entry["dishes"]}
+    retail = {r["id"]: r for r in entry["retail"]}
+    short = (any(dish_id not in dishes or dishes[dish_id]["remaining_units"] < needed for dish_id, needed in units.items())
+             or any(set_meals[set_meal_id]["remaining"] < needed for set_meal_id, needed in sets.items())
+             or any(item_id not in retail or retail[item_id]["stock_remaining"] < needed
+                    for item_id, needed in goods.items()))
+    if short:
+        raise Conflict("sold out", code="sold_out")

@@ -12,12 +12,11 @@ from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
 
 from linli.canteen.feedback.service import dish_ratings
-from linli.canteen.menu.models import MealService
-from linli.canteen.menu.service import get_meal_service, list_meal_services
+from linli.canteen.menu.service import get_meal_service, list_dishes
 from linli.canteen.pages.common import choose_community_page, register_filters
 from linli.canteen.reports.service import sales
 from linli.canteen.waste import kpi, service
-from linli.canteen.waste.models import MAX_GRAMS, WASTE_KINDS
+from linli.canteen.waste.schemas import MAX_GRAMS, WASTE_KINDS
 from linli.shared.auth import Identity
 from linli.shared.communities import Community
 from linli.shared.db import utcnow
@@ -41,20 +40,10 @@ pages.add_app_template_filter(kind_label, "waste_kind")
 # --- the scales -------------------------------------------------------------------------------
 
 
-def _weighable(community_id: str) -> list[MealService]:
-    """Today's meal services that have started, then yesterday's (late weighings), newest first."""
-    now, today = utcnow(), local_today()
-    services = [s for s in list_meal_services(community_id, today) if s.starts_at <= now]
-    services += list_meal_services(community_id, today - dt.timedelta(days=1))
-    return sorted(services, key=lambda s: s.starts_at, reverse=True)
-
-
 def _scales_context(community: Community, identity: Identity) -> dict[str, Any]:
-    from linli.canteen.menu.service import list_dishes
-
     entries = service.recent(identity, community.id)
     now = utcnow()
-    return {"community": community, "identity": identity, "services": _weighable(community.id),
+    return {"community": community, "identity": identity, "services": service.weighable_services(community.id),
             "kinds": WASTE_KINDS, "dishes": list_dishes(community.id), "entries": entries,
             "undoable": {e.id for e in entries if service.can_undo(e, identity, now)}, "max_kg": MAX_GRAMS // 1000}
 

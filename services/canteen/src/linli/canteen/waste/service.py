@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from linli.canteen.extensions import db
 from linli.canteen.menu.models import Dish, MealService
+from linli.canteen.menu.service import list_meal_services
 from linli.canteen.waste.models import WasteEntry
 from linli.shared.auth import Identity
 from linli.shared.db import changed_rows, lock_for_update, utcnow
@@ -136,6 +137,15 @@ def log(identity: Identity, *, community_id: str, date_from: dt.date, date_to: d
         where.append(WasteEntry.state == "current")
     return list(db.session.scalars(sa.select(WasteEntry).where(*where)
                                    .order_by(WasteEntry.service_date, WasteEntry.meal_service_id, WasteEntry.id)))
+
+
+def weighable_services(community_id: str) -> list[MealService]:
+    """The meal services the scales offer: today's that have started, then yesterday's (late
+    weighings), newest first."""
+    now, today = utcnow(), local_today()
+    services = [s for s in list_meal_services(community_id, today) if s.starts_at <= now]
+    services += list_meal_services(community_id, today - dt.timedelta(days=1))
+    return sorted(services, key=lambda s: s.starts_at, reverse=True)
 
 
 def recent(identity: Identity, community_id: str, limit: int = 8) -> list[WasteEntry]:

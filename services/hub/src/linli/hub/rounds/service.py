@@ -164,7 +164,8 @@ def close_round(actor: Identity | None, round_id: int, *, now: dt.datetime | Non
     slots = [SlotInfo(s.id, s.room_id, s.starts_at, s.ends_at, available=_slot_free(s)) for s in round_.slots]
     requests = list(db.session.scalars(sa.select(RoundRequest).where(RoundRequest.round_id == round_.id)))
     infos = [RequestInfo(r.id, r.team_id, r.slot_id, r.rank) for r in requests]
-    history = recent_history(round_.community_id, before=now)
+    history = recent_history(round_.community_id, before=now,
+                             rounds=int(rounds_settings(round_.community_id).get("history_rounds", HISTORY_ROUNDS)))
     hooks = service_state().hooks_for(community)
     decisions: list[Decision] = hooks.allocate_slots(
         community=community, round=RoundInfo(round_.id, round_.community_id, round_.weekly_quota, round_.seed,
