@@ -171,7 +171,7 @@ def staff_rooms(community: Community, identity: Identity) -> Any:
     rounds = service.list_rounds(community.id)[:10]
     counts = dict(db.session.execute(
         sa.select(RoundRequest.round_id, sa.func.count(sa.distinct(RoundRequest.team_id)))
-        .where(RoundRequest.round_id.in_([r.id for r in rounds])).group_by(RoundRequest.round_id)).all())
+        .where(RoundRequest.round_id.in_([r.id for r in rounds])).group_by(RoundRequest.round_id)).tuples().all())
     return render_template("hub/rounds/staff.html", community=community, rooms=rooms, days=days, grid=grid,
                            rounds=rounds, counts=counts, pending=pending, prev_week=monday - dt.timedelta(days=7),
                            next_week=monday + dt.timedelta(days=7), monday=monday, week_problem=week_problem)
