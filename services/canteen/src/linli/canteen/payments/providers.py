@@ -9,7 +9,6 @@ import structlog
 
 from linli.canteen.diners import meal_card
 from linli.canteen.orders.service import hold_for_pickup
-from linli.canteen.payments import service
 from linli.canteen.payments import stripe_gateway as gateway
 from linli.canteen.payments.base import BasePaymentProvider, PaymentContext
 from linli.canteen.payments.models import Payment, PaymentRefund
@@ -96,6 +95,8 @@ class StripeProvider(BasePaymentProvider):
         payment.state = "created"  # no intent yet; it is made after this row commits
 
     def after_commit(self, payment: Payment, ctx: PaymentContext) -> dict[str, Any]:
+        from linli.canteen.payments import service  # the service settles under the order lock
+
         try:
             intent = gateway.create_intent(payment_id=payment.id, order_id=payment.order_id,
                                            amount_fen=payment.amount_fen, currency=payment.currency,

@@ -6,7 +6,6 @@ from typing import Any
 
 from linli.hub import hookimpl
 from linli.hub.visits.rules import HouseholdProfile, VisitRule
-from linli.hub.visits.service import case_update
 
 DEFAULT_FREQUENCY = {"elderly_alone": "3/week", "disabled": "2/week", "ordinary": "1/year"}
 
@@ -30,4 +29,6 @@ def visit_frequency(community: Any, household: HouseholdProfile) -> VisitRule:
 @hookimpl
 def handle_event(event_type: str, payload: dict[str, Any], community_id: str | None, event_id: str) -> None:
     if event_type in ("cases.case.opened", "cases.case.resolved"):
+        from linli.hub.visits.service import case_update
+
         case_update(event_type, payload, community_id)
