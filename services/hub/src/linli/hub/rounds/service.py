@@ -135,6 +135,13 @@ def team_requests(round_id: int, team_id: int) -> list[RoundRequest]:
         RoundRequest.round_id == round_id, RoundRequest.team_id == team_id).order_by(RoundRequest.rank)))
 
 
+def teams_asking(round_ids: Sequence[int]) -> dict[int, int]:
+    """Per round: how many teams have sent requests."""
+    return {round_id: count for round_id, count in db.session.execute(
+        sa.select(RoundRequest.round_id, sa.func.count(sa.distinct(RoundRequest.team_id)))
+        .where(RoundRequest.round_id.in_(list(round_ids))).group_by(RoundRequest.round_id))}
+
+
 def recent_history(community_id: str, *, before: dt.datetime, rounds: int = HISTORY_ROUNDS) -> dict[int, TeamHistory]:
     """Per team: requests made and slots won in the community's last ``rounds`` decided rounds."""
     recent_ids = list(db.session.scalars(
