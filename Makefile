@@ -16,7 +16,7 @@ export LINLI_COMMUNITIES_FILE ?= $(CURDIR)/communities.toml
 help:
 	@echo "make run    - set up, migrate, load demo data and serve the suite on http://127.0.0.1:$(PORT)"
 	@echo "make test   - set up and run all tests (SQLite and PostgreSQL), lint included"
-	@echo "make lint   - ruff and the import contracts"
+	@echo "make lint   - ruff, the import contracts and mypy (strict on the shared library)"
 	@echo "make test-faults - the fault drill alone, FAULT_SECONDS of load (default 45), with its figures"
 	@echo "make backup - back up every service's database into var/backups/<UTC stamp>/ (KEEP=n prunes)"
 	@echo "make restore [FROM=<folder>] - restore the latest (or that) backup; the current state is kept first"
@@ -48,6 +48,7 @@ run: seed
 lint: setup
 	$(RUN) ruff check .
 	$(RUN) lint-imports
+	$(RUN) mypy
 
 test-tools:
 	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "wenquanyi" || ! command -v nginx >/dev/null; then \

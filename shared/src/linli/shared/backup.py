@@ -303,7 +303,7 @@ def prune(root: Path, keep: int) -> list[Path]:
 
 def read_manifest(folder: Path) -> dict[str, Any]:
     try:
-        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        manifest: dict[str, Any] = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
         raise BackupError(f"{folder} is not a Linli backup (no readable {MANIFEST}): {error}") from None
     if manifest.get("format") != FORMAT:
