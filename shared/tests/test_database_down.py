@@ -65,5 +65,7 @@ def test_what_counts_as_transient():
     assert transient_database_error(wrapped(psycopg.errors.UndefinedTable("x"), sa_exc.ProgrammingError)) is None
     assert transient_database_error(sa_exc.TimeoutError("QueuePool limit")) == "unavailable"
     assert transient_database_error(ValueError("x")) is None
+    assert transient_database_error(psycopg.OperationalError("consuming input failed")) == "unavailable"  # raw
+    assert transient_database_error(psycopg.errors.UndefinedTable("x")) is None
     with pytest.raises(sa_exc.OperationalError):  # nothing listens: what the handlers above turn into 503
         sa.create_engine(NOWHERE, connect_args={"connect_timeout": 2}).connect()

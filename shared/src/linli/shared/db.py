@@ -187,11 +187,16 @@ def transient_database_error(error: BaseException) -> Literal["busy", "unavailab
     gone for now (PostgreSQL restarting or unreachable, a dropped connection, the pool exhausted)."""
     if isinstance(error, sa_exc.TimeoutError):  # QueuePool: no connection free within pool_timeout
         return "unavailable"
-    if not isinstance(error, sa_exc.DBAPIError):
+    if isinstance(error, sa_exc.DBAPIError):
+        if error.connection_invalidated:  # the dialect saw a disconnect; the pool was emptied
+            return "unavailable"
+        orig: Any = error.orig
+    elif type(error).__module__.startswith("psycopg"):  # raised on the raw connection (the order fast path)
+        orig = error
+        if getattr(orig, "sqlstate", None) is None:
+            return "unavailable" if type(orig).__name__ in ("OperationalError", "InterfaceError") else None
+    else:
         return None
-    if error.connection_invalidated:  # the dialect saw a disconnect; the pool was emptied
-        return "unavailable"
-    orig = error.orig
     if hasattr(orig, "sqlstate"):  # psycopg
         state = getattr(orig, "sqlstate", None)
         if state is None:  # raised by libpq itself: refused, reset, closed

@@ -245,6 +245,10 @@ def init_errors(app: Flask) -> None:
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(DBAPIError, handle_database_error)  # OperationalError, InterfaceError, ...
     app.register_error_handler(PoolTimeoutError, handle_database_error)
+    import psycopg  # psycopg's own errors reach here from code that uses the raw connection
+
+    app.register_error_handler(psycopg.OperationalError, handle_database_error)
+    app.register_error_handler(psycopg.InterfaceError, handle_database_error)
     app.register_error_handler(DataError, handle_data_error)
     app.register_error_handler(IntegrityError, handle_integrity_error)
     app.register_error_handler(OverflowError, handle_data_error)
