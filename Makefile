@@ -11,12 +11,14 @@ RUN := $(UV) run --frozen
 export LINLI_VAR_DIR ?= $(CURDIR)/var
 export LINLI_COMMUNITIES_FILE ?= $(CURDIR)/communities.toml
 
-.PHONY: help setup migrate seed run test lint test-tools clean plugin
+.PHONY: help setup migrate seed run test lint test-tools bench-tools bench bench-all clean plugin
 
 help:
 	@echo "make run    - set up, migrate, load demo data and serve the suite on http://127.0.0.1:$(PORT)"
 	@echo "make test   - set up and run all tests (SQLite and PostgreSQL), lint included"
 	@echo "make lint   - ruff and the import contracts"
+	@echo "make bench  - the order benchmark on PostgreSQL (wrk): full stack vs plain SQL, menu, RSS, round trips, profile"
+	@echo "make bench-all - also the cases, waste and visits benchmarks (query plans printed)"
 	@echo "make plugin NAME=my-plugin SERVICE=canteen|hub|cases [COMMUNITY=id] - a new community plugin in plugins/"
 
 setup:
@@ -51,6 +53,24 @@ test-tools:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei nginx-light >/dev/null; \
 	  else echo "missing: install Debian's chromium, fonts-wqy-microhei and nginx-light (those tests will skip)"; fi; \
 	fi
+
+# the benchmarks' load generator (Debian's wrk); py-spy comes from PyPI through `uv tool run` when profiling
+bench-tools:
+	@if ! command -v wrk >/dev/null; then \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+	    echo "installing Debian's wrk for the benchmarks"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+	  else echo "missing: install Debian's wrk (the benchmark falls back to its slower Python driver)"; fi; \
+	fi
+
+# PostgreSQL at LINLI_TEST_POSTGRES_URL (default postgresql://postgres@127.0.0.1:5432/postgres); BENCH_ARGS passes options
+bench: setup bench-tools
+	$(RUN) python tests/load/orders.py $(BENCH_ARGS)
+
+bench-all: bench
+	$(RUN) python tests/load/cases.py
+	$(RUN) python tests/load/waste.py
+	$(RUN) python tests/load/visits.py
 
 test: setup lint test-tools
 	$(RUN) pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)

@@ -69,7 +69,7 @@ def test_naive_datetimes_are_refused():
 
 def test_postgres_pool_settings_are_configurable():
     options = engine_options("postgresql+psycopg://x/y", {"LINLI_DB_POOL_SIZE": "3"})
-    assert options["pool_size"] == 3 and options["max_overflow"] == 10 and options["pool_pre_ping"]
+    assert options["pool_size"] == 3 and options["max_overflow"] == 10 and "pool_pre_ping" not in options
 
 
 def test_no_connection_is_inherited_across_fork(app):
@@ -110,3 +110,43 @@ def test_transaction_commits_the_block_or_rolls_all_of_it_back(app):
             raise RuntimeError("half way")
         session.expunge_all()
         assert sorted(session.scalars(sa.select(models.InboxEvent.id))) == ["kept"]
+
+
+@pytest.mark.engines("postgresql")
+def test_a_connection_idle_past_the_threshold_is_pinged_and_a_dead_one_replaced(app, monkeypatch):
+    """No pool_pre_ping (a round trip per checkout): a connection that sat idle is pinged on checkout,
+    and one the server closed meanwhile is swapped for a fresh one; the request does not see it."""
+    import linli.shared.db as shared_db
+
+    with app.app_context():
+        engine = app.extensions["linli"].db.engine
+        with engine.connect() as connection, engine.connect() as other:
+            first_pid = connection.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+            connection.commit()
+            connection.close()  # back in the pool, then its server process is ended under it
+            other.exec_driver_sql(f"SELECT pg_terminate_backend({first_pid})")
+            other.commit()
+        time.sleep(0.2)
+        clock = time.monotonic()
+        monkeypatch.setattr(shared_db.time, "monotonic", lambda: clock + shared_db.PING_AFTER_IDLE_SECONDS + 1)
+        with engine.connect() as one, engine.connect() as two:  # both pooled ones: the dead one is replaced
+            pids = {c.exec_driver_sql("SELECT pg_backend_pid()").scalar() for c in (one, two)}
+        assert first_pid not in pids and len(pids) == 2
+
+
+@pytest.mark.engines("postgresql")
+def test_a_connection_in_steady_use_is_not_pinged(app):
+    with app.app_context():
+        engine = app.extensions["linli"].db.engine
+        statements: list[str] = []
+        sa.event.listen(engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+        pinged: list[bool] = []
+        original = engine.dialect.do_ping
+        engine.dialect.do_ping = lambda c: pinged.append(True) or original(c)  # type: ignore[method-assign]
+        try:
+            for _ in range(3):
+                with engine.connect() as connection:
+                    connection.exec_driver_sql("SELECT 1")
+        finally:
+            engine.dialect.do_ping = original  # type: ignore[method-assign]
+        assert pinged == [] and len(statements) == 3

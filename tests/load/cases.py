@@ -27,6 +27,9 @@ from pathlib import Path
 import psycopg
 import sqlalchemy as sa
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from plans import load_average, plan_shapes
+
 ROOT = Path(__file__).resolve().parents[2]
 PG_ADMIN_URL = os.environ.get("LINLI_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 
@@ -149,6 +152,14 @@ def measure(app, runs: int) -> tuple[float, float]:
             figures = timed(f"{label} ({len(found)} of 50 shown)", runs,
                             lambda q=q, filters=filters: find_cases("north-bund", q=q, **filters))
             worst_search = max(worst_search, figures["p95"])
+        engine = app.extensions["linli"].db.engine
+        if engine.dialect.name == "postgresql":
+            print("  plan of a search (the first query above):")
+            q, filters = QUERIES[0]
+            print("\n".join(plan_shapes(engine, lambda: find_cases("north-bund", q=q, **filters))))
+            print("  plan of the clearance board:")
+            print("\n".join(plan_shapes(engine, lambda: read_board("north-bund"))))
+        print(f"  {load_average()}")
         board = read_board("north-bund")
         print(f"  board: {board.counts}")
         board_figures = timed("clearance board (counts + 200 most urgent rows)", runs,

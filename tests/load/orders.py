@@ -1,16 +1,26 @@
 """Order placement through the full canteen stack vs the same transaction in plain SQL.
 
-Both run under gunicorn with the same settings on the same PostgreSQL database; 16 clients all order
+Both run under gunicorn with the same settings on the same PostgreSQL database; all connections order
 the same popular dishes (hot stock rows): a half portion, a full portion and a set meal with its
 choices (a cash order: it waits for the counter). The baseline is a bare Flask route doing the same
 transaction with psycopg: read the prices, one conditional UPDATE per stock row in id order, the
 pickup number, order and lines in one statement, COMMIT — the statements of the canteen's PostgreSQL
-path (``linli.canteen.orders.fastpath``), sent with the same psycopg pipelining. Then the menu of the day: GET, GET with
-If-None-Match (304), beside a bare JSON route reading the same rows. Run:
+path (``linli.canteen.orders.fastpath``), sent with the same psycopg pipelining. Then the menu of the
+day: GET, GET with If-None-Match (304), beside a bare JSON route reading the same rows.
 
-    uv run python tests/load/orders.py [--clients 16] [--seconds 12] [--workers 4 --threads 4]
+The load comes from Debian's wrk (tests/load/wrk/request.lua; installed when missing, as root): every
+order a distinct body and, to the full stack, a distinct Idempotency-Key, as a kiosk sends; wrk's own
+CPU share is printed beside each figure. Baseline and full stack alternate in rounds so the machine's
+other load falls on both alike; the load average is printed. Then: RSS (and Pss) per worker, database
+round trips per request (a counting loopback proxy: pg_stat_statements needs shared_preload_libraries),
+and a py-spy profile (``uv tool run py-spy``, GIL samples) of one full-stack worker under load. Run:
 
-Targets: orders/s ≥ 0.6 × baseline and p99 ≤ 2 × baseline; menu GET ≥ 0.5 ×, 304 ≥ 0.8 × the bare route.
+    make bench                                  # = uv run python tests/load/orders.py
+    uv run python tests/load/orders.py [--connections 16,64] [--seconds 12] [--rounds 3] [--profile 10]
+
+Targets (at the first connection count): orders/s ≥ 0.9 × baseline, p99 ≤ 1.2 × baseline, RSS per
+worker < 120 MB. Without wrk it falls back to the Python-threads driver (``--python-driver``) with a
+warning: that driver shares the cores with the servers and caps both sides near the same rate.
 Needs PostgreSQL (LINLI_TEST_POSTGRES_URL, default postgresql://postgres@127.0.0.1:5432/postgres).
 """
 
@@ -21,6 +31,7 @@ import datetime as dt
 import json
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -34,6 +45,24 @@ from typing import Any
 import psycopg
 import requests
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from wrkbench import (
+    CORES,
+    Result,
+    RoundTripProxy,
+    children,
+    ensure_wrk,
+    load_average,
+    measure,
+    memory_kb,
+    py_spy_command,
+    short,
+    top_frames,
+)
+from wrkbench import (
+    combine as wrk_combine,
+)
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 PG_ADMIN_URL = os.environ.get("LINLI_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -44,6 +73,10 @@ PG_ADMIN_URL = os.environ.get("LINLI_TEST_POSTGRES_URL", "postgresql://postgres@
 
 def baseline_app():  # type: ignore[no-untyped-def]
     from flask import Flask, jsonify, request
+
+    # the same statements as the canteen's PostgreSQL path (linli.canteen.orders.fastpath), same pipelining;
+    # imported here, so in gunicorn's preloading master, not on the first request
+    from linli.canteen.orders.fastpath import DISH_UPDATE, ORDER_INSERT, SET_MEAL_UPDATE
 
     dsn = os.environ["BASELINE_DSN"]
     local = threading.local()
@@ -60,9 +93,6 @@ def baseline_app():  # type: ignore[no-untyped-def]
 
     @app.post("/orders")
     def place():  # type: ignore[no-untyped-def]
-        # the same statements as the canteen's PostgreSQL path (linli.canteen.orders.fastpath), same pipelining
-        from linli.canteen.orders.fastpath import DISH_UPDATE, ORDER_INSERT, SET_MEAL_UPDATE
-
         body = request.get_json()
         c = conn()
         try:
@@ -121,7 +151,7 @@ def baseline_app():  # type: ignore[no-untyped-def]
                     "community_id": community, "diner_id": None, "meal_service_id": ms_id, "channel": "kiosk",
                     "mode": "dine_in", "pickup_date": day, "pickup_ref": uuid.uuid4().hex[:16], "pickup_time": None,
                     "state": "pending_payment", "subtotal_fen": total, "adjustments_fen": 0, "total_fen": total,
-                    "currency": "CNY", "note": "", "expires_at": now + dt.timedelta(minutes=10),
+                    "currency": "CNY", "note": body.get("note", ""), "expires_at": now + dt.timedelta(minutes=10),
                     "stock_released": False, "created_at": now, "updated_at": now,
                     "lines": json.dumps([{**ln, "pos": i} for i, ln in enumerate(lines)], ensure_ascii=False)})
             if any(cur.rowcount != 1 for cur in checks):
@@ -177,7 +207,7 @@ def baseline_app():  # type: ignore[no-untyped-def]
 # --- the driver --------------------------------------------------------------------------------
 
 
-def measure(call: Callable[[requests.Session], int], clients: int, seconds: float, warmup: float = 2.0,
+def py_measure(call: Callable[[requests.Session], int], clients: int, seconds: float, warmup: float = 2.0,
             expect: int = 201) -> dict[str, Any]:
     """``clients`` threads call in a loop; latencies of the calls that started after the warm-up."""
     stop_at = time.monotonic() + warmup + seconds
@@ -221,13 +251,217 @@ def row(name: str, m: dict[str, Any]) -> str:
     return f"{name:<34} {m['rate']:>9.1f}/s  p50 {m['p50']:>7.1f} ms  p99 {m['p99']:>7.1f} ms  n={m['n']}  errors={m['errors']}"
 
 
+def settled_etag(menu_url: str) -> str:
+    """The menu's ETag once the orders still queued in the server when the generator stopped are done
+    (each changes the stock the menu shows, so its ETag)."""
+    etag = requests.get(menu_url, timeout=30).headers["ETag"]
+    for _ in range(60):
+        time.sleep(1.0)
+        again = requests.get(menu_url, timeout=30).headers["ETag"]
+        if again == etag:
+            return etag
+        etag = again
+    return etag
+
+
+def workers_of(master: int, count: int) -> list[int]:
+    """The gunicorn master's worker processes, once all have forked."""
+    deadline = time.monotonic() + 30
+    while len(found := children(master)) < count and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return found
+
+
+def order_body(ids: dict[str, int], note: str = "") -> dict[str, Any]:
+    lines = [{"kind": "dish", "dish_id": ids["pork"], "portion": "half"},
+             {"kind": "dish", "dish_id": ids["greens"]},
+             {"kind": "set_meal", "set_meal_id": ids["set_meal"], "choices": [ids["pork"], ids["egg"], ids["tofu"]]}]
+    return {"community_id": "north-bund", "meal_service_id": ids["meal_service"], "channel": "kiosk",
+            "lines": lines, "note": note}
+
+
+def python_fallback(args: argparse.Namespace, full_url: str, bare_url: str, menu_url: str, bare_menu: str,
+                    ids: dict[str, int]) -> None:
+    """The old driver (Python threads): its own CPU competes with the servers, so ratios read high."""
+    print("WARNING: wrk is not available (install Debian's wrk as root); falling back to the Python-threads "
+          "driver, which shares the 2 cores with the servers and caps both sides near the same rate: "
+          "the figures below understate the server and the ratio says little.", flush=True)
+    clients = args.connections[0]
+
+    def post(url: str, keyed: bool) -> Callable[[requests.Session], int]:
+        def call(session: requests.Session) -> int:
+            key = uuid.uuid4().hex
+            headers = {"Idempotency-Key": key} if keyed else {}
+            return session.post(url, json=order_body(ids, key), headers=headers, timeout=60).status_code
+        return call
+
+    part = args.seconds / args.rounds
+    base_runs, full_runs = [], []
+    for _ in range(args.rounds):
+        base_runs.append(py_measure(post(bare_url, False), clients, part, 1.0))
+        full_runs.append(py_measure(post(full_url, True), clients, part, 1.0))
+    base_m, full_m = combine(base_runs, part), combine(full_runs, part)
+    print(row(f"baseline c={clients} (python driver)", base_m))
+    print(row(f"full stack c={clients} (python driver)", full_m))
+    if base_m["rate"]:
+        print(f"orders/s ratio {full_m['rate'] / base_m['rate']:.2f}")
+    etag = settled_etag(menu_url)
+    for name, call, expect in (("bare JSON menu route", lambda s: s.get(bare_menu, timeout=60).status_code, 200),
+                               ("menu of the day GET", lambda s: s.get(menu_url, timeout=60).status_code, 200),
+                               ("menu GET → 304", lambda s: s.get(menu_url, headers={"If-None-Match": etag},
+                                                                  timeout=60).status_code, 304)):
+        print(row(name, py_measure(call, clients, args.menu_seconds / 2, 0.5, expect)))
+
+
+def round_trips(workdir: Path, full_env: dict[str, str], bare_env: dict[str, str], ids: dict[str, int],
+                menu_path: str, bare_menu_path: str, n: int) -> dict[str, float]:
+    """Database round trips per request, counted by a loopback proxy in front of PostgreSQL; one worker,
+    one thread each, requests one after the other (the pool's connect and warm-up are not counted)."""
+    from urllib.parse import urlsplit
+
+    from linli.shared.testing.live import start_live_server
+
+    target = urlsplit(PG_ADMIN_URL)
+    proxy = RoundTripProxy(target.hostname or "127.0.0.1", target.port or 5432)
+    via = f"127.0.0.1:{proxy.port}"
+
+    def proxied(url: str) -> str:
+        parts = urlsplit(url)
+        return url.replace(parts.netloc, f"{parts.username}@{via}" if parts.username else via, 1)
+
+    full = start_live_server("linli.canteen.app:create_app()", {
+        **full_env, "LINLI_CANTEEN_DATABASE_URL": proxied(full_env["LINLI_CANTEEN_DATABASE_URL"])},
+        workdir, workers=1, threads=1)
+    bare = start_live_server("orders:baseline_app()", {**bare_env, "BASELINE_DSN": proxied(bare_env["BASELINE_DSN"])},
+                             workdir, workers=1, threads=1)
+    out: dict[str, float] = {}
+    try:
+        with requests.Session() as session:
+            for name, send in (
+                ("full stack order (with Idempotency-Key)", lambda k: session.post(
+                    f"{full.url}/api/orders", json=order_body(ids, k), headers={"Idempotency-Key": k}, timeout=30)),
+                ("full stack order (no key)", lambda k: session.post(
+                    f"{full.url}/api/orders", json=order_body(ids, k), timeout=30)),
+                ("baseline order", lambda k: session.post(f"{bare.url}/orders", json=order_body(ids, k), timeout=30)),
+                ("menu GET", lambda k: session.get(f"{full.url}{menu_path}", timeout=30)),
+                ("bare menu route", lambda k: session.get(f"{bare.url}{bare_menu_path}", timeout=30)),
+            ):
+                for _ in range(3):
+                    send(uuid.uuid4().hex)
+                time.sleep(0.2)
+                proxy.reset()
+                for _ in range(n):
+                    response = send(uuid.uuid4().hex)
+                    assert response.status_code in (200, 201), response.text
+                time.sleep(0.2)
+                out[name] = proxy.count / n
+            etag = session.get(f"{full.url}{menu_path}", timeout=30).headers["ETag"]
+            proxy.reset()
+            for _ in range(n):
+                assert session.get(f"{full.url}{menu_path}", headers={"If-None-Match": etag},
+                                   timeout=30).status_code == 304
+            time.sleep(0.2)
+            out["menu GET → 304"] = proxy.count / n
+    finally:
+        full.stop()
+        bare.stop()
+        proxy.close()
+    return out
+
+
+def profile_worker(wrk: str, url: str, body: str, server_pids: list[int], seconds: float, connections: int,
+                   workdir: Path) -> str | None:
+    """py-spy samples one gunicorn worker of the full stack while wrk drives orders; prints the top frames."""
+    spy = py_spy_command()
+    if spy is None:
+        return "py-spy is not available (uv tool run py-spy failed): no profile"
+    out = workdir / "profile.txt"
+    holder: dict[str, Any] = {}
+
+    def drive() -> None:
+        holder["run"] = measure(wrk, url, connections=connections, seconds=seconds + 2, server_pids=server_pids,
+                                method="POST", body=body, keyed=True)
+
+    thread = threading.Thread(target=drive)
+    thread.start()
+    time.sleep(1)
+    spied = subprocess.run([*spy, "record", "--pid", str(server_pids[0]), "--duration", str(int(seconds)),
+                            "--rate", "97", "--format", "raw", "--output", str(out), "--nonblocking"],
+                           capture_output=True, check=False)
+    thread.join()
+    if spied.returncode != 0 or not out.exists():
+        return f"py-spy failed: {spied.stderr.decode()[-800:]}"
+    inclusive, own = top_frames(out.read_text(), 22)
+    lines = [f"profile of one full-stack worker (pid {server_pids[0]}), py-spy {seconds:g} s at c={connections}, "
+             f"{holder['run']['requests'] / (holder['run']['duration_us'] / 1e6):.0f} orders/s overall meanwhile",
+             "  inclusive (share of the worker's active samples, waits on the database included, in which the "
+             "frame is on the stack):"]
+    lines += [f"    {share * 100:5.1f}%  {short(frame)}" for frame, share in inclusive]
+    lines.append("  self (where the samples' innermost frame was):")
+    lines += [f"    {share * 100:5.1f}%  {short(frame)}" for frame, share in own[:15]]
+    return "\n".join(lines)
+
+
+def cpu_per_order(full_env: dict[str, str], dsn: str, ids: dict[str, int], n: int) -> list[str]:
+    """CPU per order in this process (Flask test clients, one order after another): what the load can't
+    blur on a shared machine. cProfile's top functions of the full stack by own time and by cumulative."""
+    import cProfile
+    import io
+    import pstats
+
+    from linli.canteen.app import create_app
+
+    os.environ.update(full_env)
+    os.environ["BASELINE_DSN"] = dsn
+    full = create_app().test_client()
+    bare = baseline_app().test_client()
+    out = []
+    timings = {}
+    for name, client, path, keyed in (("baseline", bare, "/orders", False), ("full stack", full, "/api/orders", True)):
+        for _ in range(20):  # warm: compiled statements, prepared statements, pool
+            key = uuid.uuid4().hex
+            client.post(path, json=order_body(ids, key), headers={"Idempotency-Key": key} if keyed else {})
+        started = time.process_time()
+        for _ in range(n):
+            key = uuid.uuid4().hex
+            response = client.post(path, json=order_body(ids, key), headers={"Idempotency-Key": key} if keyed else {})
+            assert response.status_code == 201, response.get_data(as_text=True)
+        timings[name] = (time.process_time() - started) / n * 1000
+    out.append(f"-- CPU per order in one process, {n} orders one after another: baseline "
+               f"{timings['baseline']:.2f} ms, full stack {timings['full stack']:.2f} ms "
+               f"({timings['full stack'] / timings['baseline']:.2f} ×)")
+    profiler = cProfile.Profile(time.process_time)  # CPU time: waits on the database do not count
+    profiler.enable()
+    for _ in range(n):
+        key = uuid.uuid4().hex
+        full.post("/api/orders", json=order_body(ids, key), headers={"Idempotency-Key": key})
+    profiler.disable()
+    for order, title in (("tottime", "own time"), ("cumulative", "cumulative")):
+        text = io.StringIO()
+        pstats.Stats(profiler, stream=text).sort_stats(order).print_stats(30)
+        lines = [ln for ln in text.getvalue().splitlines() if ln.strip()]
+        start = next(i for i, ln in enumerate(lines) if ln.lstrip().startswith("ncalls"))
+        out.append(f"   full stack, cProfile top by {title} ({n} orders; times per run, not per order):")
+        for ln in lines[start:start + 31]:
+            for marker in ("site-packages/", "/src/", "/lib/python3.11/"):
+                ln = ln.replace(ln[ln.find("/"):ln.find(marker) + len(marker)], "") if marker in ln else ln
+            out.append(f"     {ln}")
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--clients", type=int, default=16)
-    parser.add_argument("--seconds", type=float, default=15.0)
+    parser.add_argument("--connections", type=lambda s: [int(x) for x in s.split(",")], default=[16, 64],
+                        help="comma-separated connection counts (default 16,64); the targets are judged at the first")
+    parser.add_argument("--seconds", type=float, default=12.0, help="per side and connection count, split in rounds")
+    parser.add_argument("--rounds", type=int, default=3, help="baseline and full stack alternate this many times")
     parser.add_argument("--menu-seconds", type=float, default=8.0)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--profile", type=float, default=10.0, help="py-spy seconds on one worker (0: no profile)")
+    parser.add_argument("--round-trip-requests", type=int, default=20)
+    parser.add_argument("--cpu-orders", type=int, default=300, help="orders for the in-process CPU profile (0: none)")
+    parser.add_argument("--python-driver", action="store_true", help="use the old Python-threads driver")
     args = parser.parse_args(argv)
 
     from linli.canteen.app import create_app
@@ -236,9 +470,12 @@ def main(argv: list[str] | None = None) -> int:
     from linli.shared.keys import ensure_signing_key
     from linli.shared.testing.live import start_live_server
 
+    wrk = None if args.python_driver else ensure_wrk()
     dbname = f"linli_load_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{dbname}"')
+        pg_version = admin.execute("SHOW server_version").fetchone()[0]  # type: ignore[index]
+        preload = admin.execute("SHOW shared_preload_libraries").fetchone()[0]  # type: ignore[index]
     base = PG_ADMIN_URL.rsplit("/", 1)[0]
     dsn = f"{base}/{dbname}"
     sa_url = dsn.replace("postgresql://", "postgresql+psycopg://", 1)
@@ -253,79 +490,133 @@ def main(argv: list[str] | None = None) -> int:
                           "LINLI_COMMUNITIES_FILE": communities, "LINLI_EVENT_SUBSCRIBERS": {}})
         with app.app_context():
             db.create_all()
-            ids = make_menu(portions=5_000_000, set_meal_limit=5_000_000, retail_stock=100)
+            ids = make_menu(portions=50_000_000, set_meal_limit=50_000_000, retail_stock=100)
             db.engine.dispose()
         settings = {"workers": args.workers, "threads": args.threads, "timeout": 120.0}
-        full = start_live_server("linli.canteen.app:create_app()", {
-            "LINLI_CANTEEN_DATABASE_URL": sa_url, "LINLI_VAR_DIR": str(var_dir), "LINLI_COMMUNITIES_FILE": communities,
-            "LINLI_EVENT_SUBSCRIBERS": "{}", "LINLI_LOG_LEVEL": "WARNING"}, workdir, **settings)
+        full_env = {"LINLI_CANTEEN_DATABASE_URL": sa_url, "LINLI_VAR_DIR": str(var_dir),
+                    "LINLI_COMMUNITIES_FILE": communities, "LINLI_EVENT_SUBSCRIBERS": "{}", "LINLI_LOG_LEVEL": "WARNING",
+                    # one loopback caller places every order: a limit no run reaches (the check itself still runs)
+                    "LINLI_ORDER_RATE_LIMIT": "1000000 per second"}
+        os.environ["LINLI_ORDER_RATE_LIMIT"] = full_env["LINLI_ORDER_RATE_LIMIT"]  # the in-process CPU run too
+        bare_env = {"BASELINE_DSN": dsn, "PYTHONPATH": str(HERE)}
+        full = start_live_server("linli.canteen.app:create_app()", full_env, workdir, **settings)
         servers.append(full)
-        bare = start_live_server("orders:baseline_app()", {"BASELINE_DSN": dsn, "PYTHONPATH": str(HERE)}, workdir,
-                                 **settings)
+        bare = start_live_server("orders:baseline_app()", bare_env, workdir, **settings)
         servers.append(bare)
+        full_pids, bare_pids = workers_of(full.process.pid, args.workers), workers_of(bare.process.pid, args.workers)
 
-        lines = [{"kind": "dish", "dish_id": ids["pork"], "portion": "half"},
-                 {"kind": "dish", "dish_id": ids["greens"]},
-                 {"kind": "set_meal", "set_meal_id": ids["set_meal"], "choices": [ids["pork"], ids["egg"], ids["tofu"]]}]
-        order = {"community_id": "north-bund", "meal_service_id": ids["meal_service"], "channel": "kiosk",
-                 "lines": lines}
         full_url, bare_url = f"{full.url}/api/orders", f"{bare.url}/orders"
         # both must agree on the money before we time anything
-        a = requests.post(full_url, json=order, timeout=30)
-        b = requests.post(bare_url, json=order, timeout=30)
+        key = uuid.uuid4().hex
+        a = requests.post(full_url, json=order_body(ids, key), headers={"Idempotency-Key": key}, timeout=120)
+        b = requests.post(bare_url, json=order_body(ids, key), timeout=120)
         assert a.status_code == 201 and b.status_code == 201, (a.text, b.text)
-        assert a.json()["total_fen"] == b.json()["total_fen"] == 900 + 600 + 1500, (a.json(), b.json())
-
-        print(f"PostgreSQL, gunicorn gthread workers={args.workers} threads={args.threads}, {args.clients} clients, "
-              f"{args.seconds:g} s each (3 alternating rounds); order = half portion + full portion + set meal (3 choices), cash")
-        # alternate the two so that the machine's other load falls on both alike
-        rounds = 3
-        part = args.seconds / rounds
-        base_runs, full_runs = [], []
-        for _ in range(rounds):
-            base_runs.append(measure(lambda s: s.post(bare_url, json=order, timeout=60).status_code,
-                                     args.clients, part, 1.0))
-            full_runs.append(measure(lambda s: s.post(full_url, json=order, timeout=60).status_code,
-                                     args.clients, part, 1.0))
-        base_m, full_m = combine(base_runs, part), combine(full_runs, part)
-        print(row("baseline (plain SQL, bare Flask)", base_m))
-        print(row("full stack (POST /api/orders)", full_m))
-        tp_ratio = full_m["rate"] / base_m["rate"] if base_m["rate"] else 0.0
-        p99_ratio = full_m["p99"] / base_m["p99"] if base_m["p99"] else float("inf")
-        print(f"orders/s ratio {tp_ratio:.2f} (target ≥ 0.6)   p99 ratio {p99_ratio:.2f} (target ≤ 2)")
-
-        menu_url = f"{full.url}/api/communities/north-bund/menu?date={FUTURE_DAY}"
-        etag = requests.get(menu_url, timeout=30).headers["ETag"]
-        bare_menu = f"{bare.url}/menu/north-bund/{FUTURE_DAY}"
+        # the subtotal: a community plugin may add a price adjustment (north-bund's set-meal offer) on the full stack
+        assert a.json()["subtotal_fen"] == b.json()["total_fen"] == 900 + 600 + 1500, (a.json(), b.json())
+        menu_path = f"/api/communities/north-bund/menu?date={FUTURE_DAY}"
+        bare_menu_path = f"/menu/north-bund/{FUTURE_DAY}"
+        menu_url, bare_menu = f"{full.url}{menu_path}", f"{bare.url}{bare_menu_path}"
         assert requests.get(bare_menu, timeout=30).status_code == 200
-        runs: dict[str, list[dict[str, float]]] = {"bare": [], "get": [], "304": []}
+
+        print(f"PostgreSQL {pg_version}, gunicorn gthread workers={args.workers} threads={args.threads} per side; "
+              f"order = half portion + full portion + set meal (3 choices), kiosk, cash; each request a distinct "
+              f"body (note) and, for the full stack, a distinct Idempotency-Key")
+        print(f"start: {load_average()}", flush=True)
+        if wrk is None:
+            python_fallback(args, full_url, bare_url, menu_url, bare_menu, ids)
+            return 1
+        version = subprocess.run([wrk, "--version"], capture_output=True, check=False)
+        print(f"generator: {(version.stdout or version.stderr).decode().splitlines()[0]} (Lua script "
+              f"tests/load/wrk/request.lua); wrk cpu = its CPU seconds / wall seconds (100% = one of {CORES} cores)")
+        body = json.dumps(order_body(ids, "__KEY__"))
+        figures: dict[int, tuple[Result, Result]] = {}
+        for conns in args.connections:
+            part = args.seconds / args.rounds
+            measure(wrk, bare_url, connections=conns, seconds=2, server_pids=bare_pids, method="POST", body=body)
+            measure(wrk, full_url, connections=conns, seconds=2, server_pids=full_pids, method="POST", body=body,
+                    keyed=True)
+            base_runs, full_runs = [], []
+            for _ in range(args.rounds):  # alternate: the machine's other load falls on both alike
+                base_runs.append(measure(wrk, bare_url, connections=conns, seconds=part, server_pids=bare_pids,
+                                         method="POST", body=body))
+                full_runs.append(measure(wrk, full_url, connections=conns, seconds=part, server_pids=full_pids,
+                                         method="POST", body=body, keyed=True))
+            base_m, full_m = wrk_combine(base_runs, 201), wrk_combine(full_runs, 201)
+            figures[conns] = (base_m, full_m)
+            print(f"-- orders, {conns} connections, {args.rounds} alternating rounds of {part:g} s each "
+                  f"(p50/p99: median of the rounds); {load_average()}")
+            print(base_m.row("baseline (plain SQL, bare Flask)"))
+            print(full_m.row("full stack (POST /api/orders)"))
+            print(f"   ratio orders/s {full_m.rate / base_m.rate if base_m.rate else 0:.2f}   "
+                  f"p99 {full_m.p99_ms / base_m.p99_ms if base_m.p99_ms else float('inf'):.2f}", flush=True)
+
+        conns = args.connections[0]
         part = args.menu_seconds / 2
+        etag = settled_etag(menu_url)
+        runs: dict[str, list[dict[str, Any]]] = {"bare": [], "get": [], "304": []}
         for _ in range(2):
-            runs["bare"].append(measure(lambda s: s.get(bare_menu, timeout=60).status_code, args.clients, part,
-                                        0.5, 200))
-            runs["get"].append(measure(lambda s: s.get(menu_url, timeout=60).status_code, args.clients, part,
-                                       0.5, 200))
-            runs["304"].append(measure(lambda s: s.get(menu_url, headers={"If-None-Match": etag},
-                                                       timeout=60).status_code, args.clients, part, 0.5, 304))
-        mb, mg, m304 = (combine(runs[k], part) for k in ("bare", "get", "304"))
-        print(row("bare JSON menu route", mb))
-        print(row("menu of the day GET", mg))
-        print(row("menu of the day GET → 304", m304))
-        get_ratio, nm_ratio = mg["rate"] / mb["rate"], m304["rate"] / mb["rate"]
-        print(f"menu GET ratio {get_ratio:.2f} (target ≥ 0.5)   304 ratio {nm_ratio:.2f} (target ≥ 0.8)")
+            runs["bare"].append(measure(wrk, bare_menu, connections=conns, seconds=part, server_pids=bare_pids))
+            runs["get"].append(measure(wrk, menu_url, connections=conns, seconds=part, server_pids=full_pids))
+            runs["304"].append(measure(wrk, menu_url, connections=conns, seconds=part, server_pids=full_pids,
+                                       header=f"If-None-Match: {etag}"))
+        mb, mg, m304 = wrk_combine(runs["bare"], 200), wrk_combine(runs["get"], 200), wrk_combine(runs["304"], 304)
+        print(f"-- menu of the day, {conns} connections, 2 alternating rounds of {part:g} s; {load_average()}")
+        print(mb.row("bare JSON menu route"))
+        print(mg.row("menu of the day GET"))
+        print(m304.row("menu of the day GET → 304"))
+        print(f"   ratio GET {mg.rate / mb.rate if mb.rate else 0:.2f}   304 {m304.rate / mb.rate if mb.rate else 0:.2f}")
+
+        print("-- memory per gunicorn worker after the run (VmRSS; Pss = its fair share of pages shared after "
+              "the preloaded fork)")
+        worst_rss = 0.0
+        for name, pids in (("full stack", full_pids), ("baseline", bare_pids)):
+            cells = []
+            for pid in pids:
+                mem = memory_kb(pid)
+                cells.append(f"{mem['rss'] / 1024:.0f} MB (Pss {mem.get('pss', 0) / 1024:.0f})")
+                if name == "full stack":
+                    worst_rss = max(worst_rss, mem["rss"] / 1024)
+            print(f"   {name:<11} " + ", ".join(cells))
+
+        profile = profile_worker(wrk, full_url, body, full_pids, args.profile, conns, workdir) if args.profile else None
+
         with psycopg.connect(dsn) as check:
             negative = check.execute("SELECT count(*) FROM canteen_dish_stock WHERE remaining_units < 0").fetchone()
             orders_n = check.execute("SELECT count(*) FROM canteen_order").fetchone()
-        print(f"orders written: {orders_n[0]}, negative stock rows: {negative[0]}")
-        ok = tp_ratio >= 0.6 and p99_ratio <= 2 and get_ratio >= 0.5 and nm_ratio >= 0.8
-        print("targets:", "met" if ok else "MISSED")
-        return 0 if ok else 1
+            keys = check.execute("SELECT count(*), count(*) FILTER (WHERE state = 'done') "
+                                 "FROM linli_idempotency_record").fetchone()
+        for server in servers:
+            server.stop()
+        servers.clear()
+
+        print(f"-- database round trips per request (loopback proxy; pg_stat_statements "
+              f"{'preloaded' if 'pg_stat_statements' in preload else 'not in shared_preload_libraries'})")
+        trips = round_trips(workdir, full_env, bare_env, ids, menu_path, bare_menu_path, args.round_trip_requests)
+        for name, value in trips.items():
+            print(f"   {name:<42} {value:.1f}")
+        if profile:
+            print(profile)
+        if args.cpu_orders:
+            print("\n".join(cpu_per_order(full_env, dsn, ids, args.cpu_orders)))
+        print(f"orders written: {orders_n[0]}, negative stock rows: {negative[0]}, idempotency records: {keys[0]} "
+              f"({keys[1]} done)")
+        base16, full16 = figures[args.connections[0]]
+        tp_ratio = full16.rate / base16.rate if base16.rate else 0.0
+        p99_ratio = full16.p99_ms / base16.p99_ms if base16.p99_ms else float("inf")
+        checks = {f"orders/s ≥ 0.9 × baseline at c={args.connections[0]} ({tp_ratio:.2f})": tp_ratio >= 0.9,
+                  f"p99 ≤ 1.2 × baseline ({p99_ratio:.2f})": p99_ratio <= 1.2,
+                  f"RSS per worker < 120 MB ({worst_rss:.0f})": worst_rss < 120,
+                  "no negative stock": negative[0] == 0,
+                  "wrk below half a core": all(r.generator_cpu < 0.5 for pair in figures.values() for r in pair)}
+        for text, ok in checks.items():
+            print(f"   {'met   ' if ok else 'MISSED'} {text}")
+        print(f"end: {load_average()}")
+        return 0 if all(checks.values()) else 1
     finally:
         for server in servers:
             server.stop()
         with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
-
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -30,6 +30,9 @@ from typing import Any
 
 import psycopg
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from plans import load_average, plan_shapes
+
 ROOT = Path(__file__).resolve().parents[2]
 PG_ADMIN_URL = os.environ.get("LINLI_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 COMMUNITIES = ("fenglin-huiyuan", "north-bund")
@@ -156,6 +159,10 @@ def main(argv: list[str] | None = None) -> int:
 
             due_list = due()
             rows = overview()
+            for name, call in (("due list", due), ("overview", overview), ("Monday report", report)):
+                print(f"plan of the {name}:")
+                print("\n".join(plan_shapes(db.engine, call)))
+            print(load_average())
             results = {"due list (1 staff member)": timed(due, args.repeat),
                        f"subdistrict overview ({len(rows)} staff)": timed(overview, args.repeat),
                        "Monday report (1 staff member)": timed(report, args.repeat)}

@@ -5,9 +5,10 @@ import sqlalchemy as sa
 
 from linli.hub.extensions import db, shared_models
 from linli.hub.people import service
-from linli.hub.people.models import Household
+from linli.hub.people.models import Household, Resident
 from linli.hub.testing import make_households
 from linli.shared.communities import Community
+from linli.shared.errors import NotFound, Unprocessable
 
 
 @pytest.fixture
@@ -90,3 +91,19 @@ def test_born_today_in_shanghai_is_not_in_the_future_before_8_in_the_morning(app
         assert born.json["birth_date"] == "2026-12-03"
         tomorrow = client.post(url, json={"name": "明天", "birth_date": "2026-12-04"}, headers=staff)
         assert tomorrow.status_code == 422 and tomorrow.content_type == "application/problem+json"
+
+
+def test_a_resident_is_found_by_number_or_by_a_name_only_one_has(app, households):
+    with app.app_context():
+        zhao = db.session.scalar(sa.select(Resident.id).where(Resident.name == "赵阿婆"))
+        assert service.find_resident_id("north-bund", "赵阿婆") == zhao
+        assert service.find_resident_id("north-bund", str(zhao)) == zhao
+        with pytest.raises(NotFound) as unknown:
+            service.find_resident_id("north-bund", "无名氏")
+        assert unknown.value.code == "resident_not_found"
+        with pytest.raises(NotFound):  # a name in another community is not found here
+            service.find_resident_id("fenglin-huiyuan", "赵阿婆")
+        service.add_resident(None, households["ordinary"], name="赵阿婆")
+        with pytest.raises(Unprocessable) as twice:
+            service.find_resident_id("north-bund", "赵阿婆")
+        assert twice.value.code == "ambiguous_name"

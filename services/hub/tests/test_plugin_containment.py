@@ -8,9 +8,10 @@ import structlog
 
 from linli.hub import hookimpl
 from linli.hub.app import create_app
+from linli.hub.rounds.policy import RequestInfo, RoundInfo, SlotInfo
 from linli.hub.testing import SHANGHAI, make_world, next_weekday
 from linli.shared.auth import Identity
-from linli.shared.testing.plugins import metric_value
+from linli.shared.testing.plugins import call_hook, metric_value
 
 BROKEN = "broken_hub"
 
@@ -27,7 +28,8 @@ class Broken:
 
 @pytest.fixture
 def app(service_app, communities_with):
-    return service_app("hub", create_app, LINLI_COMMUNITIES_FILE=communities_with({"north-bund": [BROKEN]}),
+    return service_app("hub", create_app, LINLI_COMMUNITIES_FILE=communities_with(
+        {"north-bund": [BROKEN], "fenglin-huiyuan": ["north_bund_room_queue", "fenglin_volunteer_shifts"]}),
                        LINLI_EXTRA_PLUGINS=[(BROKEN, Broken())])
 
 
@@ -56,6 +58,15 @@ def test_a_failing_allocation_policy_falls_back_to_the_built_in_lottery(app, cli
     assert (entry["plugin"], entry["hook"], entry["community"]) == (BROKEN, "allocate_slots", "north-bund")
     assert metric_value(app, "linli_plugin_errors_total", service="hub", plugin=BROKEN, hook="allocate_slots",
                         community="north-bund") == 1
+    # the other community is untouched: its own policy plugin (here the queue) still decides there
+    starts = dt.datetime.now(dt.UTC) + dt.timedelta(days=3)
+    with structlog.testing.capture_logs() as logs:
+        decisions = call_hook(app, "fenglin-huiyuan", "allocate_slots",
+                              round=RoundInfo(1, "fenglin-huiyuan", 1, 7), seed=7, history={},
+                              slots=[SlotInfo(1, world["room"], starts, starts + dt.timedelta(hours=2))],
+                              requests=[RequestInfo(1, 10, 1, 1), RequestInfo(2, 11, 1, 1)])
+    assert {d.detail["method"] for d in decisions} == {"queue"} and sorted(d.outcome for d in decisions) == ["lost", "won"]
+    assert [e for e in logs if e["event"] == "plugin.failed"] == []
 
 
 def test_failing_shift_templates_keep_the_built_in_waste_sorting_duty(app, client, auth):

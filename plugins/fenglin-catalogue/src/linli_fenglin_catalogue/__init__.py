@@ -29,7 +29,11 @@ FENGLIN_ITEMS: list[dict[str, Any]] = [
      "description_zh": "为行动不便的老人预约上门或助浴点助浴", "description_en": "Bathing help at home or at the bathing point for elders who cannot manage alone"},
     {"code": "fenglin-day-care", "name_zh": "日间照料登记", "name_en": "Day care registration",
      "category": "elderly", "modes": ["on_site", "help_you_do"], "online_prereview": False, "handling": "passed_on",
-     "documents": ["id_card"]},
+     "documents": ["id_card"], "keywords": "日间照料,托老,day care",
+     "description_zh": "白天独自在家的老人到邻里小汇为老服务活动室日间照料：午餐、休息和康复活动，傍晚回家"
+                       "（长者照护之家的申请另见「长者照护之家/日间照料申请」）",
+     "description_en": "Day care at the hub's elderly-service room for elders alone at home in the daytime: lunch, "
+                       "rest and activities, home by evening (a place in a care home: see 'Day care or respite')"},
     {"code": "fenglin-talk-room", "name_zh": "谈心室预约", "name_en": "Talk room appointment",
      "category": "neighbourhood", "modes": ["on_site"], "online_prereview": False, "handling": "on_the_spot"},
 ]

@@ -85,11 +85,15 @@ def price_adjustments(community: Any, order: dict[str, Any]) -> list[dict[str, A
     settings = (community.setting(SETTINGS) or {}).get("grain_heart")
     if not settings or order["meal_service"]["kind"] not in settings.get("meal_kinds", ["lunch"]):
         return None
-    ids = {line["set_meal_id"] for line in order["lines"] if line["kind"] == "set_meal"}
-    if not ids:
+    set_lines = [line for line in order["lines"] if line["kind"] == "set_meal"]
+    if not set_lines:
         return None
-    grain_heart = set(db.session.scalars(sa.select(SetMeal.id).where(
-        SetMeal.id.in_(ids), SetMeal.code == settings.get("set_meal_code", "liangxin"))))
+    code = settings.get("set_meal_code", "liangxin")
+    if all("set_meal_code" in line for line in set_lines):  # the canteen names each line's set meal
+        grain_heart = {line["set_meal_id"] for line in set_lines if line["set_meal_code"] == code}
+    else:
+        grain_heart = set(db.session.scalars(sa.select(SetMeal.id).where(
+            SetMeal.id.in_({line["set_meal_id"] for line in set_lines}), SetMeal.code == code)))
     discount = int(settings.get("discount_fen", 200))
     amount = sum(min(discount * line["quantity"], line["line_total_fen"]) for line in order["lines"]
                  if line["kind"] == "set_meal" and line["set_meal_id"] in grain_heart)

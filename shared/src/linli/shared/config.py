@@ -71,6 +71,8 @@ def load_config(service: str, test_config: dict[str, Any] | None = None) -> dict
         "LINLI_IDEMPOTENCY_TTL_HOURS": int(env.get("LINLI_IDEMPOTENCY_TTL_HOURS", "24")),
         "LINLI_LOG_LEVEL": env.get("LINLI_LOG_LEVEL", "INFO"),
         "LINLI_PROXY_HOPS": int(env.get("LINLI_PROXY_HOPS", "0")),
+        # served only over TLS (a terminating proxy that does not send X-Forwarded-Proto): HSTS always
+        "LINLI_HSTS": env.get("LINLI_HSTS", "").lower() in {"1", "true", "yes"},
         "LINLI_PUBLIC_URL": env.get("LINLI_PUBLIC_URL"),
         # request bodies above this are refused with 413 before they are read (Flask's limit)
         "MAX_CONTENT_LENGTH": int(env.get("LINLI_MAX_BODY_BYTES", str(1024 * 1024))),

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -39,6 +40,9 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # Pool settings for PostgreSQL, per process (a gunicorn worker): size + overflow must stay
 # below max_connections / (workers * replicas). Override with LINLI_DB_POOL_SIZE etc.
 POSTGRES_POOL_DEFAULTS = {"pool_size": 5, "max_overflow": 10, "pool_timeout": 10, "pool_recycle": 1800}
+# a pooled connection unused this long is pinged before use (a restarted server closed it meanwhile);
+# one in steady use is not: pool_pre_ping would cost a round trip on every checkout (three per keyed order)
+PING_AFTER_IDLE_SECONDS = 10
 
 
 class UTCDateTime(TypeDecorator[dt.datetime]):
@@ -83,10 +87,38 @@ def engine_options(url: str, env: dict[str, str] | None = None) -> dict[str, Any
     env = dict(os.environ if env is None else env)
     if url.startswith("sqlite"):
         return {"connect_args": {"timeout": 30, "check_same_thread": False}}
-    options: dict[str, Any] = {"pool_pre_ping": True}
+    options: dict[str, Any] = {}
     for key, default in POSTGRES_POOL_DEFAULTS.items():
         options[key] = int(env.get(f"LINLI_DB_{key.upper()}", default))
     return options
+
+
+def ping_after_idle_seconds(env: dict[str, str] | None = None) -> float:
+    env = dict(os.environ if env is None else env)
+    return float(env.get("LINLI_DB_PING_AFTER_IDLE", PING_AFTER_IDLE_SECONDS))
+
+
+def _install_idle_ping(engine: Engine, idle_seconds: float) -> None:
+    """Ping a pooled connection on checkout only when it sat idle longer than ``idle_seconds``; a dead
+    one is replaced (DisconnectionError makes the pool connect afresh). A connection that dies while in
+    steady use fails that request, and SQLAlchemy then invalidates the pool's older connections."""
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
+        if record is not None:
+            record.info["linli_idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.get("linli_idle_since")
+        if since is None or time.monotonic() - since <= idle_seconds:
+            return
+        try:
+            alive = engine.dialect.do_ping(dbapi_connection)
+        except Exception as error:  # any failure of the ping means a dead connection
+            raise sa.exc.DisconnectionError() from error
+        if not alive:
+            raise sa.exc.DisconnectionError()
 
 
 def is_sqlite(engine: Engine) -> bool:
@@ -122,6 +154,8 @@ def init_db(app: Flask, db: SQLAlchemy) -> None:
         engine = db.engine
         if is_sqlite(engine):
             _install_sqlite_behaviour(engine)
+        elif engine.pool.__class__.__name__ != "NullPool":
+            _install_idle_ping(engine, ping_after_idle_seconds())
         os.register_at_fork(after_in_child=lambda: engine.dispose(close=False))
 
 

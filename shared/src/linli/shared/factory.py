@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -23,9 +23,11 @@ from linli.shared.config import load_config
 from linli.shared.db import init_db
 from linli.shared.errors import init_errors
 from linli.shared.events.receiver import blueprint as events_blueprint
+from linli.shared.headers import init_security_headers
 from linli.shared.i18n import init_i18n
 from linli.shared.idempotency import init_idempotency
 from linli.shared.inputs import init_input_checks
+from linli.shared.limits import init_limits
 from linli.shared.models import SharedModels
 from linli.shared.navigation import init_navigation
 from linli.shared.observability import init_observability, watch_plugins
@@ -55,6 +57,10 @@ class ServiceSpec:
     version: str = "0.1.0"
     extra_init: Sequence[Callable[[Flask], None]] = field(default_factory=tuple)
     page_messages: PageMessages = PageMessages()  # how its pages word problems (linli.shared.pages)
+    # the pages' Content-Security-Policy (linli.shared.headers): sources beyond the site's own, per
+    # directive; csp_inline allows inline styles and handlers while a service's templates hold some
+    csp_sources: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    csp_inline: bool = False
 
     @property
     def package_dir(self) -> Path:
@@ -100,6 +106,8 @@ def create_service_app(spec: ServiceSpec, test_config: dict[str, Any] | None = N
     app.extensions["linli_spec"] = spec
     init_auth(app)
     init_i18n(app, package_dir / "translations")
+    init_limits(app)
+    init_security_headers(app, sources=spec.csp_sources, inline=spec.csp_inline)
     init_input_checks(app)  # before the Idempotency-Key is claimed: a refused request claims nothing
     app.before_request(check_operation_contract)
     init_idempotency(app)

@@ -20,10 +20,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 
 import sqlalchemy as sa
 from flask import Flask, Response, g, request, session
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 
 from linli.shared.auth import current_identity
 from linli.shared.db import utcnow
@@ -60,6 +63,21 @@ def _scope_and_caller() -> tuple[str, str | None]:
     return f"{identity.subject if identity else 'anonymous'}:{request.path}"[:255], caller
 
 
+@contextmanager
+def _connect(engine: sa.Engine) -> Iterator[sa.Connection]:
+    """A connection of its own for the claim and the store: each is one statement (the claim's
+    fallback reads and updates only a key already taken). On PostgreSQL in autocommit, so a statement
+    is its own transaction and one round trip (no BEGIN, no COMMIT); SQLite keeps its BEGIN IMMEDIATE."""
+    with engine.connect() as connection:
+        if engine.dialect.name == "postgresql":
+            connection = connection.execution_options(isolation_level="AUTOCOMMIT")
+        yield connection.execution_options(linli_write=True)
+
+
+def _insert(connection: sa.Connection, table: sa.Table) -> Any:
+    return (postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert)(table)
+
+
 def _claim() -> Response | None:
     key = request.headers.get(HEADER)
     if request.method != "POST" or not key:
@@ -70,33 +88,38 @@ def _claim() -> Response | None:
     model = state.models.IdempotencyRecord
     table = model.__table__
     (scope, caller), fingerprint = _scope_and_caller(), _fingerprint()
-    with state.db.engine.connect() as connection:
-        connection = connection.execution_options(linli_write=True)
-        with connection.begin():
-            try:
-                with connection.begin_nested():
-                    connection.execute(table.insert().values(scope=scope, key=key, fingerprint=fingerprint,
-                                                             caller=caller, state="processing", created_at=utcnow()))
-                g.linli_idempotency = (scope, key)
-                return None
-            except IntegrityError:
-                pass
-            row = connection.execute(sa.select(table).where(table.c.scope == scope, table.c.key == key)).one()
-            if row.caller != caller:  # another kiosk's key: its response may hold a secret (pickup_ref)
+    with _connect(state.db.engine) as connection, connection.begin():
+        # one statement (on PostgreSQL in autocommit: one round trip); a key already claimed inserts nothing
+        claimed = connection.execute(_insert(connection, table).values(
+            scope=scope, key=key, fingerprint=fingerprint, caller=caller, state="processing",
+            created_at=utcnow()).on_conflict_do_nothing(index_elements=["scope", "key"])
+            .returning(table.c.id)).first()
+        if claimed is not None:
+            g.linli_idempotency = (scope, key)
+            return None
+        row = connection.execute(sa.select(table).where(table.c.scope == scope, table.c.key == key)).one()
+        if row.caller != caller:  # another kiosk's key: its response may hold a secret (pickup_ref)
+            return handle_problem(Conflict(
+                "This Idempotency-Key was used by another caller; send a new key.", code="idempotency_key_used"))
+        if row.fingerprint != fingerprint:
+            return handle_problem(Unprocessable(
+                "This Idempotency-Key was used with a different request body.", code="idempotency_key_reused"))
+        if row.state == "processing":
+            created = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=dt.UTC)
+            if utcnow() - created < STALE_AFTER:
                 return handle_problem(Conflict(
-                    "This Idempotency-Key was used by another caller; send a new key.", code="idempotency_key_used"))
-            if row.fingerprint != fingerprint:
-                return handle_problem(Unprocessable(
-                    "This Idempotency-Key was used with a different request body.", code="idempotency_key_reused"))
-            if row.state == "processing":
-                created = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=dt.UTC)
-                if utcnow() - created < STALE_AFTER:
-                    return handle_problem(Conflict(
-                        "A request with this Idempotency-Key is still being processed; retry shortly.",
-                        code="idempotency_in_progress"))
-                connection.execute(table.update().where(table.c.id == row.id).values(created_at=utcnow()))
-                g.linli_idempotency = (scope, key)
-                return None
+                    "A request with this Idempotency-Key is still being processed; retry shortly.",
+                    code="idempotency_in_progress"))
+            # a crashed worker's claim: taken over by exactly one retry (the one whose UPDATE still sees it)
+            taken = connection.execute(table.update().where(
+                table.c.id == row.id, table.c.state == "processing", table.c.created_at == row.created_at)
+                .values(created_at=utcnow())).rowcount
+            if taken != 1:
+                return handle_problem(Conflict(
+                    "A request with this Idempotency-Key is still being processed; retry shortly.",
+                    code="idempotency_in_progress"))
+            g.linli_idempotency = (scope, key)
+            return None
     response = Response(row.response_body, status=row.response_status)
     for name, value in (row.response_headers or {}).items():
         response.headers[name] = value
@@ -112,16 +135,14 @@ def _store(response: Response) -> Response:
     state = service_state()
     table = state.models.IdempotencyRecord.__table__
     where = (table.c.scope == scope) & (table.c.key == key)
-    with state.db.engine.connect() as connection:
-        connection = connection.execution_options(linli_write=True)
-        with connection.begin():
-            if response.status_code >= 500:
-                connection.execute(table.delete().where(where))
-            else:
-                headers = {h: response.headers[h] for h in REPLAYED_HEADERS if h in response.headers}
-                connection.execute(table.update().where(where).values(
-                    state="done", response_status=response.status_code,
-                    response_headers=headers, response_body=response.get_data()))
+    with _connect(state.db.engine) as connection, connection.begin():
+        if response.status_code >= 500:
+            connection.execute(table.delete().where(where))
+        else:
+            headers = {h: response.headers[h] for h in REPLAYED_HEADERS if h in response.headers}
+            connection.execute(table.update().where(where).values(
+                state="done", response_status=response.status_code,
+                response_headers=headers, response_body=response.get_data()))
     return response
 
 

@@ -69,10 +69,12 @@ def _seed_demo(app: Flask) -> None:
 
 
 def _tick(app: Flask) -> dict[str, int]:
+    from linli.canteen.feedback.tasks import tick as feedback_tick
     from linli.canteen.orders.tasks import tick
     from linli.canteen.payments.tasks import tick as payments_tick
 
-    return {**tick(app), **payments_tick(app)}  # orders expire first, then their money goes back
+    # orders expire first, then their money goes back; old identified feedback is anonymised
+    return {**tick(app), **payments_tick(app), **feedback_tick(app)}
 
 
 def _models() -> None:
@@ -101,6 +103,9 @@ SPEC = ServiceSpec(
     seed_demo=_seed_demo,
     tick=_tick,
     page_messages=PAGE_MESSAGES,
+    # Stripe.js and its card frame on the payment page (payments/stripe_gateway)
+    csp_sources={"script-src": ["https://js.stripe.com"], "frame-src": ["https://js.stripe.com", "https://hooks.stripe.com"],
+                 "connect-src": ["https://api.stripe.com"]},
 )
 
 

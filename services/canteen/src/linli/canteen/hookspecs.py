@@ -21,7 +21,8 @@ def price_adjustments(community: Any, order: dict[str, Any]) -> list[dict[str, A
 
     ``order`` is a draft: ``{"community_id", "meal_service": {"id", "kind", "service_date"}, "diner_id",
     "channel", "mode", "subtotal_fen", "lines": [{"kind", "dish_id", "portion", "set_meal_id",
-    "retail_item_id", "quantity", "unit_price_fen", "line_total_fen"}]}``.
+    "retail_item_id", "quantity", "unit_price_fen", "line_total_fen"}]}``; a set meal's line also
+    carries its ``set_meal_code``.
     Return a list of ``{"code", "label_zh", "label_en", "amount_fen"}`` (negative = discount) or None.
     The total never goes below zero. Default: no adjustments."""
 

@@ -51,3 +51,17 @@ def room_time_held(community: Any, room_id: int, starts_at: Any, ends_at: Any) -
     booking. Any ``True`` refuses a direct booking of that time (409 ``held_for_round``). The built-in
     implementation (``linli.hub.rounds.builtin``) holds the slots offered in an open booking round, so
     that bookings never have to know about rounds."""
+
+
+@hookspec
+def community_content(community: Any, locale: str) -> list[dict[str, Any]] | None:
+    """Return the pages of text (guides, notices) this community shows residents in the hub, written in
+    ``locale`` (``"zh"`` or ``"en"``): a list of dicts with ``slug`` (letters, digits, dashes), ``title``,
+    optionally ``summary``, ``credit`` (who wrote or translated it) and ``sections``: a list of
+    ``{"heading": ..., "text": ..., "items": [...]}`` (plain text; the page escapes it). Return only
+    pages you have in that language; None or ``[]`` for the others.
+
+    Served at ``/guides/<community>/<slug>?lang=en``. Every plugin's pages are merged by ``slug``: a later
+    plugin's page replaces an earlier one with the same slug in that language. A page missing in English
+    is shown in Chinese with a notice that it has not been translated. The built-in
+    (``linli.hub.guides.builtin``) gives every community the Shanghai waste-sorting guide in Chinese."""

@@ -32,6 +32,8 @@ from linli.shared.testing.plugins import communities_toml, create_app_of, requir
 
 ENGINES = ("sqlite", "postgresql")
 EVENT_SECRET = "test-event-secret"
+HIGH_LIMITS = {name: "100000 per minute" for name in ("LINLI_ORDER_RATE_LIMIT", "LINLI_PIN_RATE_LIMIT",
+                                                   "LINLI_OPEN311_RATE_LIMIT")}
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -110,6 +112,9 @@ def linli_base_config(linli_var_dir: Path, pytestconfig: pytest.Config) -> dict[
         "LINLI_EVENT_SUBSCRIBERS": {},
         "LINLI_ACCESS_LOG": False,
         "SECRET_KEY": "test-secret-key",
+        # tests place orders and try PINs from one address far faster than a kiosk: the limits
+        # (linli.shared.limits) are lifted unless a test sets them (tests/authz/test_abuse.py)
+        **HIGH_LIMITS,
     }
 
 
@@ -200,6 +205,7 @@ def live_server(linli_workdir: Path, linli_base_config: dict[str, Any]) -> Itera
             "LINLI_EVENT_SECRET": app.config["LINLI_EVENT_SECRET"],
             "LINLI_EVENT_SUBSCRIBERS": json.dumps(app.config["LINLI_EVENT_SUBSCRIBERS"]),
             "LINLI_SECRET_KEY": app.config["SECRET_KEY"],
+            **{k: app.config[k] for k in HIGH_LIMITS},  # as the app has them (a test may set lower ones)
             **(env or {}),
         }
         server = start_live_server(app_target(app), server_env, linli_workdir, workers=workers, threads=threads)

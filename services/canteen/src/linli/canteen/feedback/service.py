@@ -243,3 +243,34 @@ def collected_today(community_id: str, pickup_number: int) -> Order:
 
 def has_feedback(order_id: int) -> bool:
     return db.session.scalar(sa.select(Feedback.id).where(Feedback.order_id == order_id)) is not None
+
+
+# --- retention -----------------------------------------------------------------------------------
+
+DEFAULT_IDENTIFIED_RETENTION_DAYS = 365
+
+
+def identified_retention_days() -> int:
+    """``LINLI_FEEDBACK_RETENTION_DAYS`` (default 365; 0 keeps identified feedback for ever)."""
+    import os
+
+    from flask import current_app
+
+    value = current_app.config.get("LINLI_FEEDBACK_RETENTION_DAYS",
+                                   os.environ.get("LINLI_FEEDBACK_RETENTION_DAYS", DEFAULT_IDENTIFIED_RETENTION_DAYS))
+    return max(int(value), 0)
+
+
+def forget_old_identified(now: dt.datetime | None = None) -> int:
+    """Delete what identifies a diner in feedback older than the retention period: who gave it
+    (``diner_id``), who typed it in, and the free-text comment (which may name them). The dish
+    ratings stay, now anonymous, so the dishes' scores and the reports do not change. Idempotent."""
+    days = identified_retention_days()
+    if not days:
+        return 0
+    cutoff = (now or utcnow()) - dt.timedelta(days=days)
+    identified = sa.or_(Feedback.diner_id.is_not(None), Feedback.entered_by.is_not(None), Feedback.comment != "")
+    done = db.session.execute(sa.update(Feedback).where(Feedback.created_at < cutoff, identified)
+                              .values(diner_id=None, entered_by=None, comment="")).rowcount
+    db.session.commit()
+    return int(done or 0)

@@ -13,6 +13,7 @@ from linli.canteen.orders.schemas import (
     OrderSchema,
 )
 from linli.shared.auth import current_identity, require_identity
+from linli.shared.limits import caller_key, rate_limit
 
 blp = Blueprint("canteen_orders_api", __name__, url_prefix="/api/orders",
                 description="Orders (订单): lines of dishes (full/half), set meals, retail goods; pickup number")
@@ -28,7 +29,9 @@ def place_order(data):  # type: ignore[no-untyped-def]
 
     Prices are computed here. Errors: 409 ``sold_out``, 409 ``ordering_closed``, 422 ``unknown_dish``,
     ``no_half_portion``, ``invalid_choice``, 403 ``wrong_community``. No token = anonymous (kiosk)."""
-    order = service.place_order(current_identity(), **data)
+    identity = current_identity()
+    rate_limit("order", caller_key(identity))  # 429 with Retry-After (LINLI_ORDER_RATE_LIMIT)
+    order = service.place_order(identity, **data)
     return order, 201, {"Location": url_for("canteen_orders_api.get_order", order_id=order.id)}
 
 

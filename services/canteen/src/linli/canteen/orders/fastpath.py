@@ -24,7 +24,7 @@ _MEAL_SERVICE = ("SELECT id, community_id, service_date, kind, starts_at, ends_a
                  "FROM canteen_meal_service WHERE id = %s")
 _DISHES = ("SELECT s.id, d.id, d.name_zh, d.name_en, d.full_price_fen, d.half_price_fen FROM canteen_dish_stock s "
            "JOIN canteen_dish d ON d.id = s.dish_id WHERE s.meal_service_id = %s AND d.active")
-_SET_MEALS = ("SELECT s.id, m.id, m.name_zh, m.name_en, m.price_fen, g.id, g.choose, o.dish_id, o.portion "
+_SET_MEALS = ("SELECT s.id, m.id, m.name_zh, m.name_en, m.price_fen, g.id, g.choose, o.dish_id, o.portion, m.code "
               "FROM canteen_set_meal_stock s JOIN canteen_set_meal m ON m.id = s.set_meal_id "
               "JOIN canteen_set_meal_group g ON g.set_meal_id = m.id JOIN canteen_set_meal_option o ON o.group_id = g.id "
               "WHERE s.meal_service_id = %s AND s.set_meal_id = ANY(%s) AND m.active ORDER BY g.position, o.id")

@@ -61,12 +61,12 @@ class Offers:
 
 
 def group_set_meals(rows: Iterable[tuple[Any, ...]]) -> dict[int, dict[str, Any]]:
-    """Rows of (stock_id, set_meal_id, name_zh, name_en, price_fen, group_id, choose, dish_id, portion),
-    ordered by group position and option → {set_meal_id: {stock_id, names, price_fen, groups}}."""
+    """Rows of (stock_id, set_meal_id, name_zh, name_en, price_fen, group_id, choose, dish_id, portion, code),
+    ordered by group position and option → {set_meal_id: {stock_id, names, price_fen, code, groups}}."""
     offers: dict[int, dict[str, Any]] = {}
-    for stock_id, set_meal_id, name_zh, name_en, price_fen, group_id, choose, dish_id, portion in rows:
+    for stock_id, set_meal_id, name_zh, name_en, price_fen, group_id, choose, dish_id, portion, code in rows:
         offer = offers.setdefault(set_meal_id, {"stock_id": stock_id, "name_zh": name_zh, "name_en": name_en,
-                                                "price_fen": price_fen, "groups": {}})
+                                                "price_fen": price_fen, "code": code, "groups": {}})
         group = offer["groups"].setdefault(group_id, {"choose": choose, "options": {}})
         group["options"][dish_id] = portion
     return offers
@@ -89,7 +89,8 @@ def load_offers(meal_service_id: int, set_meal_ids: set[int], retail_ids: set[in
     if set_meal_ids:
         offers.set_meals = group_set_meals(db.session.execute(
             sa.select(SetMealStock.id, SetMeal.id, SetMeal.name_zh, SetMeal.name_en, SetMeal.price_fen,
-                      SetMealGroup.id, SetMealGroup.choose, SetMealOption.dish_id, SetMealOption.portion)
+                      SetMealGroup.id, SetMealGroup.choose, SetMealOption.dish_id, SetMealOption.portion,
+                      SetMeal.code)
             .join(SetMeal, SetMeal.id == SetMealStock.set_meal_id)
             .join(SetMealGroup, SetMealGroup.set_meal_id == SetMeal.id)
             .join(SetMealOption, SetMealOption.group_id == SetMealGroup.id)

@@ -266,7 +266,10 @@ def _place(identity: Identity | None, *, community_id: str, meal_service_id: int
     draft = {"community_id": community_id, "diner_id": diner_id, "channel": channel, "mode": mode,
              "meal_service": {"id": meal_service.id, "kind": meal_service.kind,
                               "service_date": meal_service.service_date},
-             "subtotal_fen": priced.subtotal_fen, "lines": priced.lines}
+             "subtotal_fen": priced.subtotal_fen,
+             # each line as priced, a set meal's with its code (so a plugin needs no query to tell which it is)
+             "lines": [{**line, "set_meal_code": offers.set_meals[line["set_meal_id"]]["code"]}
+                       if line["kind"] == "set_meal" else line for line in priced.lines]}
     adjustments = _adjustments(community_id, draft)
     adjustments_fen = sum(a["amount_fen"] for a in adjustments)
     total_fen = max(0, priced.subtotal_fen + adjustments_fen)

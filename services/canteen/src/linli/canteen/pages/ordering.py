@@ -30,6 +30,7 @@ from linli.shared.auth import Identity
 from linli.shared.communities import Community
 from linli.shared.db import transaction, utcnow
 from linli.shared.errors import NotFound, Problem
+from linli.shared.limits import caller_key, client_address, rate_limit
 from linli.shared.localtime import LOCAL_TZ, local_today
 from linli.shared.navigation import sign_in_url
 from linli.shared.pages import (
@@ -277,6 +278,7 @@ def checkout(page: Page, meal_service_id: int) -> Any:
         pickup_time = dt.datetime.fromisoformat(form["pickup_time"]) if form.get("pickup_time") else None
         with transaction():
             diner_id = _diner_for(page, form.get("diner_id") or "")
+        rate_limit("order", caller_key(page.identity))  # LINLI_ORDER_RATE_LIMIT, per kiosk or person
         order, extra = paying.place_and_pay(
             page.identity, community_id=page.community.id, meal_service_id=meal_service_id,
             lines=cart.order_lines(page.cart(meal_service_id)), method=form.get("method", "cash"),
@@ -317,10 +319,16 @@ def card_sign_in(page: Page, meal_service_id: int) -> Any:
     card_number = request.form.get("card_number", "").strip()[:16]
     try:
         check_same_origin()
+        rate_limit("pin", client_address())  # one kiosk trying many cards (each card locks itself)
         with transaction():
             diner_id = kiosk_card.sign_in(community_id=page.community.id, card_number=card_number,
                                           pin=request.form.get("pin", "").strip())
     except Problem as problem:
+        if problem.status == 429:  # too many tries from this kiosk: say when to try again
+            error = _("Too many tries here; please wait %(n)d seconds and try again.",
+                      n=problem.extras.get("retry_after", 60))
+            return page.render("card.html", entry=entry, mode=mode, card_number=card_number,
+                               error=error), 429, problem.headers
         # the card number stays typed in: only the PIN is asked again
         return page.render("card.html", entry=entry, mode=mode, card_number=card_number,
                            error=_card_error(problem, card_number))

@@ -11,7 +11,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from linli.cases.casework import progress, service
-from linli.cases.casework.models import CASE_STATES, CATEGORIES, PARTY_KINDS
 from linli.cases.casework.schemas import (
     ActionCreateSchema,
     ActionUpdateSchema,
@@ -27,6 +26,7 @@ from linli.cases.casework.schemas import (
     ResolveSchema,
     TakeUpSchema,
 )
+from linli.cases.casework.service import CASE_STATES, CATEGORIES, PARTY_KINDS
 from linli.cases.pagekit import act, is_en, load_form, staff_page
 from linli.shared.auth import Identity
 from linli.shared.communities import Community

@@ -17,6 +17,9 @@ from typing import Any
 import sqlalchemy as sa
 
 from linli.cases.casework import lifecycle, search
+from linli.cases.casework.models import CASE_STATES as CASE_STATES  # the pages' filters
+from linli.cases.casework.models import CATEGORIES as CATEGORIES
+from linli.cases.casework.models import PARTY_KINDS as PARTY_KINDS
 from linli.cases.casework.models import (
     Action,
     Case,

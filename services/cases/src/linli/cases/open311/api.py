@@ -16,6 +16,7 @@ from werkzeug.exceptions import HTTPException
 from linli.cases.open311 import service
 from linli.cases.open311.formats import render
 from linli.shared.errors import Problem
+from linli.shared.limits import client_address, rate_limit
 
 blp = Blueprint("open311", __name__, url_prefix="/open311/v2")
 FORMAT = "<any(json, xml):fmt>"
@@ -36,7 +37,10 @@ def open311_error(error: service.Open311Error) -> Response:
 
 @blp.errorhandler(Problem)
 def problem_error(error: Problem) -> Response:
-    return render("errors", [{"code": error.status, "description": error.detail or error.title}], _fmt(), error.status)
+    response = render("errors", [{"code": error.status, "description": error.detail or error.title}], _fmt(),
+                      error.status)
+    response.headers.update(error.headers)  # e.g. Retry-After of a 429
+    return response
 
 
 @blp.errorhandler(HTTPException)
@@ -69,6 +73,7 @@ def service_definition(service_code: str, fmt: str) -> Response:
 
 @blp.post(f"/requests.{FORMAT}")
 def post_request(fmt: str) -> Response:
+    rate_limit("open311", request.values.get("api_key", ""), client_address())  # LINLI_OPEN311_RATE_LIMIT
     community_id = _jurisdiction()
     posted = service.parse_request(request.form)
     return render("requests", service.post_request(community_id, request.values.get("api_key"), posted), fmt)

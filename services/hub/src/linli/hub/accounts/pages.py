@@ -47,7 +47,7 @@ def login() -> Any:
     except Problem as problem:
         message = _(problem.detail or problem.title)
         return render_template("hub/accounts/login.html", next=request.form.get("next", ""), error=message,
-                               username=username), problem.status
+                               username=username), problem.status, problem.headers
     response = redirect(next_url or home_url(Identity(subject=issued.account.subject,
                                                        roles=frozenset(issued.account.roles),
                                                        communities=frozenset(issued.account.communities))),

@@ -9,8 +9,6 @@ from flask import Blueprint, render_template, url_for
 from flask_babel import gettext as _
 
 from linli.hub.activities import service
-from linli.hub.activities.models import Registration
-from linli.hub.extensions import db
 from linli.hub.templating import register_filters
 from linli.shared.auth import Identity
 from linli.shared.communities import Community
@@ -23,7 +21,7 @@ register_filters(pages)
 
 def _rows(community: Community, identity: Identity | None) -> list[dict[str, Any]]:
     now = utcnow()
-    mine: dict[int, Registration] = {}
+    mine: dict[int, Any] = {}  # session id -> the identity's live registration
     if identity is not None:
         for registration in service.my_registrations(identity):
             if registration.effective_status(now) in ("registered", "waitlisted", "offered"):
@@ -64,8 +62,7 @@ def change(registration_id: int, action: str) -> Any:
         return sign_in_page()
     community = choose_community(identity)
     do = service.confirm_offer if action == "confirm" else service.cancel
-    registration = db.session.get(Registration, registration_id)
-    session_id = registration.session_id if registration is not None else 0
+    session_id = service.session_of_registration(registration_id) or 0
     message = _("Your place is confirmed.") if action == "confirm" else _("Cancelled.")
     return act(lambda: do(identity, registration_id), message, url_for(".index", community=community.id),
                lambda: _fragment(community, identity, session_id))

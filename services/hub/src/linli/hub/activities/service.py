@@ -108,6 +108,18 @@ def get_session(session_id: int, *, lock: bool = False) -> ActivitySession:
     return session
 
 
+def get_activity(activity_id: int) -> Activity:
+    activity = db.session.get(Activity, activity_id)
+    if activity is None:
+        raise NotFound(f"No activity {activity_id}.", code="activity_not_found")
+    return activity
+
+
+def session_of_registration(registration_id: int) -> int | None:
+    """The id of the session a registration is for; None when there is no such registration."""
+    return db.session.scalar(sa.select(Registration.session_id).where(Registration.id == registration_id))
+
+
 def list_sessions(community_id: str, *, start: dt.datetime | None = None,
                   end: dt.datetime | None = None) -> list[tuple[ActivitySession, Activity]]:
     service_state().communities.require(community_id)

@@ -169,4 +169,23 @@ def list_bookings(actor: Identity | None, *, room_id: int, start: dt.datetime, e
                                  Booking.starts_at < end, Booking.ends_at > start).order_by(Booking.starts_at)))
 
 
-__all__ = ["BookingResult", "blackout_at", "cancel_booking", "create_booking", "decide_booking", "list_bookings"]
+def community_bookings_between(community_id: str, start: dt.datetime, end: dt.datetime) -> list[tuple[Booking, Team | None]]:
+    """Every active booking of the community's rooms that overlaps ``[start, end)``, with its team, earliest
+    first: the staff's room calendar."""
+    return [(booking, team) for booking, team in db.session.execute(
+        sa.select(Booking, Team).outerjoin(Team, Team.id == Booking.team_id)
+        .where(Booking.community_id == community_id, Booking.status.in_(ACTIVE_STATES),
+               Booking.starts_at < end, Booking.ends_at > start)
+        .order_by(Booking.starts_at))]
+
+
+def bookings_awaiting_approval(community_id: str, *, limit: int = 50) -> list[tuple[Booking, Team | None]]:
+    """The community's pending bookings that have not ended yet, with their teams, earliest first."""
+    return [(booking, team) for booking, team in db.session.execute(
+        sa.select(Booking, Team).outerjoin(Team, Team.id == Booking.team_id)
+        .where(Booking.community_id == community_id, Booking.status == "pending", Booking.ends_at > utcnow())
+        .order_by(Booking.starts_at).limit(limit))]
+
+
+__all__ = ["BookingResult", "blackout_at", "bookings_awaiting_approval", "cancel_booking", "community_bookings_between",
+           "create_booking", "decide_booking", "list_bookings"]

@@ -12,8 +12,8 @@ from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
 
 from linli.hub.people import service
-from linli.hub.people.models import GROUPS, SPECIAL_GROUPS
 from linli.hub.people.schemas import HouseholdCreateSchema, ResidentCreateSchema
+from linli.hub.people.service import GROUPS, SPECIAL_GROUPS
 from linli.hub.templating import register_filters
 from linli.shared.auth import Identity
 from linli.shared.communities import Community

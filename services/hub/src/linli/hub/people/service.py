@@ -102,6 +102,19 @@ def _household(household_id: int) -> Household:
     return household
 
 
+def find_resident_id(community_id: str, number_or_name: str) -> int:
+    """A resident of the community by their number, or by their exact name when only one has it."""
+    if number_or_name.isdigit():
+        return int(number_or_name)
+    ids = db.session.scalars(sa.select(Resident.id).where(Resident.community_id == community_id,
+                                                          Resident.name == number_or_name).limit(2)).all()
+    if not ids:
+        raise NotFound("No resident with this name or number.", code="resident_not_found")
+    if len(ids) > 1:
+        raise Unprocessable("Several residents have this name; use the resident number.", code="ambiguous_name")
+    return ids[0]
+
+
 def is_special(household: Household) -> bool:
     return any(set(r.groups) & SPECIAL_GROUPS for r in household.residents)
 

@@ -49,6 +49,11 @@ def list_rooms(community_id: str) -> list[Room]:
         sa.select(Room).where(Room.community_id == community_id, Room.active).order_by(Room.id)))
 
 
+def rooms_by_id(community_id: str) -> dict[int, Room]:
+    """The community's active rooms by id."""
+    return {room.id: room for room in list_rooms(community_id)}
+
+
 def add_blackout(actor: Identity, room_id: int, *, starts_at: dt.datetime, ends_at: dt.datetime,
                  reason: str = "") -> RoomBlackout:
     room = get_room(room_id)

@@ -11,8 +11,8 @@ from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
 
 from linli.hub.roster import service
-from linli.hub.roster.models import ABSENCE_KINDS, DUTIES, PERIODS
 from linli.hub.roster.schemas import AbsenceCreateSchema
+from linli.hub.roster.service import ABSENCE_KINDS, DUTIES, PERIODS
 from linli.hub.templating import register_filters
 from linli.shared.auth import Identity
 from linli.shared.communities import Community

@@ -6,24 +6,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import sqlalchemy as sa
 from flask import Blueprint, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from linli.hub.bookings import service as bookings
-from linli.hub.bookings.models import ACTIVE_STATES, Booking
-from linli.hub.extensions import db
-from linli.hub.rooms.models import Room
-from linli.hub.rooms.service import list_rooms
+from linli.hub.rooms.service import list_rooms, rooms_by_id
 from linli.hub.rounds import service
-from linli.hub.rounds.models import BookingRound, RoundDecision, RoundRequest
-from linli.hub.teams.models import Team
 from linli.hub.teams.service import list_teams, teams_led_by
 from linli.hub.templating import register_filters
 from linli.shared.auth import STAFF_ROLES, Identity
 from linli.shared.communities import Community
-from linli.shared.db import utcnow
 from linli.shared.errors import Unprocessable
 from linli.shared.localtime import LOCAL_TZ
 from linli.shared.pages import (
@@ -42,7 +35,7 @@ OUTCOME_LABELS = {"won": "Granted", "lost": "Not granted", "quota": "Not granted
                   "unavailable": "Not granted (unavailable)"}
 
 
-def explain(decision: RoundDecision) -> str:
+def explain(decision: Any) -> str:
     """The decision's reason in the reader's language, from its recorded detail."""
     d = decision.detail or {}
     kind = d.get("kind")
@@ -75,10 +68,6 @@ def explain(decision: RoundDecision) -> str:
     return _("Not granted: the slot went to %(winner)s.", winner=d.get("winner_team", "?"))
 
 
-def _rooms_by_id(community_id: str) -> dict[int, Room]:
-    return {room.id: room for room in list_rooms(community_id)}
-
-
 # --- team lead -------------------------------------------------------------------------------
 
 @pages.get("/team")
@@ -93,7 +82,7 @@ def team() -> Any:
     chosen = next((t for t in led if str(t.id) == request.args.get("team")), led[0] if led else None)
     open_rounds, results = [], []
     if chosen is not None:
-        rooms = _rooms_by_id(community.id)
+        rooms = rooms_by_id(community.id)
         for round_ in service.list_rounds(community.id, status="open"):
             ranks = {r.slot_id: r.rank for r in service.team_requests(round_.id, chosen.id)}
             open_rounds.append({"round": round_, "ranks": ranks, "rooms": rooms})
@@ -145,13 +134,8 @@ def staff_rooms(community: Community, identity: Identity) -> Any:
     monday -= dt.timedelta(days=monday.weekday())
     start = dt.datetime.combine(monday, dt.time(0), tzinfo=LOCAL_TZ)
     rooms = list_rooms(community.id)
-    bookings = db.session.execute(
-        sa.select(Booking, Team).outerjoin(Team, Team.id == Booking.team_id)
-        .where(Booking.community_id == community.id, Booking.status.in_(ACTIVE_STATES),
-               Booking.starts_at < start + dt.timedelta(days=7), Booking.ends_at > start)
-        .order_by(Booking.starts_at)).all()
     grid: dict[tuple[int, int], list[dict[str, Any]]] = {}
-    for booking, team_ in bookings:
+    for booking, team_ in bookings.community_bookings_between(community.id, start, start + dt.timedelta(days=7)):
         day = (booking.starts_at.astimezone(LOCAL_TZ).date() - monday).days
         times = (f"{booking.starts_at.astimezone(LOCAL_TZ):%H:%M}–"
                  f"{booking.ends_at.astimezone(LOCAL_TZ):%H:%M}")
@@ -163,15 +147,9 @@ def staff_rooms(community: Community, identity: Identity) -> Any:
                 "label": booking.title or (team_.name_zh if team_ else ""),
                 "when": f"{booking.starts_at.astimezone(LOCAL_TZ):%m/%d %H:%M}–"
                         f"{booking.ends_at.astimezone(LOCAL_TZ):%H:%M}"}
-               for booking, team_ in db.session.execute(
-                   sa.select(Booking, Team).outerjoin(Team, Team.id == Booking.team_id)
-                   .where(Booking.community_id == community.id, Booking.status == "pending",
-                          Booking.ends_at > utcnow())
-                   .order_by(Booking.starts_at).limit(50)).all()]
+               for booking, team_ in bookings.bookings_awaiting_approval(community.id)]
     rounds = service.list_rounds(community.id)[:10]
-    counts = dict(db.session.execute(
-        sa.select(RoundRequest.round_id, sa.func.count(sa.distinct(RoundRequest.team_id)))
-        .where(RoundRequest.round_id.in_([r.id for r in rounds])).group_by(RoundRequest.round_id)).all())
+    counts = service.teams_asking([r.id for r in rounds])
     return render_template("hub/rounds/staff.html", community=community, rooms=rooms, days=days, grid=grid,
                            rounds=rounds, counts=counts, pending=pending, prev_week=monday - dt.timedelta(days=7),
                            next_week=monday + dt.timedelta(days=7), monday=monday, week_problem=week_problem)
@@ -227,10 +205,10 @@ def round_detail(round_id: int) -> Any:
     identity = signed_in_staff()
     if identity is None:
         return sign_in_page()
-    round_: BookingRound = service.get_round(round_id)
+    round_ = service.get_round(round_id)
     identity.require_community(round_.community_id)
     community = choose_community(identity)
-    rooms = _rooms_by_id(round_.community_id)
+    rooms = rooms_by_id(round_.community_id)
     teams = {t.id: t for t in list_teams(round_.community_id)}
     decisions = service.decisions_for(identity, round_id)
     slots = {s.id: s for s in round_.slots}

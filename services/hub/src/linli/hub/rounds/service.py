@@ -135,6 +135,13 @@ def team_requests(round_id: int, team_id: int) -> list[RoundRequest]:
         RoundRequest.round_id == round_id, RoundRequest.team_id == team_id).order_by(RoundRequest.rank)))
 
 
+def teams_asking(round_ids: Sequence[int]) -> dict[int, int]:
+    """Per round: how many teams have sent requests."""
+    return {round_id: count for round_id, count in db.session.execute(
+        sa.select(RoundRequest.round_id, sa.func.count(sa.distinct(RoundRequest.team_id)))
+        .where(RoundRequest.round_id.in_(list(round_ids))).group_by(RoundRequest.round_id))}
+
+
 def recent_history(community_id: str, *, before: dt.datetime, rounds: int = HISTORY_ROUNDS) -> dict[int, TeamHistory]:
     """Per team: requests made and slots won in the community's last ``rounds`` decided rounds."""
     recent_ids = list(db.session.scalars(
@@ -164,7 +171,8 @@ def close_round(actor: Identity | None, round_id: int, *, now: dt.datetime | Non
     slots = [SlotInfo(s.id, s.room_id, s.starts_at, s.ends_at, available=_slot_free(s)) for s in round_.slots]
     requests = list(db.session.scalars(sa.select(RoundRequest).where(RoundRequest.round_id == round_.id)))
     infos = [RequestInfo(r.id, r.team_id, r.slot_id, r.rank) for r in requests]
-    history = recent_history(round_.community_id, before=now)
+    history = recent_history(round_.community_id, before=now,
+                             rounds=int(rounds_settings(round_.community_id).get("history_rounds", HISTORY_ROUNDS)))
     hooks = service_state().hooks_for(community)
     decisions: list[Decision] = hooks.allocate_slots(
         community=community, round=RoundInfo(round_.id, round_.community_id, round_.weekly_quota, round_.seed,

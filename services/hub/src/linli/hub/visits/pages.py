@@ -10,13 +10,13 @@ from typing import Any
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from linli.hub.people.models import GROUPS, SPECIAL_GROUPS
+from linli.hub.people.service import GROUPS, SPECIAL_GROUPS
 from linli.hub.roster import service as roster
 from linli.hub.roster.pages import day_label
 from linli.hub.templating import register_filters
 from linli.hub.visits import service
-from linli.hub.visits.models import CASE_STATES, NEEDS, PROBLEM_CATEGORIES, VISIT_KINDS
 from linli.hub.visits.schemas import VisitCreateSchema
+from linli.hub.visits.service import CASE_STATES, NEEDS, PROBLEM_CATEGORIES, VISIT_KINDS
 from linli.shared.auth import Identity
 from linli.shared.communities import Community
 from linli.shared.errors import Forbidden, Problem

@@ -31,6 +31,7 @@ from linli.hub.roster.service import (
     staff_for_account,
     staff_member,
 )
+from linli.hub.visits.models import CASE_STATES as CASE_STATES  # for the pages
 from linli.hub.visits.models import (
     NEEDS,
     PROBLEM_CATEGORIES,
@@ -503,4 +504,38 @@ def weekly_report(actor: Identity, *, community_id: str, monday: dt.date | None 
 
 def tick(now: dt.datetime | None = None) -> dict[str, int]:
     changed = sum(refresh_plans(c, now) for c in service_state().communities)
-    return {"visit_plans_refreshed": changed}
+    return {"visit_plans_refreshed": changed, "visit_notes_forgotten": forget_old_notes(local_today(now))}
+
+
+# --- retention -----------------------------------------------------------------------------------
+
+DEFAULT_NOTES_RETENTION_DAYS = 730
+
+
+def notes_retention_days() -> int:
+    """``LINLI_VISIT_NOTES_RETENTION_DAYS`` (default 730; 0 keeps the notes for ever)."""
+    import os
+
+    from flask import current_app
+
+    value = current_app.config.get("LINLI_VISIT_NOTES_RETENTION_DAYS",
+                                   os.environ.get("LINLI_VISIT_NOTES_RETENTION_DAYS", DEFAULT_NOTES_RETENTION_DAYS))
+    return max(int(value), 0)
+
+
+def forget_old_notes(today: dt.date | None = None) -> int:
+    """Delete what was written about a household on visits older than the retention period (the
+    findings and the needs noted); the visit itself (who, when, what kind, a problem raised as a
+    case) stays, so the visit plan still knows when the household was last seen. Idempotent."""
+    days = notes_retention_days()
+    if not days:
+        return 0
+    cutoff = (today or local_today()) - dt.timedelta(days=days)
+    rows = db.session.execute(sa.select(Visit.id, Visit.findings, Visit.needs)
+                              .where(Visit.visited_on < cutoff)).all()
+    ids = [row.id for row in rows if row.findings or row.needs]
+    for start in range(0, len(ids), 500):
+        db.session.execute(sa.update(Visit).where(Visit.id.in_(ids[start:start + 500]))
+                           .values(findings="", needs=[]))
+    db.session.commit()
+    return len(ids)

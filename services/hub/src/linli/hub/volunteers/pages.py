@@ -5,17 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import sqlalchemy as sa
 from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
 
 from linli.hub.activities import service as activities
-from linli.hub.activities.models import Activity, Registration
-from linli.hub.extensions import db
-from linli.hub.people.models import Resident
+from linli.hub.people.service import find_resident_id
 from linli.hub.templating import register_filters
 from linli.hub.volunteers import service
-from linli.hub.volunteers.models import Shift, ShiftAssignment, ShiftSwap, Volunteer
 from linli.shared.auth import STAFF_ROLES, Identity
 from linli.shared.communities import Community
 from linli.shared.errors import NotFound, Unprocessable
@@ -26,7 +22,8 @@ pages = Blueprint("hub_volunteer_pages", __name__, url_prefix="/volunteer")
 register_filters(pages)
 
 
-def _context() -> tuple[Identity, Community, Volunteer | None] | None:
+def _context() -> tuple[Identity, Community, Any] | None:
+    """The signed-in volunteer (or staff), the community and their volunteer profile (None if none yet)."""
     identity = signed_in()
     if identity is None or not identity.has_role("volunteer", *STAFF_ROLES):
         return None
@@ -54,20 +51,12 @@ def home() -> Any:
     upcoming = [(a, s) for a, s in service.assignments_of(volunteer) if s.ends_at > service.utcnow()]
     feed_url = url_for("hub_volunteers.shifts_feed", volunteer_id=volunteer.id, token=volunteer.feed_token,
                        _external=True)
-    swaps = [(swap, *_swap_shifts(swap)) for swap in service.swaps_for(volunteer)]
+    swaps = service.offered_swaps(volunteer)
     running = activities.sessions_organised_by(community.id, "volunteer", str(volunteer.id),
                                                since=service.utcnow() - dt.timedelta(hours=12))
     return _render("home.html", community=community, volunteer=volunteer, upcoming=upcoming, swaps=swaps,
                    running=running,
                    totals=service.hours_totals(volunteer), feed_url=feed_url)
-
-
-def _swap_shifts(swap: ShiftSwap) -> tuple[Shift, Shift | None, str]:
-    given = db.session.get(ShiftAssignment, swap.assignment_id)
-    back = db.session.get(ShiftAssignment, swap.exchange_assignment_id) if swap.exchange_assignment_id else None
-    assert given is not None
-    return (service.get_shift(given.shift_id), service.get_shift(back.shift_id) if back else None,
-            service.get_volunteer(given.volunteer_id).display_name)
 
 
 @pages.post("/swaps/<int:swap_id>/<any(accept, decline):answer>")
@@ -90,7 +79,7 @@ def roster(session_id: int) -> Any:
         return sign_in_page()
     identity, community, _volunteer = context
     session = activities.get_session(session_id)
-    activity = db.session.get(Activity, session.activity_id)
+    activity = activities.get_activity(session.activity_id)
     people = activities.roster(identity, session_id)
     return _render("roster.html", community=community, session=session, activity=activity, people=people,
                    now=service.utcnow())
@@ -102,8 +91,8 @@ def check_in(registration_id: int) -> Any:
     if context is None:
         return sign_in_page()
     identity, community, _volunteer = context
-    registration = db.session.get(Registration, registration_id)
-    back = url_for(".roster", session_id=registration.session_id if registration else 0, community=community.id)
+    session_id = activities.session_of_registration(registration_id) or 0
+    back = url_for(".roster", session_id=session_id, community=community.id)
     return act(lambda: activities.check_in(identity, registration_id), _("Checked in."), back)
 
 
@@ -117,22 +106,10 @@ def sign_up_resident(session_id: int) -> Any:
     wanted = request.form.get("resident", "").strip()
 
     def sign_up() -> None:
-        resident_id = _find_resident(community.id, wanted)
+        resident_id = find_resident_id(community.id, wanted)
         activities.sign_up(identity, session_id, resident_id=resident_id)
 
     return act(sign_up, _("Signed up."), url_for(".roster", session_id=session_id, community=community.id))
-
-
-def _find_resident(community_id: str, wanted: str) -> int:
-    if wanted.isdigit():
-        return int(wanted)
-    ids = db.session.scalars(sa.select(Resident.id).where(Resident.community_id == community_id,
-                                                          Resident.name == wanted).limit(2)).all()
-    if not ids:
-        raise NotFound(_("No resident with this name or number."))
-    if len(ids) > 1:
-        raise Unprocessable(_("Several residents have this name; use the resident number."))
-    return ids[0]
 
 
 @pages.get("/approvals")
@@ -172,7 +149,7 @@ def save_profile() -> Any:
         _("Profile saved."), url_for(".home", community=community.id))
 
 
-def _open_shifts(community: Community, volunteer: Volunteer) -> list[dict[str, Any]]:
+def _open_shifts(community: Community, volunteer: Any) -> list[dict[str, Any]]:
     start = service.utcnow()
     mine = {s.id: a for a, s in service.assignments_of(volunteer)}
     return [{"shift": shift, "taken": taken, "mine": mine.get(shift.id)}

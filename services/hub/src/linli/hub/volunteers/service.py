@@ -306,6 +306,19 @@ def swaps_for(volunteer: Volunteer) -> list[ShiftSwap]:
         ShiftSwap.to_volunteer_id == volunteer.id, ShiftSwap.status == "pending").order_by(ShiftSwap.id)))
 
 
+def offered_swaps(volunteer: Volunteer) -> list[tuple[ShiftSwap, Shift, Shift | None, str]]:
+    """Pending swaps offered to this volunteer, each with the shift offered, the shift asked for in
+    exchange (None when it is a plain hand-over) and the name of the volunteer offering it."""
+    offers = []
+    for swap in swaps_for(volunteer):
+        given = db.session.get(ShiftAssignment, swap.assignment_id)
+        back = db.session.get(ShiftAssignment, swap.exchange_assignment_id) if swap.exchange_assignment_id else None
+        assert given is not None  # a swap's assignment is never deleted
+        offers.append((swap, get_shift(given.shift_id), get_shift(back.shift_id) if back else None,
+                       get_volunteer(given.volunteer_id).display_name))
+    return offers
+
+
 def _check_swappable(proposal: ShiftSwap, now: dt.datetime) -> None:
     given = db.session.get(ShiftAssignment, proposal.assignment_id)
     if given is None or given.status != "signed_up" or get_shift(given.shift_id).starts_at <= now:
