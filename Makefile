@@ -16,7 +16,7 @@ export LINLI_COMMUNITIES_FILE ?= $(CURDIR)/communities.toml
 help:
 	@echo "make run    - set up, migrate, load demo data and serve the suite on http://127.0.0.1:$(PORT)"
 	@echo "make test   - set up and run all tests (SQLite and PostgreSQL), lint included"
-	@echo "make lint   - ruff and the import contracts"
+	@echo "make lint   - ruff, the import contracts and mypy (strict on the shared library)"
 	@echo "make bench  - the order benchmark on PostgreSQL (wrk): full stack vs plain SQL, menu, RSS, round trips, profile"
 	@echo "make bench-all - also the cases, waste and visits benchmarks (query plans printed)"
 	@echo "make plugin NAME=my-plugin SERVICE=canteen|hub|cases [COMMUNITY=id] - a new community plugin in plugins/"
@@ -45,6 +45,7 @@ run: seed
 lint: setup
 	$(RUN) ruff check .
 	$(RUN) lint-imports
+	$(RUN) mypy
 
 test-tools:
 	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "wenquanyi" || ! command -v nginx >/dev/null; then \

@@ -142,11 +142,11 @@ def test_a_connection_in_steady_use_is_not_pinged(app):
         sa.event.listen(engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
         pinged: list[bool] = []
         original = engine.dialect.do_ping
-        engine.dialect.do_ping = lambda c: pinged.append(True) or original(c)  # type: ignore[method-assign]
+        engine.dialect.do_ping = lambda c: pinged.append(True) or original(c)
         try:
             for _ in range(3):
                 with engine.connect() as connection:
                     connection.exec_driver_sql("SELECT 1")
         finally:
-            engine.dialect.do_ping = original  # type: ignore[method-assign]
+            engine.dialect.do_ping = original
         assert pinged == [] and len(statements) == 3

@@ -71,7 +71,7 @@ PG_ADMIN_URL = os.environ.get("LINLI_TEST_POSTGRES_URL", "postgresql://postgres@
 # --- the baseline: a bare Flask app, plain SQL with psycopg (gunicorn target "orders:baseline_app()") -----
 
 
-def baseline_app():  # type: ignore[no-untyped-def]
+def baseline_app():
     from flask import Flask, jsonify, request
 
     # the same statements as the canteen's PostgreSQL path (linli.canteen.orders.fastpath), same pipelining;
@@ -88,11 +88,11 @@ def baseline_app():  # type: ignore[no-untyped-def]
         return local.conn
 
     @app.get("/healthz")
-    def healthz():  # type: ignore[no-untyped-def]
+    def healthz():
         return jsonify(status="ok")
 
     @app.post("/orders")
-    def place():  # type: ignore[no-untyped-def]
+    def place():
         body = request.get_json()
         c = conn()
         try:
@@ -165,7 +165,7 @@ def baseline_app():  # type: ignore[no-untyped-def]
         return jsonify(id=order_id, pickup_number=number, total_fen=total), 201
 
     @app.get("/menu/<community_id>/<day>")
-    def menu(community_id, day):  # type: ignore[no-untyped-def]
+    def menu(community_id, day):
         c = conn()
         with c.cursor() as cur:
             cur.execute("SELECT id, kind, starts_at, ends_at, order_cutoff_at FROM canteen_meal_service "
@@ -474,8 +474,8 @@ def main(argv: list[str] | None = None) -> int:
     dbname = f"linli_load_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{dbname}"')
-        pg_version = admin.execute("SHOW server_version").fetchone()[0]  # type: ignore[index]
-        preload = admin.execute("SHOW shared_preload_libraries").fetchone()[0]  # type: ignore[index]
+        pg_version = admin.execute("SHOW server_version").fetchone()[0]
+        preload = admin.execute("SHOW shared_preload_libraries").fetchone()[0]
     base = PG_ADMIN_URL.rsplit("/", 1)[0]
     dsn = f"{base}/{dbname}"
     sa_url = dsn.replace("postgresql://", "postgresql+psycopg://", 1)

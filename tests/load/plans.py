@@ -35,12 +35,12 @@ def plan_shapes(engine: sa.Engine, call: Callable[[], Any], *, max_lines: int = 
         for statement, parameters in captured:
             head = " ".join(statement.split())[:110]
             out.append(f"  statement: {head}…")
-            with raw.cursor() as cursor:  # type: ignore[union-attr]
+            with raw.cursor() as cursor:
                 cursor.execute("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) " + statement, parameters)
                 lines = [row[0] for row in cursor.fetchall()]
             nodes = [ln for ln in lines if "->" in ln or ln is lines[0]]
             out += [f"    {ln.rstrip()}" for ln in nodes[:max_lines]]
             if len(nodes) > max_lines:
                 out.append(f"    … {len(nodes) - max_lines} more plan nodes")
-        raw.rollback()  # type: ignore[union-attr]
+        raw.rollback()
     return out

@@ -67,7 +67,7 @@ FILL = [
 ]
 
 
-def plan_shape(connection: psycopg.Connection, sql: str) -> list[str]:  # type: ignore[type-arg]
+def plan_shape(connection: psycopg.Connection, sql: str) -> list[str]:
     rows = connection.execute("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF, TIMING OFF, SUMMARY ON) " + sql)
     return [r[0] for r in rows if not r[0].strip().startswith(("Buffers", "Planning:", "Sort Key", "Group Key"))]
 
@@ -112,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
                 for statement in FILL:
                     connection.execute(statement, {"canteens": args.canteens, "first": first, "last": last})
                 connection.execute("VACUUM ANALYZE")
-            counts = {t: connection.execute(f"SELECT count(*) FROM {t}").fetchone()[0]  # type: ignore[index]
+            counts = {t: connection.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
                       for t in ("canteen_meal_service", "canteen_order", "canteen_waste_entry")}
         print(f"filled in {time.perf_counter() - started:.0f} s: {counts}")
 

@@ -259,7 +259,7 @@ def _greening_templates(community):
              "slots": [{"start": "09:00", "end": "11:00", "headcount": 4}]}]
 
 
-greening.shift_templates = _greening_templates  # type: ignore[attr-defined]
+greening.shift_templates = _greening_templates
 sys.modules[greening.__name__] = greening
 
 

@@ -10,7 +10,7 @@ from typing import Any
 import marshmallow as ma
 from flask import Flask, current_app, request
 from flask_smorest import Api
-from flask_smorest import Blueprint as SmorestBlueprint
+from flask_smorest.blueprint import Blueprint as SmorestBlueprint
 from flask_smorest.utils import prepare_response
 from webargs.multidictproxy import MultiDictProxy
 
@@ -45,7 +45,8 @@ class ProblemSchema(ma.Schema):
 class LinliApi(Api):
     """An Api whose errors are problem+json, also in its OpenAPI document."""
 
-    ERROR_SCHEMA = ProblemSchema
+    # flask-smorest declares its own ErrorSchema here; any Schema is used the same way
+    ERROR_SCHEMA = ProblemSchema  # type: ignore[assignment]
 
     def handle_http_exception(self, error: Any) -> Any:
         return handle_http_exception(error)
@@ -114,7 +115,7 @@ def _is_integer(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def json_type_error(field: ma.fields.Field, value: Any) -> str | None:
+def json_type_error(field: ma.fields.Field[Any], value: Any) -> str | None:
     """Why ``value`` (from a JSON document) does not fit ``field``; None when it does (or when the
     field's own validation will say)."""
     if value is None:

@@ -152,7 +152,8 @@ def init_auth(app: Flask) -> None:
 def current_identity() -> Identity | None:
     """The caller's identity, or None when no token was sent (anonymous kiosk use)."""
     if "linli_identity" in g:
-        return g.linli_identity
+        known: Identity | None = g.linli_identity
+        return known
     header = request.headers.get("Authorization", "")
     identity = None
     if header:

@@ -164,6 +164,16 @@ def lock_for_update(statement: sa.Select[Any]) -> sa.Select[Any]:
     return statement.with_for_update()
 
 
+def changed_rows(result: sa.Result[Any]) -> int:
+    """How many rows an UPDATE or DELETE run through ``session.execute`` matched.
+
+    The session answers such statements with a ``CursorResult`` (which has ``rowcount``), though
+    its signature promises only a ``Result``."""
+    if not isinstance(result, sa.CursorResult):
+        raise TypeError(f"{type(result).__name__} is not the result of an UPDATE or DELETE")
+    return result.rowcount
+
+
 @contextmanager
 def transaction(session: Session | None = None) -> Iterator[Session]:
     """``with transaction():`` commits what the block did, or rolls all of it back and re-raises.

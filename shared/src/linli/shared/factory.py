@@ -12,7 +12,7 @@ from typing import Any
 import flask
 from flask import Flask
 from flask_migrate import Migrate
-from flask_smorest import Blueprint as ApiBlueprint
+from flask_smorest.blueprint import Blueprint as ApiBlueprint
 from flask_sqlalchemy import SQLAlchemy
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -65,7 +65,9 @@ class ServiceSpec:
     @property
     def package_dir(self) -> Path:
         module = importlib.import_module(self.package)
-        return Path(module.__file__).parent  # type: ignore[arg-type]
+        if module.__file__ is None:
+            raise ValueError(f"{self.package} is a namespace package; a service needs a package folder")
+        return Path(module.__file__).parent
 
 
 shared_assets = flask.Blueprint(
@@ -84,8 +86,8 @@ def create_service_app(spec: ServiceSpec, test_config: dict[str, Any] | None = N
     app.config.update(load_config(spec.name, test_config))
     proxy_hops = app.config["LINLI_PROXY_HOPS"]
     if proxy_hops:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxy_hops, x_proto=proxy_hops, x_host=proxy_hops,
-                                x_prefix=proxy_hops)  # type: ignore[method-assign]
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]  # Flask's documented way to wrap it
+            app.wsgi_app, x_for=proxy_hops, x_proto=proxy_hops, x_host=proxy_hops, x_prefix=proxy_hops)
 
     init_observability(app)
     init_errors(app)

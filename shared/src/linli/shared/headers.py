@@ -28,7 +28,8 @@ def csp_nonce() -> str:
     """This request's CSP nonce, for an inline ``<script nonce=…>`` or ``<style nonce=…>``."""
     if "linli_csp_nonce" not in g:
         g.linli_csp_nonce = secrets.token_urlsafe(16)
-    return g.linli_csp_nonce
+    nonce: str = g.linli_csp_nonce
+    return nonce
 
 
 def content_security_policy(extra: Mapping[str, Sequence[str]], inline: bool, nonce: str | None) -> str:

@@ -13,11 +13,11 @@ e.g. an event a plugin must handle: the sender retries later).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
-FALL_BACK = "fall_back"
-REFUSE = "refuse"
 ErrorPolicy = Literal["fall_back", "refuse"]
+FALL_BACK: Final = "fall_back"
+REFUSE: Final = "refuse"
 POLICY_ATTRIBUTE = "linli_on_plugin_error"
 
 
@@ -33,4 +33,5 @@ def on_plugin_error(policy: ErrorPolicy) -> Callable[[Callable[..., Any]], Calla
 
 
 def policy_of(spec: Callable[..., Any] | None) -> ErrorPolicy:
-    return getattr(spec, POLICY_ATTRIBUTE, FALL_BACK)
+    policy: ErrorPolicy = getattr(spec, POLICY_ATTRIBUTE, FALL_BACK)
+    return policy

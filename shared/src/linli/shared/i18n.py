@@ -41,16 +41,14 @@ def compile_catalogues(sources: list[Path], target: Path) -> None:
         newest = max(p.stat().st_mtime for p in po_files)
         if mo_path.exists() and mo_path.stat().st_mtime >= newest:
             continue
-        merged = None
-        for po_file in po_files:
+        with po_files[0].open("rb") as handle:
+            merged = read_po(handle, locale=locale)
+        for po_file in po_files[1:]:
             with po_file.open("rb") as handle:
                 catalogue = read_po(handle, locale=locale)
-            if merged is None:
-                merged = catalogue
-            else:
-                for message in catalogue:
-                    if message.id and message.string:
-                        merged[message.id] = message
+            for message in catalogue:
+                if message.id and message.string:
+                    merged[message.id] = message
         mo_path.parent.mkdir(parents=True, exist_ok=True)
         tmp = mo_path.with_suffix(".tmp")
         with tmp.open("wb") as handle:

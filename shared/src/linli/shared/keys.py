@@ -25,7 +25,10 @@ class SigningKey:
     public_pem: bytes
 
     def public_jwk(self) -> dict[str, str]:
-        jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(serialization.load_pem_public_key(self.public_pem)))
+        public_key = serialization.load_pem_public_key(self.public_pem)
+        if not isinstance(public_key, rsa.RSAPublicKey):
+            raise ValueError(f"key {self.kid} is a {type(public_key).__name__}, not RSA")
+        jwk: dict[str, str] = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(public_key))
         jwk.update({"kid": self.kid, "use": "sig", "alg": ALGORITHM})
         return jwk
 
@@ -62,8 +65,10 @@ def ensure_signing_key(var_dir: Path) -> SigningKey:
         finally:
             tmp.unlink(missing_ok=True)
     private_pem = private_path.read_bytes()
-    key = serialization.load_pem_private_key(private_pem, password=None)
-    public_pem = key.public_key().public_bytes(
+    loaded = serialization.load_pem_private_key(private_pem, password=None)
+    if not isinstance(loaded, rsa.RSAPrivateKey):
+        raise ValueError(f"{private_path} holds a {type(loaded).__name__}; tokens are signed with RSA")
+    public_pem = loaded.public_key().public_bytes(
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
     )
     return SigningKey(kid=_kid_for(public_pem), private_pem=private_pem, public_pem=public_pem)

@@ -33,7 +33,7 @@ def configure_logging(level: str = "INFO") -> None:
     if _configured:
         return
     _configured = True
-    shared = [
+    shared: list[structlog.typing.Processor] = [
         structlog.contextvars.merge_contextvars,
         structlog.processors.add_log_level,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
@@ -74,12 +74,12 @@ access_log = structlog.get_logger("linli.access")
 
 
 @probes.get("/healthz")
-def healthz():  # type: ignore[no-untyped-def]
+def healthz() -> Response:
     return jsonify(status="ok", service=current_app.config["LINLI_SERVICE"])
 
 
 @probes.get("/readyz")
-def readyz():  # type: ignore[no-untyped-def]
+def readyz() -> Response:
     try:
         service_state().db.session.execute(sa.text("SELECT 1"))
     except Exception as error:
@@ -89,7 +89,7 @@ def readyz():  # type: ignore[no-untyped-def]
 
 
 @probes.get("/metrics")
-def metrics():  # type: ignore[no-untyped-def]
+def metrics() -> Response:
     registry = current_app.extensions["linli_metrics"].registry
     return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)
 

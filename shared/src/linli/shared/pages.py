@@ -20,7 +20,7 @@ import datetime as dt
 import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import marshmallow as ma
@@ -36,6 +36,9 @@ from linli.shared.errors import Forbidden, Problem, Unprocessable
 from linli.shared.localtime import LOCAL_TZ
 from linli.shared.money import Money
 from linli.shared.state import service_state
+
+if TYPE_CHECKING:
+    from jinja2 import Template
 
 WEEKDAYS_ZH = "一二三四五六日"
 WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -148,7 +151,7 @@ def sign_in_page(community: Community | None = None) -> tuple[str, int]:
     """The service's sign-in page (``<service>/sign_in.html``, else the shared one): 401 when nobody
     is signed in, 403 when signed in without the right."""
     identity = signed_in()
-    templates = [f"{service_state().name}/sign_in.html", "linli/sign_in.html"]
+    templates: list[str | Template] = [f"{service_state().name}/sign_in.html", "linli/sign_in.html"]
     return render_template(templates, community=community, identity=identity), 403 if identity else 401
 
 
@@ -186,7 +189,8 @@ def check_same_origin() -> None:
 def load_form(schema: ma.Schema, data: Mapping[str, Any], labels: Mapping[str, str]) -> dict[str, Any]:
     """A page form through the API's own schema; its complaints become one message naming the fields."""
     try:
-        return schema.load(data)
+        loaded: dict[str, Any] = schema.load(data)
+        return loaded
     except ma.ValidationError as error:
         fields = ", ".join(labels.get(key, key) for key in sorted(error.normalized_messages()))
         raise Unprocessable(_("Please check: %(fields)s.", fields=fields), code="bad_form") from None

@@ -296,7 +296,7 @@ def build_plugin_host(
     for name, load in _community_plugins(f"{PROJECT}.{service}", allowlist):
         _register_contained(host, name, load)
     for name, plugin in extra_plugins:
-        _register_contained(host, name, lambda plugin=plugin: plugin)
+        _register_contained(host, name, _given(plugin))
     if trace:
         manager.trace.root.setwriter(lambda message: log.info("hook", trace=message.rstrip()))
         manager.enable_tracing()
@@ -314,6 +314,11 @@ def _community_plugins(group: str, allowlist: Sequence[str] | None) -> Iterator[
     # allowlist entries that are not entry points are module paths
     for module_path in sorted(wanted or ()):
         yield module_path, functools.partial(importlib.import_module, module_path)
+
+
+def _given(plugin: Any) -> Callable[[], Any]:
+    """A loader for a plugin object that is already loaded (tests pass them in)."""
+    return lambda: plugin
 
 
 def _register_contained(host: PluginHost, name: str, load: Callable[[], Any]) -> None:

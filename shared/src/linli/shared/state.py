@@ -28,7 +28,8 @@ class ServiceState:
 
 
 def service_state(app: Flask | None = None) -> ServiceState:
-    return (app or current_app).extensions["linli"]
+    state: ServiceState = (app or current_app).extensions["linli"]
+    return state
 
 
 def get_state_attr(name: str) -> Any:

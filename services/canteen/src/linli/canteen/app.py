@@ -92,7 +92,8 @@ def _models() -> None:
 SPEC = ServiceSpec(
     name="canteen",
     title="Linli canteen",
-    description="Community canteen (社区食堂): menu, meal services, orders, payments, waste metrics, feedback.",
+    description=("Community canteen (社区食堂): menu and meal services, today's menu and stock, orders, payments, "
+                 "the kitchen queue, diners and meal cards, sales reports, kitchen waste, feedback and surveys."),
     package="linli.canteen",
     db=db,
     models=shared_models,

@@ -74,7 +74,8 @@ def _page_messages() -> Any:
 SPEC = ServiceSpec(
     name="cases",
     title="Linli cases",
-    description="Service-item catalogue, appointments and cases (约请制) of the residents' committees.",
+    description=("Service-item catalogue, appointments, cases (约请制), the daily clearance board (日日清), "
+                 "opinion polls and Open311 GeoReport v2, for the residents' committees."),
     package="linli.cases",
     db=db,
     models=shared_models,

@@ -19,4 +19,5 @@ def publish(event_type: str, payload: dict[str, Any], *, community_id: str | Non
     for subscriber in current_app.config["LINLI_EVENT_SUBSCRIBERS"]:
         if subscriber != state.name:
             state.db.session.add(models.OutboxDelivery(event_id=event.id, subscriber=subscriber))
-    return event.id
+    event_id: str = event.id
+    return event_id

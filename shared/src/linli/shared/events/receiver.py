@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request
 from sqlalchemy.exc import IntegrityError
 
 from linli.shared.errors import BadRequest
@@ -19,7 +19,7 @@ blueprint = Blueprint("linli_events", __name__)
 
 
 @blueprint.post("/events")
-def receive_event():  # type: ignore[no-untyped-def]
+def receive_event() -> Response:
     body = request.get_data(cache=False)
     try:
         verify(body, request.headers.get(HEADER), current_app.config["LINLI_EVENT_SECRET"],

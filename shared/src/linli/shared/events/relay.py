@@ -13,6 +13,7 @@ import json
 import random
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import requests
 import sqlalchemy as sa
@@ -41,14 +42,15 @@ def backoff(attempts: int) -> dt.timedelta:
     return dt.timedelta(seconds=base * random.uniform(0.8, 1.2))
 
 
-def event_body(event: object) -> bytes:
+def event_body(event: Any) -> bytes:
+    """The signed body of one outbox event (a row of the service's ``OutboxEvent``)."""
     return json.dumps(
         {
-            "id": event.id,  # type: ignore[attr-defined]
-            "type": event.event_type,  # type: ignore[attr-defined]
-            "community_id": event.community_id,  # type: ignore[attr-defined]
-            "created_at": event.created_at.isoformat(),  # type: ignore[attr-defined]
-            "payload": event.payload,  # type: ignore[attr-defined]
+            "id": event.id,
+            "type": event.event_type,
+            "community_id": event.community_id,
+            "created_at": event.created_at.isoformat(),
+            "payload": event.payload,
         },
         ensure_ascii=False,
         separators=(",", ":"),

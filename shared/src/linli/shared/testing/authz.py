@@ -226,7 +226,7 @@ def value_for(name: str, schema: dict[str, Any], community: str, resources: Reso
     return "matrix"[: max(length, 1)] + ("x" * max(length - 6, 0))
 
 
-def body_for(schema: dict[str, Any], community: str, resources: Resources, components: dict[str, Any]) -> dict:
+def body_for(schema: dict[str, Any], community: str, resources: Resources, components: dict[str, Any]) -> dict[str, Any]:
     schema = _deref(schema, components)
     properties = schema.get("properties", {})
     body = {}
@@ -323,7 +323,8 @@ def send(client: Any, call: Call, headers: dict[str, str]) -> int:
         kwargs["data"] = {"file": (io.BytesIO(b"%PDF-1.4 matrix"), "matrix.pdf")}
         kwargs["content_type"] = "multipart/form-data"
     try:
-        return client.open(call.url, method=call.method.upper(), **kwargs).status_code
+        status: int = client.open(call.url, method=call.method.upper(), **kwargs).status_code
+        return status
     except Exception as error:  # a crash is a finding of its own (a 500), reported with the others
         raise AssertionError(f"{call.key} ({call.url}) crashed: {error!r}") from error
 

@@ -41,35 +41,44 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                      help="Comma-separated database engines to run on (sqlite,postgresql).")
 
 
+# what pytest_configure decided, for the report and for parametrising ``engine``
+ENGINES_KEY = pytest.StashKey[list[str]]()
+ENGINE_NOTE_KEY = pytest.StashKey[str]()
+
+
 def pytest_configure(config: pytest.Config) -> None:
     wanted = [e.strip() for e in config.getoption("--engines").split(",") if e.strip()]
     unknown = set(wanted) - set(ENGINES)
     if unknown:
         raise pytest.UsageError(f"unknown engines: {sorted(unknown)}")
-    config._linli_engine_note = ""  # type: ignore[attr-defined]
+    note = ""
     if "postgresql" in wanted:
         reason = postgres_available()
         if reason is not None:
             if os.environ.get("CI", "").lower() == "true":
                 raise pytest.UsageError(f"CI=true and PostgreSQL is not reachable: {reason}")
             wanted.remove("postgresql")
-            config._linli_engine_note = f" (postgresql left out: {reason})"  # type: ignore[attr-defined]
-    config._linli_engines = wanted  # type: ignore[attr-defined]
+            note = f" (postgresql left out: {reason})"
+    config.stash[ENGINES_KEY] = wanted
+    config.stash[ENGINE_NOTE_KEY] = note
+
+
+def _engines_line(config: pytest.Config) -> str:
+    engines: list[str] = config.stash[ENGINES_KEY]
+    return ", ".join(engines) + config.stash[ENGINE_NOTE_KEY]
 
 
 def pytest_report_header(config: pytest.Config) -> str:
-    return f"linli database engines: {', '.join(config._linli_engines)}{config._linli_engine_note}"  # type: ignore[attr-defined]
+    return f"linli database engines: {_engines_line(config)}"
 
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
-    terminalreporter.write_line(
-        f"linli database engines that ran: {', '.join(config._linli_engines)}{config._linli_engine_note}"  # type: ignore[attr-defined]
-    )
+    terminalreporter.write_line(f"linli database engines that ran: {_engines_line(config)}")
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "engine" in metafunc.fixturenames:
-        engines = metafunc.config._linli_engines  # type: ignore[attr-defined]
+        engines = metafunc.config.stash[ENGINES_KEY]
         marker = metafunc.definition.get_closest_marker("engines")
         if marker is not None:
             engines = [e for e in engines if e in marker.args]
@@ -78,7 +87,8 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 @pytest.fixture
 def engine(request: pytest.FixtureRequest) -> str:
-    return request.param
+    engine: str = request.param
+    return engine
 
 
 @pytest.fixture(scope="session")
@@ -129,7 +139,7 @@ def communities_with(linli_base_config: dict[str, Any], tmp_path: Path) -> Calla
             section = re.compile(rf"^(\[communities\.{re.escape(community_id)}\]\n(?:[^\[\n].*\n|\n)*?)plugins = .*$",
                                  re.MULTILINE)
             line = "plugins = " + json.dumps(names)
-            text, found = section.subn(lambda m, line=line: m.group(1) + line, text)
+            text, found = section.subn(r"\g<1>" + line.replace("\\", "\\\\"), text)
             if found != 1:
                 raise ValueError(f"no plugins line for community {community_id!r} in communities.toml")
         path = tmp_path / "communities.toml"

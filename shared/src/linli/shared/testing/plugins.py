@@ -29,7 +29,8 @@ from linli.shared.state import service_state
 
 def create_app_of(service: str) -> Callable[[dict[str, Any] | None], Flask]:
     """The ``create_app`` of a service by name (``canteen``, ``hub``, ``cases``)."""
-    return importlib.import_module(f"linli.{service}.app").create_app  # type: ignore[no-any-return]
+    create_app: Callable[[dict[str, Any] | None], Flask] = importlib.import_module(f"linli.{service}.app").create_app
+    return create_app
 
 
 def communities_toml(base: str | Path, *, enable: Mapping[str, list[str]] | None = None,
@@ -53,7 +54,8 @@ def communities_toml(base: str | Path, *, enable: Mapping[str, list[str]] | None
 def _community(communities: dict[str, Any], community_id: str) -> dict[str, Any]:
     if community_id not in communities:
         raise KeyError(f"no community {community_id!r} in the communities file (known: {sorted(communities)})")
-    return communities[community_id]  # type: ignore[no-any-return]
+    entry: dict[str, Any] = communities[community_id]
+    return entry
 
 
 def toml_dumps(data: Mapping[str, Any]) -> str:

@@ -21,11 +21,11 @@ from linli.shared.state import service_state
 
 blp = Blueprint("diners", __name__, url_prefix="/api",
                 description="Diners (食客): canteen profiles, elderly subsidy, meal cards (饭卡)")
-BEARER = [{"bearer": []}]
+BEARER: list[dict[str, list[str]]] = [{"bearer": []}]
 
 
 @blp.url_value_preprocessor
-def _check_diner_id(endpoint, values):  # type: ignore[no-untyped-def]
+def _check_diner_id(endpoint, values):
     if values and "diner_id" in values:
         service.check_diner_id(values["diner_id"])
 
@@ -36,7 +36,7 @@ def _check_diner_id(endpoint, values):  # type: ignore[no-untyped-def]
 @blp.doc(security=BEARER)
 @problems(blp, 401, 403, 404)
 @require_roles(*STAFF_ROLES)
-def save_profile(data, diner_id):  # type: ignore[no-untyped-def]
+def save_profile(data, diner_id):
     """Create or replace a diner's canteen profile (age, special groups, subsidy eligibility)."""
     return service.save_profile(require_identity(), diner_id=diner_id, **data)
 
@@ -46,7 +46,7 @@ def save_profile(data, diner_id):  # type: ignore[no-untyped-def]
 @blp.response(200, DinerProfileSchema)
 @blp.doc(security=BEARER)
 @problems(blp, 401, 403, 404)
-def get_profile(query, diner_id):  # type: ignore[no-untyped-def]
+def get_profile(query, diner_id):
     """A diner's canteen profile (staff, or the diner themself)."""
     return service.get_profile(require_identity(), diner_id=diner_id, **query)
 
@@ -56,7 +56,7 @@ def get_profile(query, diner_id):  # type: ignore[no-untyped-def]
 @blp.response(200, SubsidyQuoteSchema)
 @blp.doc(security=BEARER)
 @problems(blp, 401, 403, 404)
-def subsidy_quote(query, diner_id):  # type: ignore[no-untyped-def]
+def subsidy_quote(query, diner_id):
     """What the elderly meal subsidy pays for this diner's next meal today."""
     identity = require_identity()
     meal_card.check_reader(identity, query["community_id"], diner_id)
@@ -68,7 +68,7 @@ def subsidy_quote(query, diner_id):  # type: ignore[no-untyped-def]
 @blp.response(200, MealCardSchema)
 @blp.doc(security=BEARER)
 @problems(blp, 401, 403, 404)
-def get_card(query, diner_id):  # type: ignore[no-untyped-def]
+def get_card(query, diner_id):
     """A meal card's balance (staff, or the diner themself)."""
     meal_card.check_reader(require_identity(), query["community_id"], diner_id)
     return meal_card.require_card(query["community_id"], diner_id)
@@ -80,7 +80,7 @@ def get_card(query, diner_id):  # type: ignore[no-untyped-def]
 @blp.doc(security=BEARER)
 @problems(blp, 401, 403, 404)
 @require_roles(*STAFF_ROLES)
-def top_up(data, diner_id):  # type: ignore[no-untyped-def]
+def top_up(data, diner_id):
     """Load money onto a meal card at the counter (opens the card if new)."""
     return meal_card.top_up(require_identity(), diner_id=diner_id, **data)
 
@@ -90,7 +90,7 @@ def top_up(data, diner_id):  # type: ignore[no-untyped-def]
 @blp.response(200, LedgerSchema)
 @blp.doc(security=BEARER)
 @problems(blp, 401, 403, 404)
-def ledger(query, diner_id):  # type: ignore[no-untyped-def]
+def ledger(query, diner_id):
     """The card's ledger, newest first, with its sum (always equal to the balance)."""
     meal_card.check_reader(require_identity(), query["community_id"], diner_id)
     card = meal_card.require_card(query["community_id"], diner_id)
@@ -103,6 +103,6 @@ def ledger(query, diner_id):  # type: ignore[no-untyped-def]
 @blp.doc(security=BEARER)
 @problems(blp, 401, 403, 409)
 @require_roles(*STAFF_ROLES)
-def issue_kiosk_card(data, diner_id):  # type: ignore[no-untyped-def]
+def issue_kiosk_card(data, diner_id):
     """Give a diner a card number and PIN for the kiosk (again: the old number stops working)."""
     return kiosk_card.issue(require_identity(), diner_id=diner_id, **data)

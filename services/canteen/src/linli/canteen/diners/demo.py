@@ -15,7 +15,7 @@ SEEDER = Identity(subject="demo-seed", roles=frozenset({"admin"}), communities=f
 
 DEMO_PIN = "1234"
 # community, diner id, name, years old, groups, subsidy eligible, meal card top-up (fen), kiosk card number
-DINERS = (
+DINERS: tuple[tuple[str, str, str, int, list[str], bool, int, str], ...] = (
     ("north-bund", "demo-nb-elder-wu", "吴阿姨", 82, ["elderly_alone"], True, 10_000, "20260001"),
     ("north-bund", "demo-nb-office-chen", "陈先生", 32, [], False, 5_000, "20260002"),
     ("fenglin-huiyuan", "demo-hy-elder-sun", "孙老伯", 76, [], True, 8_000, "20260003"),

@@ -42,9 +42,9 @@ def _matches(community_id: str, diner_ids: list[str]) -> list[DinerMatch]:
     profiles = {p.diner_id: p for p in db.session.scalars(sa.select(DinerProfile).where(
         DinerProfile.community_id == community_id, DinerProfile.diner_id.in_(diner_ids)))}
     cards = dict(db.session.execute(sa.select(MealCard.diner_id, MealCard.balance_fen).where(
-        MealCard.community_id == community_id, MealCard.diner_id.in_(diner_ids))).all())
+        MealCard.community_id == community_id, MealCard.diner_id.in_(diner_ids))).tuples().all())
     kiosk = dict(db.session.execute(sa.select(KioskCard.diner_id, KioskCard.card_number).where(
-        KioskCard.community_id == community_id, KioskCard.diner_id.in_(diner_ids))).all())
+        KioskCard.community_id == community_id, KioskCard.diner_id.in_(diner_ids))).tuples().all())
     found = [DinerMatch(diner_id=d, display_name=profiles[d].display_name if d in profiles else "",
                         phone=profiles[d].phone if d in profiles else None, card_number=kiosk.get(d),
                         balance_fen=cards.get(d)) for d in diner_ids if d in profiles or d in cards or d in kiosk]

@@ -17,7 +17,7 @@ ENTRY_KINDS = ("top_up", "charge", "refund")
 DINER_ID_MAX = 120
 
 
-class DinerProfile(db.Model):  # type: ignore[name-defined,misc]
+class DinerProfile(db.Model):  # type: ignore[name-defined]
     """A diner's canteen profile in one community; ``diner_id`` is the account subject."""
 
     __tablename__ = "canteen_diner"
@@ -37,7 +37,7 @@ class DinerProfile(db.Model):  # type: ignore[name-defined,misc]
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
-class MealCard(db.Model):  # type: ignore[name-defined,misc]
+class MealCard(db.Model):  # type: ignore[name-defined]
     """A stored-value meal card; the balance is the sum of its ledger and never below zero."""
 
     __tablename__ = "canteen_meal_card"
@@ -55,7 +55,7 @@ class MealCard(db.Model):  # type: ignore[name-defined,misc]
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
-class MealCardEntry(db.Model):  # type: ignore[name-defined,misc]
+class MealCardEntry(db.Model):  # type: ignore[name-defined]
     """One ledger line: + top-up / refund, - charge; ``balance_after_fen`` as the UPDATE left it."""
 
     __tablename__ = "canteen_meal_card_entry"
@@ -81,7 +81,7 @@ class MealCardEntry(db.Model):  # type: ignore[name-defined,misc]
                 "created_at": self.created_at}
 
 
-class KioskCard(db.Model):  # type: ignore[name-defined,misc]
+class KioskCard(db.Model):  # type: ignore[name-defined]
     """A diner's card number and PIN for the kiosk (see ``diners.kiosk_card``)."""
 
     __tablename__ = "canteen_kiosk_card"

@@ -23,7 +23,7 @@ class DinerProfileInSchema(Schema):
     subsidy_eligible = ma.fields.Boolean(load_default=False)
 
     @ma.validates("birth_date")
-    def _past(self, value, **kwargs):  # type: ignore[no-untyped-def]
+    def _past(self, value, **kwargs):
         if value is not None and not (dt.date(1900, 1, 1) <= value <= local_today()):
             raise ma.ValidationError("The birth date must be a real date in the past.")
 

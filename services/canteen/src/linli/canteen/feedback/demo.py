@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 import secrets
+from typing import Any
 
 import click
 import sqlalchemy as sa
@@ -21,7 +22,7 @@ from linli.shared.seeding import seeding
 
 RATED_ORDERS = 12
 SURVEY_RESPONSES = 9
-QUESTIONS = [
+QUESTIONS: list[dict[str, Any]] = [
     {"kind": "single", "text_zh": "您多久点一次半份菜？", "text_en": "How often do you order half portions?",
      "options": [{"value": "often", "label_zh": "经常", "label_en": "Often"},
                  {"value": "sometimes", "label_zh": "有时", "label_en": "Sometimes"},

@@ -15,7 +15,7 @@ CHANNELS = ("kiosk", "phone", "counter", "survey")
 COMPLAINT_STATES = ("raised", "taken_up")
 
 
-class Feedback(db.Model):  # type: ignore[name-defined,misc]
+class Feedback(db.Model):  # type: ignore[name-defined]
     __tablename__ = "canteen_feedback"
     __table_args__ = (
         sa.CheckConstraint("channel IN (" + ", ".join(f"'{c}'" for c in CHANNELS) + ")", name="channel_known"),
@@ -49,7 +49,7 @@ class Feedback(db.Model):  # type: ignore[name-defined,misc]
                                                      lazy="selectin", cascade="all, delete-orphan")
 
 
-class DishRating(db.Model):  # type: ignore[name-defined,misc]
+class DishRating(db.Model):  # type: ignore[name-defined]
     __tablename__ = "canteen_dish_rating"
     __table_args__ = (
         sa.UniqueConstraint("feedback_id", "dish_id"),

@@ -26,7 +26,7 @@ class FeedbackCreateSchema(Schema):
                                           validate=ma.validate.Range(min=1, max=2**31 - 1))
 
     @validates_schema
-    def _order_for_diners(self, data, **kwargs):  # type: ignore[no-untyped-def]
+    def _order_for_diners(self, data, **kwargs):
         if data.get("channel") in ("kiosk", "phone") and data.get("order_id") is None:
             raise ma.ValidationError("Diners rate an order: give order_id.", "order_id")
 

@@ -17,10 +17,10 @@ from linli.canteen.menu.models import Dish, MealService
 from linli.canteen.orders.models import Order
 from linli.canteen.orders.service import access_order
 from linli.shared.auth import Identity
-from linli.shared.db import lock_for_update, utcnow
+from linli.shared.db import changed_rows, lock_for_update, utcnow
 from linli.shared.errors import Conflict, Forbidden, NotFound, Unprocessable
 from linli.shared.events import publish
-from linli.shared.localtime import LOCAL_TZ
+from linli.shared.localtime import LOCAL_TZ, local_today
 from linli.shared.state import service_state
 
 FOOD_SAFETY_EVENT = "canteen.feedback.food_safety"
@@ -109,8 +109,8 @@ def _complaint_payload(feedback: Feedback) -> dict[str, Any]:
     if feedback.order_id is not None:
         order = db.session.get(Order, feedback.order_id)
         service = db.session.get(MealService, order.meal_service_id) if order else None
-        if service is not None:
-            where = f" ({service.service_date} {service.kind}, pickup no. {order.pickup_number})"  # type: ignore[union-attr]
+        if order is not None and service is not None:
+            where = f" ({service.service_date} {service.kind}, pickup no. {order.pickup_number})"
     community = service_state().communities.require(feedback.community_id)
     canteen = (community.setting("canteen", {}) or {}).get("name_zh") or community.name_zh
     about = f"：{dish.name_zh}" if dish else ""
@@ -126,9 +126,9 @@ def _complaint_payload(feedback: Feedback) -> dict[str, Any]:
 def _raise(feedback: Feedback, *, raised_by: str) -> None:
     """Mark raised and publish the event in the same transaction (the outbox)."""
     now = utcnow()
-    done = db.session.execute(sa.update(Feedback).where(Feedback.id == feedback.id, Feedback.complaint_state.is_(None))
+    done = changed_rows(db.session.execute(sa.update(Feedback).where(Feedback.id == feedback.id, Feedback.complaint_state.is_(None))
                               .values(complaint_state="raised", raised_at=now, raised_by=raised_by,
-                                      is_complaint=True)).rowcount
+                                      is_complaint=True)))
     if done != 1:
         db.session.rollback()
         raise Conflict("This complaint has been passed on already.", code="already_raised")
@@ -231,8 +231,6 @@ def dish_ratings(community_id: str, date_from: dt.date, date_to: dt.date) -> dic
 
 def collected_today(community_id: str, pickup_number: int) -> Order:
     """The kiosk's way in: today's collected order with the number on the diner's ticket."""
-    from linli.shared.localtime import local_today
-
     order = db.session.scalar(sa.select(Order).where(
         Order.community_id == community_id, Order.pickup_date == local_today(),
         Order.pickup_number == pickup_number))
@@ -270,7 +268,7 @@ def forget_old_identified(now: dt.datetime | None = None) -> int:
         return 0
     cutoff = (now or utcnow()) - dt.timedelta(days=days)
     identified = sa.or_(Feedback.diner_id.is_not(None), Feedback.entered_by.is_not(None), Feedback.comment != "")
-    done = db.session.execute(sa.update(Feedback).where(Feedback.created_at < cutoff, identified)
-                              .values(diner_id=None, entered_by=None, comment="")).rowcount
+    done = changed_rows(db.session.execute(sa.update(Feedback).where(Feedback.created_at < cutoff, identified)
+                                           .values(diner_id=None, entered_by=None, comment="")))
     db.session.commit()
     return int(done or 0)

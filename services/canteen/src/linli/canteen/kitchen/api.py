@@ -18,7 +18,7 @@ from linli.shared.localtime import local_today
 
 blp = Blueprint("canteen_kitchen_api", __name__, url_prefix="/api/kitchen",
                 description="Kitchen queue: paid orders by meal service; preparing → ready → collected")
-SECURITY = [{"bearer": []}]
+SECURITY: list[dict[str, list[str]]] = [{"bearer": []}]
 
 
 @blp.get("/queue")
@@ -27,7 +27,7 @@ SECURITY = [{"bearer": []}]
 @blp.alt_response(304, description="Nothing changed since the ETag sent in If-None-Match")
 @blp.doc(security=SECURITY)
 @require_roles(*STAFF_ROLES)
-def kitchen_queue(query):  # type: ignore[no-untyped-def]
+def kitchen_queue(query):
     """Paid orders to make and hand over, oldest first, with counts by state.
 
     Pages poll this (e.g. htmx every 3 s) sending ``If-None-Match``; the answer is 304 until an
@@ -55,7 +55,7 @@ def kitchen_queue(query):  # type: ignore[no-untyped-def]
 @blp.response(200, OrderSchema)
 @blp.doc(security=SECURITY)
 @require_roles(*STAFF_ROLES)
-def advance(data, order_id):  # type: ignore[no-untyped-def]
+def advance(data, order_id):
     """Move a paid order to preparing, ready or collected (409 ``invalid_transition`` otherwise)."""
     return service.advance(require_identity(), order_id, data["state"])
 
@@ -65,6 +65,6 @@ def advance(data, order_id):  # type: ignore[no-untyped-def]
 @blp.response(200, OrderSchema)
 @blp.doc(security=SECURITY)
 @require_roles(*STAFF_ROLES)
-def collect(data):  # type: ignore[no-untyped-def]
+def collect(data):
     """Hand an order over by its scanned pickup reference (QR code)."""
     return service.collect_by_ref(require_identity(), data["pickup_ref"])

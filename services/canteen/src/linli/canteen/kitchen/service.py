@@ -9,11 +9,11 @@ import sqlalchemy as sa
 
 from linli.canteen.extensions import db
 from linli.canteen.orders.models import Order
-from linli.canteen.orders.service import get_order
+from linli.canteen.orders.service import find_by_ref, get_order
 from linli.canteen.orders.states import KITCHEN_MOVES, KITCHEN_STATES, invalid_transition, sources
 from linli.canteen.today.service import read_row
 from linli.shared.auth import Identity
-from linli.shared.db import utcnow
+from linli.shared.db import changed_rows, utcnow
 from linli.shared.errors import Unprocessable
 
 TRANSITIONS: dict[str, tuple[str, ...]] = {move: sources(move) for move in KITCHEN_MOVES}  # to: from which
@@ -63,22 +63,20 @@ def advance(identity: Identity, order_id: int, to_state: str) -> Order:
     if order.state == to_state:
         return order
     now = utcnow()
-    done = db.session.execute(
+    done = changed_rows(db.session.execute(
         sa.update(Order).where(Order.id == order_id, Order.state.in_(TRANSITIONS[to_state]))
-        .values({"state": to_state, _STAMP[to_state]: now, "updated_at": now})).rowcount
+        .values({"state": to_state, _STAMP[to_state]: now, "updated_at": now})))
     if done != 1:
         db.session.rollback()
         current = db.session.get(Order, order_id, populate_existing=True)
         state = current.effective_state if current else "missing"
         raise invalid_transition(state, to_state)
     db.session.commit()
-    return db.session.get(Order, order_id, populate_existing=True)  # type: ignore[return-value]
+    return db.session.get_one(Order, order_id, populate_existing=True)
 
 
 def collect_by_ref(identity: Identity, pickup_ref: str) -> Order:
     """The counter scans the QR code: hand the order over."""
-    from linli.canteen.orders.service import find_by_ref
-
     order = find_by_ref(pickup_ref)
     return advance(identity, order.id, "collected")
 

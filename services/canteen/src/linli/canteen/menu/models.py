@@ -16,7 +16,7 @@ PORTIONS = ("full", "half")
 UNITS_PER_PORTION = {"full": 2, "half": 1}
 
 
-class Dish(db.Model):  # type: ignore[name-defined,misc]
+class Dish(db.Model):  # type: ignore[name-defined]
     __tablename__ = "canteen_dish"
     __table_args__ = (
         sa.UniqueConstraint("community_id", "code"),
@@ -49,7 +49,7 @@ class Dish(db.Model):  # type: ignore[name-defined,misc]
         return self.full_price_fen if portion == "full" else self.half_price_fen
 
 
-class SetMeal(db.Model):  # type: ignore[name-defined,misc]
+class SetMeal(db.Model):  # type: ignore[name-defined]
     """A bundle at one price: groups of items, each group fixed (one option) or a choice (pick n)."""
 
     __tablename__ = "canteen_set_meal"
@@ -76,7 +76,7 @@ class SetMeal(db.Model):  # type: ignore[name-defined,misc]
     )
 
 
-class SetMealGroup(db.Model):  # type: ignore[name-defined,misc]
+class SetMealGroup(db.Model):  # type: ignore[name-defined]
     """"One meat" / "two vegetables" / "rice": ``choose`` items out of ``options`` (distinct)."""
 
     __tablename__ = "canteen_set_meal_group"
@@ -99,7 +99,7 @@ class SetMealGroup(db.Model):  # type: ignore[name-defined,misc]
         return len(self.options) == self.choose
 
 
-class SetMealOption(db.Model):  # type: ignore[name-defined,misc]
+class SetMealOption(db.Model):  # type: ignore[name-defined]
     __tablename__ = "canteen_set_meal_option"
     __table_args__ = (sa.UniqueConstraint("group_id", "dish_id"),)
 
@@ -112,7 +112,7 @@ class SetMealOption(db.Model):  # type: ignore[name-defined,misc]
     dish: Mapped[Dish] = relationship(lazy="joined")
 
 
-class RetailItem(db.Model):  # type: ignore[name-defined,misc]
+class RetailItem(db.Model):  # type: ignore[name-defined]
     """Time-honoured brand goods (老字号) with their own stock, sold at any meal service."""
 
     __tablename__ = "canteen_retail_item"
@@ -137,7 +137,7 @@ class RetailItem(db.Model):  # type: ignore[name-defined,misc]
     active: Mapped[bool] = mapped_column(default=True)
 
 
-class MealService(db.Model):  # type: ignore[name-defined,misc]
+class MealService(db.Model):  # type: ignore[name-defined]
     """One meal service (餐次) on one date: hours, order cut-off, dine-in/takeaway."""
 
     __tablename__ = "canteen_meal_service"
@@ -158,7 +158,7 @@ class MealService(db.Model):  # type: ignore[name-defined,misc]
         return [m for m, on in (("dine_in", self.dine_in), ("takeaway", self.takeaway)) if on]
 
 
-class MenuRevision(db.Model):  # type: ignore[name-defined,misc]
+class MenuRevision(db.Model):  # type: ignore[name-defined]
     """Bumped by every change to a community's menu (dishes, set meals, services, offers): part of the ETag."""
 
     __tablename__ = "canteen_menu_revision"

@@ -25,7 +25,7 @@ class DishCreateSchema(Schema):
                          metadata={"description": "Price of a half portion (半份菜); null = no half portion"})
 
     @validates_schema
-    def _half_cheaper(self, data, **kwargs):  # type: ignore[no-untyped-def]
+    def _half_cheaper(self, data, **kwargs):
         half = data.get("half_price_fen")
         if half is not None and "full_price_fen" in data and half > data["full_price_fen"]:
             raise ma.ValidationError("A half portion cannot cost more than a full one.", "half_price_fen")
@@ -161,7 +161,7 @@ class MealServiceCreateSchema(Schema):
     note = ma.fields.String(load_default="", validate=ma.validate.Length(max=200))
 
     @validates_schema
-    def _hours(self, data, **kwargs):  # type: ignore[no-untyped-def]
+    def _hours(self, data, **kwargs):
         if "starts_at" in data and "ends_at" in data and data["starts_at"] >= data["ends_at"]:
             raise ma.ValidationError("A meal service must start before it ends.", "ends_at")
 

@@ -19,7 +19,7 @@ from linli.canteen.menu.models import (
     SetMealOption,
 )
 from linli.shared.auth import Identity
-from linli.shared.db import utcnow
+from linli.shared.db import changed_rows, utcnow
 from linli.shared.errors import Conflict, NotFound, Unprocessable
 from linli.shared.localtime import local_today
 from linli.shared.state import service_state
@@ -33,10 +33,10 @@ def _check(identity: Identity | None, community_id: str) -> None:
 
 def bump_revision(community_id: str) -> None:
     """Mark the community's menu as changed (part of every menu ETag)."""
-    updated = db.session.execute(
+    updated = changed_rows(db.session.execute(
         sa.update(MenuRevision).where(MenuRevision.community_id == community_id)
         .values(revision=MenuRevision.revision + 1)
-    ).rowcount
+    ))
     if not updated:
         db.session.add(MenuRevision(community_id=community_id, revision=1))
         db.session.flush()
@@ -163,10 +163,10 @@ def restock_retail_item(identity: Identity | None, item_id: int, delta: int) -> 
     if item is None:
         raise NotFound("No such retail item.", code="unknown_retail_item")
     _check(identity, item.community_id)
-    done = db.session.execute(
+    done = changed_rows(db.session.execute(
         sa.update(RetailItem).where(RetailItem.id == item_id, RetailItem.stock_remaining + delta >= 0)
         .values(stock_remaining=RetailItem.stock_remaining + delta, version=RetailItem.version + 1)
-    ).rowcount
+    ))
     if not done:
         raise Conflict("Not that much stock to write off.", code="insufficient_stock")
     db.session.commit()

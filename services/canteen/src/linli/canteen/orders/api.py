@@ -17,14 +17,14 @@ from linli.shared.limits import caller_key, rate_limit
 
 blp = Blueprint("canteen_orders_api", __name__, url_prefix="/api/orders",
                 description="Orders (订单): lines of dishes (full/half), set meals, retail goods; pickup number")
-SECURITY = [{"bearer": []}, {}]
+SECURITY: list[dict[str, list[str]]] = [{"bearer": []}, {}]
 
 
 @blp.post("")
 @blp.arguments(OrderCreateSchema())
 @blp.response(201, OrderSchema)
 @blp.doc(security=SECURITY)
-def place_order(data):  # type: ignore[no-untyped-def]
+def place_order(data):
     """Place an order; stock is reserved until it is paid or expires (LINLI_ORDER_EXPIRY_MINUTES).
 
     Prices are computed here. Errors: 409 ``sold_out``, 409 ``ordering_closed``, 422 ``unknown_dish``,
@@ -39,7 +39,7 @@ def place_order(data):  # type: ignore[no-untyped-def]
 @blp.arguments(OrderQuerySchema, location="query")
 @blp.response(200, OrderSchema(many=True))
 @blp.doc(security=[{"bearer": []}])
-def list_orders(query):  # type: ignore[no-untyped-def]
+def list_orders(query):
     """Staff: a community's orders; a diner: their own. Newest first."""
     return service.list_orders(require_identity(), community_id=query["community_id"], diner_id=query["diner_id"],
                                pickup_date=query["date"], state=query["state"], limit=query["limit"])
@@ -49,14 +49,14 @@ def list_orders(query):  # type: ignore[no-untyped-def]
 @blp.arguments(OrderRefQuerySchema, location="query")
 @blp.response(200, OrderSchema)
 @blp.doc(security=SECURITY)
-def get_order(query, order_id):  # type: ignore[no-untyped-def]
+def get_order(query, order_id):
     """One order, for its diner, staff, or whoever holds its pickup reference (``?ref=``)."""
     return service.access_order(current_identity(), order_id, query["ref"])
 
 
 @blp.get("/by-ref/<pickup_ref>")
 @blp.response(200, OrderSchema)
-def get_order_by_ref(pickup_ref):  # type: ignore[no-untyped-def]
+def get_order_by_ref(pickup_ref):
     """The order behind a pickup reference (the QR code's content)."""
     return service.find_by_ref(pickup_ref)
 
@@ -65,7 +65,7 @@ def get_order_by_ref(pickup_ref):  # type: ignore[no-untyped-def]
 @blp.arguments(OrderRefQuerySchema, location="query")
 @blp.response(200, content_type="image/svg+xml", description="QR code of the pickup reference")
 @blp.doc(security=SECURITY)
-def order_qr(query, order_id):  # type: ignore[no-untyped-def]
+def order_qr(query, order_id):
     """The order's QR code (SVG), shown with the pickup number and scanned at the counter."""
     order = service.access_order(current_identity(), order_id, query["ref"])
     return Response(service.qr_svg(order), mimetype="image/svg+xml",
@@ -76,6 +76,6 @@ def order_qr(query, order_id):  # type: ignore[no-untyped-def]
 @blp.arguments(OrderRefQuerySchema, location="query")
 @blp.response(200, OrderSchema)
 @blp.doc(security=SECURITY)
-def cancel_order(query, order_id):  # type: ignore[no-untyped-def]
+def cancel_order(query, order_id):
     """Cancel an unpaid order; its stock goes back. (A paid order is refunded through payments.)"""
     return service.cancel_order(current_identity(), order_id, query["ref"])

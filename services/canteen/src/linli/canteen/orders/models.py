@@ -16,7 +16,7 @@ from linli.shared.db import utcnow
 LINE_KINDS = ("dish", "set_meal", "retail")
 
 
-class Order(db.Model):  # type: ignore[name-defined,misc]
+class Order(db.Model):  # type: ignore[name-defined]
     __tablename__ = "canteen_order"
     __table_args__ = (
         sa.UniqueConstraint("community_id", "pickup_date", "pickup_number"),
@@ -72,7 +72,7 @@ class Order(db.Model):  # type: ignore[name-defined,misc]
         return "expired" if self.is_expired() else self.state
 
 
-class OrderLine(db.Model):  # type: ignore[name-defined,misc]
+class OrderLine(db.Model):  # type: ignore[name-defined]
     """One line: a dish in a portion, a set meal with its chosen items, or a retail good."""
 
     __tablename__ = "canteen_order_line"
@@ -100,7 +100,7 @@ class OrderLine(db.Model):  # type: ignore[name-defined,misc]
     order: Mapped[Order] = relationship(back_populates="lines")
 
 
-class OrderAdjustment(db.Model):  # type: ignore[name-defined,misc]
+class OrderAdjustment(db.Model):  # type: ignore[name-defined]
     """A price adjustment from the ``price_adjustments`` hook (negative = discount)."""
 
     __tablename__ = "canteen_order_adjustment"
@@ -115,7 +115,7 @@ class OrderAdjustment(db.Model):  # type: ignore[name-defined,misc]
     order: Mapped[Order] = relationship(back_populates="adjustments")
 
 
-class PickupCounter(db.Model):  # type: ignore[name-defined,misc]
+class PickupCounter(db.Model):  # type: ignore[name-defined]
     """The last pickup number handed out per canteen (community) per day."""
 
     __tablename__ = "canteen_pickup_counter"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -60,7 +60,7 @@ class Offers:
     retail: dict[int, RetailOffer] = field(default_factory=dict)
 
 
-def group_set_meals(rows: Iterable[tuple[Any, ...]]) -> dict[int, dict[str, Any]]:
+def group_set_meals(rows: Iterable[Sequence[Any]]) -> dict[int, dict[str, Any]]:
     """Rows of (stock_id, set_meal_id, name_zh, name_en, price_fen, group_id, choose, dish_id, portion, code),
     ordered by group position and option → {set_meal_id: {stock_id, names, price_fen, code, groups}}."""
     offers: dict[int, dict[str, Any]] = {}
@@ -98,9 +98,9 @@ def load_offers(meal_service_id: int, set_meal_ids: set[int], retail_ids: set[in
                    SetMeal.active.is_(True))
             .order_by(SetMealGroup.position, SetMealOption.id)).all())
     if retail_ids:
-        for row in db.session.execute(
+        for item in db.session.execute(
                 sa.select(RetailItem.id, RetailItem.name_zh, RetailItem.name_en, RetailItem.price_fen)
                 .where(RetailItem.id.in_(retail_ids), RetailItem.community_id == ms.community_id,
                        RetailItem.active.is_(True))):
-            offers.retail[row[0]] = RetailOffer(*row)
+            offers.retail[item[0]] = RetailOffer(*item)
     return offers

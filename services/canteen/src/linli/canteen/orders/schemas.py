@@ -21,7 +21,7 @@ class OrderLineInSchema(Schema):
     quantity = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1, max=MAX_QUANTITY))
 
     @validates_schema
-    def _kind_fields(self, data, **kwargs):  # type: ignore[no-untyped-def]
+    def _kind_fields(self, data, **kwargs):
         needed = _REQUIRED.get(data.get("kind", ""))
         if needed and needed not in data:
             raise ma.ValidationError(f"A {data['kind']} line needs {needed}.", needed)

@@ -12,6 +12,7 @@ are released first and the order is tried once more.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 import secrets
 from dataclasses import dataclass, field
@@ -30,7 +31,7 @@ from linli.canteen.orders.states import SOLD_STATES, can_move
 from linli.canteen.stock import service as stock
 from linli.canteen.stock.models import DishStock, SetMealStock
 from linli.shared.auth import Identity
-from linli.shared.db import lock_for_update, utcnow
+from linli.shared.db import changed_rows, lock_for_update, utcnow
 from linli.shared.errors import Conflict, Forbidden, NotFound, Problem, Unauthorized, Unprocessable
 from linli.shared.state import service_state
 
@@ -362,8 +363,6 @@ def list_orders(identity: Identity, *, community_id: str, diner_id: str | None =
 
 def qr_svg(order: Order) -> str:
     """An SVG QR code of the order's pickup reference (what the counter scans)."""
-    import io
-
     import qrcode
     import qrcode.image.svg
 
@@ -381,9 +380,9 @@ def qr_svg(order: Order) -> str:
 def draws_of(order: Order) -> stock.Draws:
     """The stock an order took, recomputed from its lines."""
     dish_stock = dict(db.session.execute(sa.select(DishStock.dish_id, DishStock.id)
-                                         .where(DishStock.meal_service_id == order.meal_service_id)).all())
+                                         .where(DishStock.meal_service_id == order.meal_service_id)).tuples().all())
     set_stock = dict(db.session.execute(sa.select(SetMealStock.set_meal_id, SetMealStock.id)
-                                        .where(SetMealStock.meal_service_id == order.meal_service_id)).all())
+                                        .where(SetMealStock.meal_service_id == order.meal_service_id)).tuples().all())
     draws = stock.Draws()
     for line in order.lines:
         if line.kind == "dish" and line.dish_id in dish_stock:
@@ -407,7 +406,7 @@ def _close_unpaid(order_id: int, new_state: str, *, only_if_due: bool, now: dt.d
     values: dict[str, Any] = {"state": new_state, "stock_released": True, "updated_at": now}
     if new_state == "cancelled":
         values["cancelled_at"] = now
-    done = db.session.execute(sa.update(Order).where(*condition).values(**values)).rowcount
+    done = changed_rows(db.session.execute(sa.update(Order).where(*condition).values(**values)))
     if done != 1:
         return False
     order = db.session.get(Order, order_id, populate_existing=True)

@@ -44,7 +44,8 @@ def attempts_left(problem_extras: dict[str, Any], card_number: str, max_attempts
     kiosk session's count for that number, so that a wrong number reads like a wrong PIN."""
     if problem_extras.get("attempts_left") is not None:
         return int(problem_extras["attempts_left"])
-    tries = session.get(TRIES_KEY) if isinstance(session.get(TRIES_KEY), dict) else {}
+    stored = session.get(TRIES_KEY)
+    tries = stored if isinstance(stored, dict) else {}
     count = int(tries.get(card_number[:16], 0)) + 1
     session[TRIES_KEY] = {card_number[:16]: count % max_attempts}  # only the last number typed
     return max_attempts - count if count < max_attempts else 0

@@ -22,7 +22,7 @@ from linli.shared.state import service_state
 
 blp = Blueprint("payments", __name__, url_prefix="/api",
                 description="Payments (支付): cash, meal card, elderly subsidy, Stripe; split payments and refunds")
-BEARER = [{"bearer": []}, {}]
+BEARER: list[dict[str, list[str]]] = [{"bearer": []}, {}]
 
 
 @blp.post("/orders/<int(max=2147483647):order_id>/payments")
@@ -31,7 +31,7 @@ BEARER = [{"bearer": []}, {}]
 @blp.response(201, StartedPaymentSchema)
 @blp.doc(security=BEARER)
 @problems(blp, 401, 402, 403, 404, 409, 502)
-def start_payment(data, query, order_id):  # type: ignore[no-untyped-def]
+def start_payment(data, query, order_id):
     """Pay (part of) an order with one provider.
 
     An anonymous (kiosk) order is paid by whoever holds its pickup reference (``?ref=``, 403
@@ -51,7 +51,7 @@ def start_payment(data, query, order_id):  # type: ignore[no-untyped-def]
 @blp.response(200, OrderPaymentsSchema)
 @blp.doc(security=BEARER)
 @problems(blp, 401, 403, 404)
-def list_payments(query, order_id):  # type: ignore[no-untyped-def]
+def list_payments(query, order_id):
     """An order's payments, what is paid and owed, and the payment methods offered (an anonymous
     order: with its pickup reference, ``?ref=``)."""
     return service.payment_summary(current_identity(), order_id, query["ref"])
@@ -62,7 +62,7 @@ def list_payments(query, order_id):  # type: ignore[no-untyped-def]
 @blp.response(200, PaymentSchema)
 @blp.doc(security=BEARER)
 @problems(blp, 401, 403, 404, 409, 502)
-def confirm_payment(query, payment_id):  # type: ignore[no-untyped-def]
+def confirm_payment(query, payment_id):
     """Confirm an open payment: cash by counter staff; a card payment by asking Stripe (an anonymous
     order's payment: with the order's pickup reference, ``?ref=``)."""
     return service.confirm_payment(current_identity(), payment_id, query["ref"])
@@ -73,7 +73,7 @@ def confirm_payment(query, payment_id):  # type: ignore[no-untyped-def]
 @blp.response(200, PaymentSchema)
 @blp.doc(security=BEARER)
 @problems(blp, 401, 403, 404, 409, 502)
-def cancel_payment(query, payment_id):  # type: ignore[no-untyped-def]
+def cancel_payment(query, payment_id):
     """Cancel an open payment (e.g. the diner chose another way to pay); an anonymous order's
     payment with the order's pickup reference (``?ref=``)."""
     return service.cancel_payment(current_identity(), payment_id, query["ref"])
@@ -85,7 +85,7 @@ def cancel_payment(query, payment_id):  # type: ignore[no-untyped-def]
 @blp.doc(security=[{"bearer": []}])
 @problems(blp, 401, 403, 404, 409, 502)
 @require_roles(*STAFF_ROLES)
-def refund_payment(data, payment_id):  # type: ignore[no-untyped-def]
+def refund_payment(data, payment_id):
     """Refund all or part of a succeeded payment.
 
     Never more than is left to refund (409 refund_exceeds_payment); meal card refunds go back onto
@@ -96,7 +96,7 @@ def refund_payment(data, payment_id):  # type: ignore[no-untyped-def]
 @blp.post("/payments/stripe/webhook")
 @blp.response(200, WebhookResultSchema)
 @problems(blp, 400, 409)
-def stripe_webhook():  # type: ignore[no-untyped-def]
+def stripe_webhook():
     """Receive a Stripe event.
 
     ``Stripe-Signature`` is checked on the raw body with the signing secret and a timestamp
@@ -110,7 +110,7 @@ def stripe_webhook():  # type: ignore[no-untyped-def]
 @blp.response(200, TakingsSchema)
 @blp.doc(security=[{"bearer": []}])
 @require_roles(*STAFF_ROLES)
-def takings(query):  # type: ignore[no-untyped-def]
+def takings(query):
     """Net takings per payment method between two dates (inclusive, Shanghai time)."""
     service_state().communities.require(query["community_id"])
     require_identity().require_community(query["community_id"])

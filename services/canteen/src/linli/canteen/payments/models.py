@@ -17,7 +17,7 @@ OPEN_STATES = ("created", "pending")
 REFUND_STATES = ("pending", "succeeded", "failed")
 
 
-class Payment(db.Model):  # type: ignore[name-defined,misc]
+class Payment(db.Model):  # type: ignore[name-defined]
     __tablename__ = "canteen_payment"
     __table_args__ = (
         sa.CheckConstraint("amount_fen > 0", name="amount_pos"),
@@ -52,7 +52,7 @@ class Payment(db.Model):  # type: ignore[name-defined,misc]
         return self.amount_fen - self.refunded_fen if self.state == "succeeded" else 0
 
 
-class PaymentRefund(db.Model):  # type: ignore[name-defined,misc]
+class PaymentRefund(db.Model):  # type: ignore[name-defined]
     """Money given back from one payment; ``refunded_fen`` on the payment counts pending ones too."""
 
     __tablename__ = "canteen_payment_refund"
@@ -71,7 +71,7 @@ class PaymentRefund(db.Model):  # type: ignore[name-defined,misc]
     done_at: Mapped[dt.datetime | None] = mapped_column()
 
 
-class StripeEvent(db.Model):  # type: ignore[name-defined,misc]
+class StripeEvent(db.Model):  # type: ignore[name-defined]
     """A Stripe event id recorded in the same transaction as its work: a redelivery finds it here."""
 
     __tablename__ = "canteen_stripe_event"

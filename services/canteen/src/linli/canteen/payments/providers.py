@@ -102,7 +102,8 @@ class StripeProvider(BasePaymentProvider):
                                            amount_fen=payment.amount_fen, currency=payment.currency,
                                            payment_method=ctx.options.get("payment_method"))
         except stripe.CardError as error:
-            intent_id = (((error.json_body or {}).get("error") or {}).get("payment_intent") or {}).get("id")
+            body: dict[str, Any] = error.json_body if isinstance(error.json_body, dict) else {}
+            intent_id = ((body.get("error") or {}).get("payment_intent") or {}).get("id")
             service.record_gateway_outcome(payment.id, "failed", external_ref=intent_id,
                                            failure_code=error.code or "card_declined")
             raise Problem(error.user_message or "The card was declined.", code="card_declined", status=402,

@@ -85,7 +85,7 @@ class TakingsQuerySchema(Schema):
     date_to = ma.fields.Date(required=True)
 
     @ma.validates_schema
-    def _ordered(self, data, **kwargs):  # type: ignore[no-untyped-def]
+    def _ordered(self, data, **kwargs):
         if data["date_from"] > data["date_to"]:
             raise ma.ValidationError("date_from must not be after date_to.", "date_to")
 

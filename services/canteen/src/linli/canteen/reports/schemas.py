@@ -12,7 +12,7 @@ class ReportQuerySchema(Schema):
                               metadata={"description": "json, or csv for a spreadsheet (text/csv)"})
 
     @validates_schema
-    def _order(self, data, **kwargs):  # type: ignore[no-untyped-def]
+    def _order(self, data, **kwargs):
         if "date_from" in data and "date_to" in data and data["date_from"] > data["date_to"]:
             raise ma.ValidationError("date_from must not be after date_to.", "date_to")
 

@@ -15,6 +15,7 @@ from linli.canteen.extensions import db
 from linli.canteen.menu.models import MealService
 from linli.canteen.orders.models import Order, OrderLine
 from linli.canteen.orders.states import SOLD_STATES
+from linli.canteen.payments.service import takings_by_method
 from linli.shared.auth import Identity
 from linli.shared.errors import Unprocessable
 
@@ -97,8 +98,6 @@ def takings(identity: Identity | None, *, community_id: str, date_from: dt.date,
             date_to: dt.date) -> list[dict[str, Any]]:
     """Net takings per payment method, read through the payments module's own report function."""
     _window(identity, community_id, date_from, date_to)
-    from linli.canteen.payments.service import takings_by_method
-
     return [{"method": method, "amount_fen": amount}
             for method, amount in takings_by_method(community_id, date_from, date_to).items()]
 

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from linli.canteen.extensions import db
 
 
-class DishStock(db.Model):  # type: ignore[name-defined,misc]
+class DishStock(db.Model):  # type: ignore[name-defined]
     """A dish offered at a meal service, with planned and remaining units. Its existence = "on the menu"."""
 
     __tablename__ = "canteen_dish_stock"
@@ -28,7 +28,7 @@ class DishStock(db.Model):  # type: ignore[name-defined,misc]
     version: Mapped[int] = mapped_column(sa.Integer, default=0)  # +1 on every change: the menu's ETag
 
 
-class SetMealStock(db.Model):  # type: ignore[name-defined,misc]
+class SetMealStock(db.Model):  # type: ignore[name-defined]
     """A set meal offered at a meal service with its daily limit."""
 
     __tablename__ = "canteen_set_meal_stock"

@@ -17,6 +17,7 @@ from linli.canteen.menu.models import UNITS_PER_PORTION, RetailItem
 from linli.canteen.menu.service import bump_revision, get_dish, get_meal_service, get_set_meal
 from linli.canteen.stock.models import DishStock, SetMealStock
 from linli.shared.auth import Identity
+from linli.shared.db import changed_rows
 from linli.shared.errors import Conflict, Unprocessable
 
 
@@ -63,7 +64,7 @@ def _apply(statement: sa.TextClause, rows: Mapping[int, int], what: str, *, chec
         if n <= 0:
             continue
         result = session.execute(statement, {"id": row_id, "n": n})
-        if check and result.rowcount != 1:  # type: ignore[attr-defined]
+        if check and changed_rows(result) != 1:
             raise Conflict(f"Sold out: not enough {what} left.", code="sold_out", item=what, stock_id=row_id)
 
 

@@ -20,7 +20,7 @@ from linli.shared.auth import STAFF_ROLES, current_identity, require_identity, r
 
 blp = Blueprint("canteen_surveys_api", __name__, url_prefix="/api/surveys",
                 description="Surveys (问卷): questions, one response per diner or kiosk session, results")
-SECURITY = [{"bearer": []}]
+SECURITY: list[dict[str, list[str]]] = [{"bearer": []}]
 
 
 @blp.post("")
@@ -28,7 +28,7 @@ SECURITY = [{"bearer": []}]
 @blp.response(201, SurveySchema)
 @blp.doc(security=SECURITY)
 @require_roles(*STAFF_ROLES)
-def create(data):  # type: ignore[no-untyped-def]
+def create(data):
     """Build a survey: single/multiple choice, rating and free-text questions; open and close dates."""
     return service.create_survey(require_identity(), **data)
 
@@ -37,7 +37,7 @@ def create(data):  # type: ignore[no-untyped-def]
 @blp.arguments(SurveyListQuerySchema, location="query")
 @blp.response(200, SurveySchema(many=True))
 @blp.doc(security=[{}])
-def listing(query):  # type: ignore[no-untyped-def]
+def listing(query):
     """A canteen's surveys (``open_only`` for those diners can answer today)."""
     return service.list_surveys(query["community_id"], open_only=query["open_only"])
 
@@ -45,7 +45,7 @@ def listing(query):  # type: ignore[no-untyped-def]
 @blp.get("/<int:survey_id>")
 @blp.response(200, SurveySchema)
 @blp.doc(security=[{}])
-def survey(survey_id):  # type: ignore[no-untyped-def]
+def survey(survey_id):
     """One survey with its questions."""
     return service.get_survey(survey_id)
 
@@ -54,7 +54,7 @@ def survey(survey_id):  # type: ignore[no-untyped-def]
 @blp.arguments(ResponseCreateSchema)
 @blp.response(201, ResponseSchema)
 @blp.doc(security=[{}, {"bearer": []}])
-def respond(data, survey_id):  # type: ignore[no-untyped-def]
+def respond(data, survey_id):
     """Answer a survey while it is open: once per diner (identified) or per kiosk session (anonymous)."""
     return service.respond(current_identity(), survey_id, **data)
 
@@ -63,7 +63,7 @@ def respond(data, survey_id):  # type: ignore[no-untyped-def]
 @blp.response(200, ResultsSchema)
 @blp.doc(security=SECURITY)
 @require_roles(*STAFF_ROLES)
-def results(survey_id):  # type: ignore[no-untyped-def]
+def results(survey_id):
     """Counts per option, rating averages, free-text answers."""
     return service.results(require_identity(), survey_id)
 
@@ -73,7 +73,7 @@ def results(survey_id):  # type: ignore[no-untyped-def]
 @blp.doc(security=SECURITY, responses={"200": {"description": "A sheet: CSV (UTF-8 with BOM) or Excel", "content": {
     "text/csv": {"schema": {"type": "string"}}, XLSX: {"schema": {"type": "string", "format": "binary"}}}}})
 @require_roles(*STAFF_ROLES)
-def export(query, survey_id):  # type: ignore[no-untyped-def]
+def export(query, survey_id):
     """Every response, one row each (CSV or Excel)."""
     columns, rows = service.export_rows(require_identity(), survey_id)
     return download(rows, columns, f"survey-{survey_id}", query["format"])
@@ -83,6 +83,6 @@ def export(query, survey_id):  # type: ignore[no-untyped-def]
 @blp.response(200, FeedbackSchema)
 @blp.doc(security=SECURITY)
 @require_roles(*STAFF_ROLES)
-def flag(answer_id):  # type: ignore[no-untyped-def]
+def flag(answer_id):
     """Flag a free-text answer as a food-safety complaint: it opens a case like a comment does."""
     return service.flag_answer(require_identity(), answer_id)

@@ -15,7 +15,7 @@ from linli.shared.db import utcnow
 QUESTION_KINDS = ("single", "multiple", "rating", "text")
 
 
-class Survey(db.Model):  # type: ignore[name-defined,misc]
+class Survey(db.Model):  # type: ignore[name-defined]
     __tablename__ = "canteen_survey"
     __table_args__ = (sa.CheckConstraint("opens_on <= closes_on", name="dates_in_order"),)
 
@@ -35,7 +35,7 @@ class Survey(db.Model):  # type: ignore[name-defined,misc]
         back_populates="survey", order_by="SurveyQuestion.position", lazy="selectin", cascade="all, delete-orphan")
 
 
-class SurveyQuestion(db.Model):  # type: ignore[name-defined,misc]
+class SurveyQuestion(db.Model):  # type: ignore[name-defined]
     __tablename__ = "canteen_survey_question"
     __table_args__ = (
         sa.UniqueConstraint("survey_id", "position"),
@@ -54,7 +54,7 @@ class SurveyQuestion(db.Model):  # type: ignore[name-defined,misc]
     survey: Mapped[Survey] = relationship(back_populates="questions")
 
 
-class SurveyResponse(db.Model):  # type: ignore[name-defined,misc]
+class SurveyResponse(db.Model):  # type: ignore[name-defined]
     __tablename__ = "canteen_survey_response"
     __table_args__ = (sa.UniqueConstraint("survey_id", "respondent_key"),)
 
@@ -69,7 +69,7 @@ class SurveyResponse(db.Model):  # type: ignore[name-defined,misc]
                                                        lazy="selectin", cascade="all, delete-orphan")
 
 
-class SurveyAnswer(db.Model):  # type: ignore[name-defined,misc]
+class SurveyAnswer(db.Model):  # type: ignore[name-defined]
     __tablename__ = "canteen_survey_answer"
     __table_args__ = (
         sa.UniqueConstraint("response_id", "question_id"),

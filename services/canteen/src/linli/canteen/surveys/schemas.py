@@ -1,12 +1,14 @@
 """Survey schemas: the API's only validation (question shapes, dates in order)."""
 
+from typing import Any
+
 import marshmallow as ma
 from marshmallow import validates_schema
 
 from linli.canteen.surveys.models import QUESTION_KINDS
 from linli.shared.api import Schema
 
-Id = {"validate": ma.validate.Range(min=1, max=2**31 - 1)}
+Id: dict[str, Any] = {"validate": ma.validate.Range(min=1, max=2**31 - 1)}
 
 
 class OptionSchema(Schema):
@@ -24,7 +26,7 @@ class QuestionInSchema(Schema):
     required = ma.fields.Boolean(load_default=True)
 
     @validates_schema
-    def _options_fit_kind(self, data, **kwargs):  # type: ignore[no-untyped-def]
+    def _options_fit_kind(self, data, **kwargs):
         options = data.get("options") or []
         if data.get("kind") in ("single", "multiple"):
             if len(options) < 2:
@@ -49,7 +51,7 @@ class SurveyCreateSchema(Schema):
                                validate=ma.validate.Length(min=1, max=40))
 
     @validates_schema
-    def _dates(self, data, **kwargs):  # type: ignore[no-untyped-def]
+    def _dates(self, data, **kwargs):
         if "opens_on" in data and "closes_on" in data and data["opens_on"] > data["closes_on"]:
             raise ma.ValidationError("A survey closes on or after the day it opens.", "closes_on")
 

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from linli.canteen.extensions import db
+from linli.canteen.feedback.service import complaint_from_answer
 from linli.canteen.surveys.models import Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
 from linli.shared.auth import Identity
 from linli.shared.errors import Conflict, Forbidden, NotFound, Unauthorized, Unprocessable
@@ -70,7 +71,7 @@ def has_responded(survey: Survey, key: str) -> bool:
 
 
 def _answer(question: SurveyQuestion, given: dict[str, Any] | None) -> SurveyAnswer | None:
-    errors = {"question_id": question.id}
+    errors: dict[str, Any] = {"question_id": question.id}
     if given is None:
         if question.required:
             raise Unprocessable("Please answer every required question.", code="answer_required", **errors)
@@ -189,8 +190,6 @@ def export_rows(identity: Identity, survey_id: int) -> tuple[list[str], list[dic
 
 def flag_answer(identity: Identity, answer_id: int) -> Any:
     """Staff flag a free-text answer as a food-safety complaint: it is raised like a comment."""
-    from linli.canteen.feedback.service import complaint_from_answer
-
     answer = db.session.get(SurveyAnswer, answer_id)
     if answer is None or not answer.text:
         raise NotFound("No such free-text answer.", code="not_found")

@@ -18,7 +18,7 @@ blp = Blueprint("canteen_today_api", __name__, url_prefix="/api",
 @blp.arguments(DateQuerySchema(), location="query")
 @blp.response(200, MenuSchema)
 @blp.alt_response(304, description="Not modified (If-None-Match matched the ETag)")
-def menu_of_the_day(query, community_id):  # type: ignore[no-untyped-def]
+def menu_of_the_day(query, community_id):
     """The menu of a day: every meal service with dishes (featured first), set meals, stock; the solar term.
 
     Send ``If-None-Match`` with the last ETag to get 304 while nothing changed (stock included)."""

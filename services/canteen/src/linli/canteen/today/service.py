@@ -38,7 +38,7 @@ _CACHE_SIZE = 64
 
 def _cache() -> OrderedDict[tuple[str, str], tuple[str, bytes]]:
     """Per app (so per database): ``{(community, date): (etag, body)}``."""
-    return current_app.extensions.setdefault("canteen_menu_cache", OrderedDict())  # type: ignore[no-any-return]
+    return current_app.extensions.setdefault("canteen_menu_cache", OrderedDict())
 
 
 _FINGERPRINT = sa.text("""

@@ -18,10 +18,10 @@ from linli.shared.auth import STAFF_ROLES, require_identity, require_roles
 
 blp = Blueprint("canteen_waste_api", __name__, url_prefix="/api/waste",
                 description="Kitchen waste (厨余垃圾): the weighing log, corrections, waste per cover and the score")
-SECURITY = [{"bearer": []}]
+SECURITY: list[dict[str, list[str]]] = [{"bearer": []}]
 
 
-def sheet_doc(json_schema: dict) -> dict:  # type: ignore[type-arg]
+def sheet_doc(json_schema: dict) -> dict:
     return {"200": {"description": "JSON, or a sheet with format=csv (UTF-8 with BOM) or format=xlsx",
                     "content": {"application/json": {"schema": json_schema},
                                 "text/csv": {"schema": {"type": "string"}},
@@ -33,7 +33,7 @@ def sheet_doc(json_schema: dict) -> dict:  # type: ignore[type-arg]
 @blp.response(201, EntrySchema)
 @blp.doc(security=SECURITY)
 @require_roles(*STAFF_ROLES)
-def record(data):  # type: ignore[no-untyped-def]
+def record(data):
     """Weigh: grams of one kind of waste from one meal service that has run."""
     return service.record_entry(require_identity(), **data)
 
@@ -43,7 +43,7 @@ def record(data):  # type: ignore[no-untyped-def]
 @blp.response(200, EntrySchema(many=True))
 @blp.doc(security=SECURITY, responses=sheet_doc({"type": "array", "items": {"$ref": "#/components/schemas/Entry"}}))
 @require_roles(*STAFF_ROLES)
-def entries(query):  # type: ignore[no-untyped-def]
+def entries(query):
     """The log with its audit trail: a correction is a new entry (``corrects_id``), the old one stays."""
     rows = service.log(require_identity(), community_id=query["community_id"], date_from=query["date_from"],
                        date_to=query["date_to"], include_history=query["include_history"])
@@ -58,7 +58,7 @@ def entries(query):  # type: ignore[no-untyped-def]
 @blp.response(201, EntrySchema)
 @blp.doc(security=SECURITY)
 @require_roles(*STAFF_ROLES)
-def correct(data, entry_id):  # type: ignore[no-untyped-def]
+def correct(data, entry_id):
     """Correct an entry: a new entry replaces it; the original keeps its values (state ``corrected``)."""
     return service.correct_entry(require_identity(), entry_id, **data)
 
@@ -67,7 +67,7 @@ def correct(data, entry_id):  # type: ignore[no-untyped-def]
 @blp.response(200, EntrySchema)
 @blp.doc(security=SECURITY)
 @require_roles(*STAFF_ROLES)
-def undo(entry_id):  # type: ignore[no-untyped-def]
+def undo(entry_id):
     """Undo one's own weighing within a minute (it stays in the log as ``undone``)."""
     return service.undo_entry(require_identity(), entry_id)
 
@@ -77,7 +77,7 @@ def undo(entry_id):  # type: ignore[no-untyped-def]
 @blp.response(200, KpiReportSchema)
 @blp.doc(security=SECURITY, responses=sheet_doc({"$ref": "#/components/schemas/KpiReport"}))
 @require_roles(*STAFF_ROLES)
-def kpi_table(query):  # type: ignore[no-untyped-def]
+def kpi_table(query):
     """Waste per cover by kind per day, week or month: change on the period before, target, score."""
     report = kpi.kpi_report(require_identity(), community_id=query["community_id"], date_from=query["date_from"],
                             date_to=query["date_to"], by=query["by"])
@@ -92,6 +92,6 @@ def kpi_table(query):  # type: ignore[no-untyped-def]
 @blp.response(200, DishWasteSchema(many=True))
 @blp.doc(security=SECURITY)
 @require_roles(*STAFF_ROLES)
-def dishes(query):  # type: ignore[no-untyped-def]
+def dishes(query):
     """Dishes with the most unserved grams in the range."""
     return service.dishes_most_unserved(require_identity(), **query)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 import secrets
+from typing import Any
 
 import click
 import sqlalchemy as sa
@@ -44,7 +45,7 @@ def served_orders(service: MealService, dishes: list[Dish], count: int, *, rng: 
     orders, lines = [], []
     for index in range(count):
         picks = rng.sample(dishes, k=min(len(dishes), rng.randint(1, 2)))
-        mine = []
+        mine: list[dict[str, Any]] = []
         for dish in picks:
             portion = "half" if dish.half_price_fen is not None and rng.random() < 0.3 else "full"
             price = dish.full_price_fen if portion == "full" else dish.half_price_fen

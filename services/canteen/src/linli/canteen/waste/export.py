@@ -43,7 +43,7 @@ def xlsx_bytes(rows: list[dict[str, Any]], columns: list[str], title: str) -> by
     from openpyxl.styles import Font
 
     book = Workbook()
-    sheet = book.active
+    sheet = book.worksheets[0]  # a new workbook has one sheet
     sheet.title = title[:31]
     sheet.append(columns)
     for cell in sheet[1]:

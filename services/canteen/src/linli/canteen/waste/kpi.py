@@ -163,7 +163,7 @@ def _row(community: Community, bucket: Bucket, goal: dict[str, float], by: str,
         "weighed_services": bucket.weighed_services, "covers": bucket.covers, "grams": figures["grams"],
         "edible_grams": bucket.edible_grams, "per_cover": per_cover,
         "change": _diff(per_cover, before.per_cover()) if before else dict.fromkeys(FIGURES),
-        "over_target": {k: (round(per_cover[k] - goal[k], 1) if k in goal and per_cover[k] is not None else None)  # type: ignore[operator]
+        "over_target": {k: (round(per_cover[k] - goal[k], 1) if k in goal and per_cover[k] is not None else None)
                         for k in FIGURES},
         "assessment": assess(community, {"start": start, "end": end, "by": by}, figures),
     }

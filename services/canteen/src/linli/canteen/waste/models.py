@@ -16,7 +16,7 @@ ENTRY_STATES = ("current", "corrected", "undone")
 MAX_GRAMS = 500_000  # 500 kg: more than any canteen bin holds
 
 
-class WasteEntry(db.Model):  # type: ignore[name-defined,misc]
+class WasteEntry(db.Model):  # type: ignore[name-defined]
     __tablename__ = "canteen_waste_entry"
     __table_args__ = (
         sa.CheckConstraint(f"grams > 0 AND grams <= {MAX_GRAMS}", name="grams_in_range"),

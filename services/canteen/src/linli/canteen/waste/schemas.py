@@ -62,7 +62,7 @@ class LogQuerySchema(Schema):
     format = ma.fields.String(load_default="json", validate=ma.validate.OneOf(("json", "csv", "xlsx")))
 
     @validates_schema
-    def _order(self, data, **kwargs):  # type: ignore[no-untyped-def]
+    def _order(self, data, **kwargs):
         if "date_from" in data and "date_to" in data and data["date_from"] > data["date_to"]:
             raise ma.ValidationError("date_from must not be after date_to.", "date_to")
 
@@ -75,7 +75,7 @@ class KpiQuerySchema(Schema):
     format = ma.fields.String(load_default="json", validate=ma.validate.OneOf(("json", "csv", "xlsx")))
 
     @validates_schema
-    def _order(self, data, **kwargs):  # type: ignore[no-untyped-def]
+    def _order(self, data, **kwargs):
         if "date_from" in data and "date_to" in data and data["date_from"] > data["date_to"]:
             raise ma.ValidationError("date_from must not be after date_to.", "date_to")
 

@@ -13,7 +13,7 @@ from linli.canteen.menu.models import Dish, MealService
 from linli.canteen.menu.service import list_meal_services
 from linli.canteen.waste.models import WasteEntry
 from linli.shared.auth import Identity
-from linli.shared.db import lock_for_update, utcnow
+from linli.shared.db import changed_rows, lock_for_update, utcnow
 from linli.shared.errors import Conflict, Forbidden, NotFound, Unprocessable
 from linli.shared.localtime import local_today
 from linli.shared.state import service_state
@@ -79,8 +79,8 @@ def get_entry(identity: Identity, entry_id: int) -> WasteEntry:
 
 def _retire(entry_id: int, to_state: str, **values: Any) -> None:
     """current → corrected/undone, once: a conditional UPDATE, so two at once cannot both win."""
-    done = db.session.execute(sa.update(WasteEntry).where(WasteEntry.id == entry_id, WasteEntry.state == "current")
-                              .values(state=to_state, **values)).rowcount
+    done = changed_rows(db.session.execute(sa.update(WasteEntry).where(WasteEntry.id == entry_id, WasteEntry.state == "current")
+                              .values(state=to_state, **values)))
     if done != 1:
         db.session.rollback()
         state = db.session.scalar(sa.select(WasteEntry.state).where(WasteEntry.id == entry_id))
@@ -118,7 +118,7 @@ def undo_entry(identity: Identity, entry_id: int) -> WasteEntry:
         raise Conflict(f"Undo works for {UNDO_SECONDS} seconds; correct the entry instead.", code="undo_expired")
     _retire(entry_id, "undone", undone_at=now, undone_by=identity.subject)
     db.session.commit()
-    return db.session.get(WasteEntry, entry_id, populate_existing=True)  # type: ignore[return-value]
+    return db.session.get_one(WasteEntry, entry_id, populate_existing=True)
 
 
 def check_window(community_id: str, date_from: dt.date, date_to: dt.date) -> None:

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from linli.canteen.extensions import db
 from linli.canteen.menu import service as menu
 from linli.canteen.menu.models import Dish, MealService
-from linli.canteen.orders.models import Order
+from linli.canteen.orders.models import Order, OrderLine
 from linli.canteen.waste.demo import served_orders
 from linli.shared.localtime import local_at
 
@@ -46,8 +46,6 @@ def past_service(community_id: str, day: dt.date, kind: str = "lunch", *, collec
 
 def collected_order(service: MealService, dishes: list[Dish]) -> Order:
     """One collected order of one full portion of each dish at ``service`` (any hour of the day)."""
-    from linli.canteen.orders.models import OrderLine
-
     number = 1 + (db.session.scalar(sa.select(sa.func.max(Order.pickup_number)).where(
         Order.community_id == service.community_id, Order.pickup_date == service.service_date)) or 0)
     total = sum(d.full_price_fen for d in dishes)

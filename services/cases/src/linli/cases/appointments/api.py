@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, send_file
+from flask import Response, request, send_file
 from flask_smorest import Blueprint
 
 from linli.cases.appointments import service
@@ -147,8 +147,6 @@ def download(appointment_id: int, document_id: int) -> Response:
 @blp.before_request
 def refuse_oversized_bodies() -> None:
     """An upload far over the limit is refused before its body is read (nothing is stored)."""
-    from flask import request
-
     limit = service.max_upload_bytes() + 64 * 1024  # room for the multipart envelope
     if request.content_length is not None and request.content_length > limit:
         raise service.TooLarge(f"Files up to {service.max_upload_bytes() // 1024} KiB are accepted.",

@@ -21,7 +21,7 @@ def _in(column: str, values: tuple[str, ...]) -> str:
     return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
 
-class Slot(db.Model):  # type: ignore[name-defined,misc]
+class Slot(db.Model):  # type: ignore[name-defined]
     """A time the front desk (or a staff member going door to door) can take appointments.
 
     ``booked`` never exceeds ``capacity``: bookings raise it with a conditional UPDATE and the
@@ -46,7 +46,7 @@ class Slot(db.Model):  # type: ignore[name-defined,misc]
     created_by: Mapped[str] = mapped_column(sa.String(120))
 
 
-class Appointment(db.Model):  # type: ignore[name-defined,misc]
+class Appointment(db.Model):  # type: ignore[name-defined]
     __tablename__ = "appointment"
     __table_args__ = (
         sa.CheckConstraint(_in("state", APPOINTMENT_STATES), name="state_known"),
@@ -73,7 +73,7 @@ class Appointment(db.Model):  # type: ignore[name-defined,misc]
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
-class ChecklistEntry(db.Model):  # type: ignore[name-defined,misc]
+class ChecklistEntry(db.Model):  # type: ignore[name-defined]
     """One document the item needs, as the pre-review found it."""
 
     __tablename__ = "appointment_check"
@@ -91,7 +91,7 @@ class ChecklistEntry(db.Model):  # type: ignore[name-defined,misc]
     checked_at: Mapped[dt.datetime | None] = mapped_column()
 
 
-class Document(db.Model):  # type: ignore[name-defined,misc]
+class Document(db.Model):  # type: ignore[name-defined]
     """An uploaded file: the row says where it lies under the upload directory, not its bytes."""
 
     __tablename__ = "appointment_document"

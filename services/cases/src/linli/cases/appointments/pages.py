@@ -23,6 +23,7 @@ from linli.cases.pagekit import (
     signed_in,
 )
 from linli.shared.db import utcnow
+from linli.shared.errors import Unprocessable
 
 pages = Blueprint("appointment_pages", __name__, url_prefix="/appointments")
 
@@ -56,8 +57,6 @@ def book(community_id: str, item_code: str) -> Any:
         data = load_form(BookingSchema(), {**form, "item_code": item_code}, LABELS)
         slot_id = request.form.get("slot_id", "")
         if not slot_id.isdigit():
-            from linli.shared.errors import Unprocessable
-
             raise Unprocessable(_("Please choose a time."), code="bad_form")
         booked["id"] = service.book(identity, int(slot_id), **data).id
 

@@ -30,7 +30,7 @@ from linli.cases.casework.sla import local_midnight
 from linli.cases.catalogue.service import find_item
 from linli.cases.extensions import db
 from linli.shared.auth import STAFF_ROLES, Identity
-from linli.shared.db import lock_for_update, utcnow
+from linli.shared.db import changed_rows, lock_for_update, utcnow
 from linli.shared.errors import Conflict, Forbidden, NotFound, Problem, Unprocessable
 from linli.shared.state import service_state
 
@@ -129,9 +129,9 @@ def book(identity: Identity, slot_id: int, *, item_code: str, mode: str, residen
         raise Unprocessable("A door-to-door visit needs the address.", code="address_required")
     if slot.starts_at <= now:
         raise Conflict("This slot has begun or is over.", code="slot_over")
-    taken = db.session.execute(
+    taken = changed_rows(db.session.execute(
         sa.update(Slot).where(Slot.id == slot.id, Slot.booked < Slot.capacity).values(booked=Slot.booked + 1)
-        .execution_options(synchronize_session=False)).rowcount
+        .execution_options(synchronize_session=False)))
     if not taken:
         raise Conflict("This slot is fully booked.", code="slot_full")
     appointment = Appointment(
@@ -174,14 +174,14 @@ class AppointmentDetail:
 
     def as_dict(self) -> dict[str, Any]:
         a = self.appointment
-        data = {c.key: getattr(a, c.key) for c in sa.inspect(a).mapper.column_attrs}
+        data = {prop.key: getattr(a, prop.key) for prop in sa.inspect(Appointment).column_attrs}
         return {**data, "starts_at": self.slot.starts_at, "ends_at": self.slot.ends_at,
                 "checklist": self.checklist, "documents": self.documents}
 
 
 def detail(appointment: Appointment) -> AppointmentDetail:
     return AppointmentDetail(
-        appointment, db.session.get(Slot, appointment.slot_id),
+        appointment, db.session.get_one(Slot, appointment.slot_id),
         list(db.session.scalars(sa.select(ChecklistEntry).where(ChecklistEntry.appointment_id == appointment.id)
                                 .order_by(ChecklistEntry.id))),
         list(db.session.scalars(sa.select(Document).where(Document.appointment_id == appointment.id)
@@ -288,7 +288,7 @@ def upload_dir() -> Path:
 
 def max_upload_bytes() -> int:
     return int(current_app.config.get("LINLI_CASES_UPLOAD_MAX_BYTES")
-               or os.environ.get("LINLI_CASES_UPLOAD_MAX_BYTES", DEFAULT_MAX_UPLOAD))
+               or os.environ.get("LINLI_CASES_UPLOAD_MAX_BYTES") or DEFAULT_MAX_UPLOAD)
 
 
 def upload(identity: Identity, appointment_id: int, *, document_code: str, filename: str, stream: IO[bytes]) -> Document:

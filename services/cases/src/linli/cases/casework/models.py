@@ -34,7 +34,7 @@ def _in(column: str, values: tuple[str, ...]) -> str:
     return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
 
-class Case(db.Model):  # type: ignore[name-defined,misc]
+class Case(db.Model):  # type: ignore[name-defined]
     __tablename__ = "case"
     __table_args__ = (
         sa.Index("ix_case_community_state", "community_id", "state"),
@@ -75,7 +75,7 @@ class Case(db.Model):  # type: ignore[name-defined,misc]
                                                          viewonly=True)
 
 
-class CaseResident(db.Model):  # type: ignore[name-defined,misc]
+class CaseResident(db.Model):  # type: ignore[name-defined]
     """A resident who reported the case or is affected by it: they follow its progress and rate it."""
 
     __tablename__ = "case_resident"
@@ -87,7 +87,7 @@ class CaseResident(db.Model):  # type: ignore[name-defined,misc]
     relation: Mapped[str] = mapped_column(sa.String(16), default="reporter")  # reporter|affected
 
 
-class TimelineEntry(db.Model):  # type: ignore[name-defined,misc]
+class TimelineEntry(db.Model):  # type: ignore[name-defined]
     """One change of a case: who, when, what; ``public`` entries are what residents see."""
 
     __tablename__ = "case_timeline_entry"
@@ -104,7 +104,7 @@ class TimelineEntry(db.Model):  # type: ignore[name-defined,misc]
     public: Mapped[bool] = mapped_column(default=True)
 
 
-class Invitation(db.Model):  # type: ignore[name-defined,misc]
+class Invitation(db.Model):  # type: ignore[name-defined]
     """A party the committee invites (约请): a department, the property company, the owners' committee."""
 
     __tablename__ = "case_invitation"
@@ -129,7 +129,7 @@ class Invitation(db.Model):  # type: ignore[name-defined,misc]
         return self.answer
 
 
-class Meeting(db.Model):  # type: ignore[name-defined,misc]
+class Meeting(db.Model):  # type: ignore[name-defined]
     """A face-to-face consultation (面对面协商): when, where, who came, the minutes."""
 
     __tablename__ = "case_meeting"
@@ -144,7 +144,7 @@ class Meeting(db.Model):  # type: ignore[name-defined,misc]
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
-class Action(db.Model):  # type: ignore[name-defined,misc]
+class Action(db.Model):  # type: ignore[name-defined]
     """An agreed action: who does what by when, and the evidence that it was done."""
 
     __tablename__ = "case_action"
@@ -162,7 +162,7 @@ class Action(db.Model):  # type: ignore[name-defined,misc]
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
-class Rating(db.Model):  # type: ignore[name-defined,misc]
+class Rating(db.Model):  # type: ignore[name-defined]
     """A resident's satisfaction with how the case was handled: one per resident and case."""
 
     __tablename__ = "case_rating"
@@ -179,7 +179,7 @@ class Rating(db.Model):  # type: ignore[name-defined,misc]
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
-class Deadline(db.Model):  # type: ignore[name-defined,misc]
+class Deadline(db.Model):  # type: ignore[name-defined]
     """An SLA milestone of a case: due at, met at (None while open). The clearance board reads these."""
 
     __tablename__ = "case_deadline"

@@ -271,13 +271,13 @@ def resident_case(identity: Identity, case_id: int) -> CaseDetail:
     return detail(case)
 
 
-def proposed_invitations(identity: Identity, case_id: int) -> list[dict[str, str]]:
+def proposed_invitations(identity: Identity, case_id: int) -> list[dict[str, Any]]:
     """Whom to invite, from ``route_case`` (built-in: the community's settings; plugins may replace it)."""
     case = staff_case(identity, case_id)
     return propose_for(case)
 
 
-def propose_for(case: Case) -> list[dict[str, str]]:
+def propose_for(case: Case) -> list[dict[str, Any]]:
     state = service_state()
     community = state.communities.require(case.community_id)
     bodies = state.hooks_for(community).route_case(community=community, case=case) or []

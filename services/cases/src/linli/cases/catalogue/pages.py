@@ -17,7 +17,7 @@ register_filters(pages)
 
 
 def _query() -> dict[str, Any]:
-    wanted = {key: value for key, value in request.args.items() if key in CatalogueQuerySchema().fields and value}
+    wanted: dict[str, Any] = {key: value for key, value in request.args.items() if key in CatalogueQuerySchema().fields and value}
     for flag in ("online_prereview", "delegated", "sunk_down", "accepts_reports"):
         if flag in wanted:  # a page's link says true/false; the schema takes JSON booleans
             value = wanted.pop(flag)

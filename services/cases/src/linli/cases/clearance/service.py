@@ -80,8 +80,8 @@ def read_board(community_id: str, *, assigned_to: str | None = None, limit: int 
               for a, s in appointments.todays(community_id, today, ACTIVE_STATES)
               if not assigned_to or s.staff_member == assigned_to]
     open_cases = sa.select(Deadline.case_id).where(Deadline.community_id == community_id, Deadline.met_at.is_(None))
-    staff = sorted(db.session.scalars(  # whoever holds an open milestone (the filter's choices)
-        sa.select(Case.assigned_to).where(Case.id.in_(open_cases), Case.assigned_to.is_not(None)).distinct()))
+    staff = sorted(name for name in db.session.scalars(  # whoever holds an open milestone (the filter's choices)
+        sa.select(Case.assigned_to).where(Case.id.in_(open_cases), Case.assigned_to.is_not(None)).distinct()) if name)
     return Board(community_id, now, counts, rows, visits, staff)
 
 
@@ -97,7 +97,8 @@ def weekly_counts(community_id: str, *, weeks: int = 8, now: dt.datetime | None 
     first = sla.week_start(sla.local_date(now)) - dt.timedelta(weeks=weeks - 1)
     starts = [first + dt.timedelta(weeks=i) for i in range(weeks)]
     since, until = sla.local_midnight(first), sla.local_midnight(starts[-1] + dt.timedelta(weeks=1))
-    buckets = {start: {"week_start": start, "opened": 0, "resolved": 0, "overdue": 0} for start in starts}
+    buckets: dict[dt.date, dict[str, Any]] = {
+        start: {"week_start": start, "opened": 0, "resolved": 0, "overdue": 0} for start in starts}
 
     def add(moments: list[dt.datetime], key: str) -> None:
         for moment in moments:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from xml.etree import ElementTree as ET
 
-from flask import Response
+from flask import Response, json
 
 # the list's root element and each item's element, per kind of answer
 ROOTS = {
@@ -52,6 +52,4 @@ def to_xml(kind: str, data: list[dict[str, Any]] | dict[str, Any]) -> bytes:
 def render(kind: str, data: Any, fmt: str, status: int = 200) -> Response:
     if fmt == "xml":
         return Response(to_xml(kind, data), status=status, mimetype="text/xml")
-    from flask import json
-
     return Response(json.dumps(data, ensure_ascii=False), status=status, mimetype="application/json")

@@ -11,7 +11,7 @@ from linli.cases.extensions import db
 from linli.shared.db import utcnow
 
 
-class ApiKey(db.Model):  # type: ignore[name-defined,misc]
+class ApiKey(db.Model):  # type: ignore[name-defined]
     """A client allowed to post requests for one jurisdiction (community); only a hash is kept."""
 
     __tablename__ = "open311_api_key"
@@ -24,7 +24,7 @@ class ApiKey(db.Model):  # type: ignore[name-defined,misc]
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
-class ServiceRequest(db.Model):  # type: ignore[name-defined,misc]
+class ServiceRequest(db.Model):  # type: ignore[name-defined]
     """A posted Open311 request: the case it opened, its token and what the client sent."""
 
     __tablename__ = "open311_request"

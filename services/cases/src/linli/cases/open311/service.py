@@ -319,10 +319,10 @@ def represent(community_id: str, found: Sequence[Case]) -> list[dict[str, Any]]:
     by_category = {i.case_category: i for i in reversed(list(items.values()))}
     posted = {r.case_id: r for r in db.session.scalars(sa.select(ServiceRequest).where(ServiceRequest.case_id.in_(ids)))}
     last_public: dict[int, TimelineEntry] = {}
-    for entry in db.session.scalars(sa.select(TimelineEntry).where(TimelineEntry.case_id.in_(ids),
-                                                                   TimelineEntry.public.is_(True))
-                                    .order_by(TimelineEntry.id)):
-        last_public[entry.case_id] = entry
+    for public in db.session.scalars(sa.select(TimelineEntry).where(TimelineEntry.case_id.in_(ids),
+                                                                    TimelineEntry.public.is_(True))
+                                     .order_by(TimelineEntry.id)):
+        last_public[public.case_id] = public
     agencies: dict[int, str] = {}
     for invitation in db.session.scalars(sa.select(Invitation).where(Invitation.case_id.in_(ids),
                                                                      Invitation.answer == "accepted")

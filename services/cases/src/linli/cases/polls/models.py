@@ -17,7 +17,7 @@ from linli.shared.db import utcnow
 POLL_KINDS = ("beautiful_home", "beautiful_stairway", "renovation", "other")
 
 
-class Household(db.Model):  # type: ignore[name-defined,misc]
+class Household(db.Model):  # type: ignore[name-defined]
     """A household as the hub last announced it (id = the hub's household id)."""
 
     __tablename__ = "household"
@@ -31,7 +31,7 @@ class Household(db.Model):  # type: ignore[name-defined,misc]
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
-class Poll(db.Model):  # type: ignore[name-defined,misc]
+class Poll(db.Model):  # type: ignore[name-defined]
     __tablename__ = "poll"
     __table_args__ = (sa.Index("ix_poll_community_closes", "community_id", "closes_at"),)
 
@@ -50,7 +50,7 @@ class Poll(db.Model):  # type: ignore[name-defined,misc]
         return self.title_en if locale.startswith("en") and self.title_en else self.title_zh
 
 
-class PollOption(db.Model):  # type: ignore[name-defined,misc]
+class PollOption(db.Model):  # type: ignore[name-defined]
     __tablename__ = "poll_option"
     __table_args__ = (sa.UniqueConstraint("poll_id", "position"),)
 
@@ -64,7 +64,7 @@ class PollOption(db.Model):  # type: ignore[name-defined,misc]
         return self.label_en if locale.startswith("en") and self.label_en else self.label_zh
 
 
-class Vote(db.Model):  # type: ignore[name-defined,misc]
+class Vote(db.Model):  # type: ignore[name-defined]
     """One household's vote: the unique constraint is what makes it one."""
 
     __tablename__ = "poll_vote"

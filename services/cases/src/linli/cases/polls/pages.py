@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
 
-from linli.cases.pagekit import act, community_or_404, is_en, is_staff_of, signed_in
+from linli.cases.pagekit import act, community_or_404, is_en, is_staff_of, sign_in_page, signed_in
 from linli.cases.polls import service
 from linli.shared.db import utcnow
 from linli.shared.errors import NotFound
@@ -46,8 +46,6 @@ def vote(community_id: str, poll_id: int) -> Any:
     identity = signed_in()
     back = url_for(".poll_page", community_id=community.id, poll_id=poll_id)
     if identity is None:
-        from linli.cases.pagekit import sign_in_page
-
         return sign_in_page(community)
     option_id = _number("option_id") or 0
     household_id = _number("household_id") if is_staff_of(identity, community.id) else None

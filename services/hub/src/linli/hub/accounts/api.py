@@ -21,7 +21,7 @@ blp = Blueprint("accounts", __name__, description="Accounts, sign-in and the tok
 @blp.post("/api/auth/token")
 @blp.arguments(LoginSchema)
 @blp.response(200, TokenSchema)
-def issue_token(data):  # type: ignore[no-untyped-def]
+def issue_token(data):
     """Sign in with username and password; returns a short-lived bearer token (rate-limited)."""
     login_rate_limit()
     return service.login(data["username"], data["password"])
@@ -35,7 +35,7 @@ JWKS_RESPONSE = {"description": "A JSON Web Key Set", "content": {"application/j
 
 @blp.get("/.well-known/jwks.json")
 @blp.doc(responses={"200": JWKS_RESPONSE})
-def jwks_document():  # type: ignore[no-untyped-def]
+def jwks_document():
     """The public keys that verify hub tokens (RFC 7517)."""
     return jwks(), 200, {"Cache-Control": "public, max-age=300"}
 
@@ -45,7 +45,7 @@ def jwks_document():  # type: ignore[no-untyped-def]
 @blp.response(201, AccountSchema)
 @blp.doc(security=[{"bearer": []}])
 @require_roles(*STAFF_ROLES)
-def create_account(data):  # type: ignore[no-untyped-def]
+def create_account(data):
     """Create an account (staff: residents, volunteers, team leads of their communities)."""
     return service.create_account(current_identity(), **data)
 
@@ -55,7 +55,7 @@ def create_account(data):  # type: ignore[no-untyped-def]
 @blp.response(200, AccountSchema(many=True))
 @blp.doc(security=[{"bearer": []}])
 @require_roles(*STAFF_ROLES)
-def list_accounts(query):  # type: ignore[no-untyped-def]
+def list_accounts(query):
     """Accounts of one community."""
     return service.list_accounts(require_identity(), **query)
 
@@ -63,7 +63,7 @@ def list_accounts(query):  # type: ignore[no-untyped-def]
 @blp.get("/api/accounts/me")
 @blp.response(200, AccountSchema)
 @blp.doc(security=[{"bearer": []}])
-def me():  # type: ignore[no-untyped-def]
+def me():
     """The signed-in account."""
     return service.account_of(require_identity())
 
@@ -72,7 +72,7 @@ def me():  # type: ignore[no-untyped-def]
 @blp.arguments(PasswordChangeSchema)
 @blp.response(204)
 @blp.doc(security=[{"bearer": []}])
-def change_password(data):  # type: ignore[no-untyped-def]
+def change_password(data):
     """Change your own password (the current one is required)."""
     service.change_password(require_identity(), **data)
 
@@ -81,7 +81,7 @@ def change_password(data):  # type: ignore[no-untyped-def]
 @blp.response(200, AccountSchema)
 @blp.doc(security=[{"bearer": []}])
 @require_roles("admin", "manager")
-def disable(account_id):  # type: ignore[no-untyped-def]
+def disable(account_id):
     """Disable an account: it can no longer sign in; tokens already issued expire within their short TTL."""
     return service.set_disabled(require_identity(), account_id, disabled=True)
 
@@ -90,6 +90,6 @@ def disable(account_id):  # type: ignore[no-untyped-def]
 @blp.response(200, AccountSchema)
 @blp.doc(security=[{"bearer": []}])
 @require_roles("admin", "manager")
-def enable(account_id):  # type: ignore[no-untyped-def]
+def enable(account_id):
     """Re-enable a disabled account."""
     return service.set_disabled(require_identity(), account_id, disabled=False)

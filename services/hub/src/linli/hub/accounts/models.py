@@ -14,7 +14,7 @@ from linli.shared.db import utcnow
 ACCOUNT_KINDS = ("resident", "volunteer", "team_lead", "staff")
 
 
-class Account(db.Model):  # type: ignore[name-defined,misc]
+class Account(db.Model):  # type: ignore[name-defined]
     """A person who signs in. ``roles`` and ``communities`` become the token's claims.
 
     ``resident_id`` links the account to a resident record (people.Resident) when there is one.

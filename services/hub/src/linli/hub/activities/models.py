@@ -17,7 +17,7 @@ ACTIVE_STATES = ("registered", "waitlisted", "offered")
 REGISTRATION_STATES = (*ACTIVE_STATES, "cancelled", "expired", "declined")
 
 
-class Activity(db.Model):  # type: ignore[name-defined,misc]
+class Activity(db.Model):  # type: ignore[name-defined]
     __tablename__ = "activity"
     __table_args__ = (
         sa.CheckConstraint("capacity >= 0", name="capacity_not_negative"),
@@ -41,7 +41,7 @@ class Activity(db.Model):  # type: ignore[name-defined,misc]
         return self.title_en if locale.startswith("en") and self.title_en else self.title_zh
 
 
-class ActivitySession(db.Model):  # type: ignore[name-defined,misc]
+class ActivitySession(db.Model):  # type: ignore[name-defined]
     """One meeting of an activity, in a room; the row every sign-up locks."""
 
     __tablename__ = "activity_session"
@@ -61,7 +61,7 @@ class ActivitySession(db.Model):  # type: ignore[name-defined,misc]
     cancelled: Mapped[bool] = mapped_column(default=False)
 
 
-class Registration(db.Model):  # type: ignore[name-defined,misc]
+class Registration(db.Model):  # type: ignore[name-defined]
     """A person's place on a session: registered, waitlisted (position = arrival order) or offered."""
 
     __tablename__ = "activity_registration"

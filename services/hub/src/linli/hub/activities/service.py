@@ -22,7 +22,7 @@ from linli.hub.extensions import db
 from linli.hub.people.models import Resident
 from linli.hub.rooms.models import Room
 from linli.shared.auth import STAFF_ROLES, Identity
-from linli.shared.db import lock_for_update, utcnow
+from linli.shared.db import changed_rows, lock_for_update, utcnow
 from linli.shared.errors import Conflict, Forbidden, NotFound, Unprocessable
 from linli.shared.events import publish
 from linli.shared.state import service_state
@@ -33,9 +33,8 @@ DEFAULT_CONFIRM_MINUTES = 120
 
 
 def confirm_window() -> dt.timedelta:
-    minutes = current_app.config.get("LINLI_WAITLIST_CONFIRM_MINUTES") or os.environ.get(
-        "LINLI_WAITLIST_CONFIRM_MINUTES", DEFAULT_CONFIRM_MINUTES
-    )
+    minutes = (current_app.config.get("LINLI_WAITLIST_CONFIRM_MINUTES")
+               or os.environ.get("LINLI_WAITLIST_CONFIRM_MINUTES") or DEFAULT_CONFIRM_MINUTES)
     return dt.timedelta(minutes=int(minutes))
 
 
@@ -249,13 +248,13 @@ def _known_name(subject: str, community_id: str) -> str:
 def _advance(session: ActivitySession, now: dt.datetime) -> dict[str, int]:
     """With the session locked: record expired offers, then offer free places to the waitlist, while the
     session is not over; an offer lasts the confirm window but never past the session's end."""
-    expired = db.session.execute(
+    expired = changed_rows(db.session.execute(
         sa.update(Registration)
         .where(Registration.session_id == session.id, Registration.status == "offered",
                Registration.offer_expires_at <= now)
         .values(status="expired", updated_at=now)
         .execution_options(synchronize_session="fetch")
-    ).rowcount
+    ))
     counts = session_counts(session, now)
     free = counts.places_left
     offered = 0

@@ -23,7 +23,7 @@ feeds = Blueprint("room_feeds", __name__, url_prefix="/api/rooms", description="
 @blp.alt_response(409, description="The time is taken (or held for an open round)")
 @blp.doc(security=[{"bearer": []}])
 @require_roles(*STAFF_ROLES, "team_lead")
-def create_booking(data):  # type: ignore[no-untyped-def]
+def create_booking(data):
     """Book a room once or weekly; weeks that are taken or closed are skipped and listed."""
     return service.create_booking(require_identity(), **data)
 
@@ -31,7 +31,7 @@ def create_booking(data):  # type: ignore[no-untyped-def]
 @blp.get("")
 @blp.arguments(BookingQuerySchema, location="query")
 @blp.response(200, BookingSchema(many=True))
-def list_bookings(query):  # type: ignore[no-untyped-def]
+def list_bookings(query):
     """Active bookings of a room in a time window."""
     return service.list_bookings(current_identity(), **query)
 
@@ -39,7 +39,7 @@ def list_bookings(query):  # type: ignore[no-untyped-def]
 @blp.post("/<int:booking_id>/cancel")
 @blp.response(200, BookingSchema)
 @blp.doc(security=[{"bearer": []}])
-def cancel_booking(booking_id):  # type: ignore[no-untyped-def]
+def cancel_booking(booking_id):
     """Cancel a booking; the time is free again at once."""
     return service.cancel_booking(require_identity(), booking_id)
 
@@ -48,7 +48,7 @@ def cancel_booking(booking_id):  # type: ignore[no-untyped-def]
 @blp.response(200, BookingSchema)
 @blp.doc(security=[{"bearer": []}])
 @require_roles(*STAFF_ROLES)
-def approve_booking(booking_id):  # type: ignore[no-untyped-def]
+def approve_booking(booking_id):
     """Approve a pending booking (rooms that need staff approval)."""
     return service.decide_booking(require_identity(), booking_id, approve=True)
 
@@ -57,14 +57,14 @@ def approve_booking(booking_id):  # type: ignore[no-untyped-def]
 @blp.response(200, BookingSchema)
 @blp.doc(security=[{"bearer": []}])
 @require_roles(*STAFF_ROLES)
-def reject_booking(booking_id):  # type: ignore[no-untyped-def]
+def reject_booking(booking_id):
     """Reject a pending booking."""
     return service.decide_booking(require_identity(), booking_id, approve=False)
 
 
 @feeds.get("/<int:room_id>/calendar.ics")
 @feeds.response(200, content_type="text/calendar")
-def room_calendar(room_id):  # type: ignore[no-untyped-def]
+def room_calendar(room_id):
     """The room's bookings as an iCalendar (RFC 5545) feed."""
     body = calendar.room_feed(get_room(room_id))
     return Response(body, mimetype="text/calendar", headers={"Content-Disposition": f'inline; filename="room-{room_id}.ics"'})

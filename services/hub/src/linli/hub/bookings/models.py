@@ -21,7 +21,7 @@ BOOKING_STATES = ("pending", "confirmed", "cancelled", "rejected")
 EXCLUSION_NAME = "booking_no_overlap"
 
 
-class Booking(db.Model):  # type: ignore[name-defined,misc]
+class Booking(db.Model):  # type: ignore[name-defined]
     __tablename__ = "booking"
     __table_args__ = (
         sa.CheckConstraint("starts_at < ends_at", name="starts_before_ends"),

@@ -16,7 +16,7 @@ from linli.shared.auth import STAFF_ROLES, require_identity, require_roles
 
 blp = Blueprint("people", __name__, url_prefix="/api/people",
                 description="Households and residents; reads of special-group households are audited")
-SECURITY = [{"bearer": []}]
+SECURITY: list[dict[str, list[str]]] = [{"bearer": []}]
 
 
 @blp.get("/households")
@@ -24,7 +24,7 @@ SECURITY = [{"bearer": []}]
 @blp.response(200, HouseholdSchema(many=True))
 @blp.doc(security=SECURITY)
 @require_roles(*STAFF_ROLES)
-def list_households(query):  # type: ignore[no-untyped-def]
+def list_households(query):
     """Households of one community, optionally those with a member in a group (e.g. elderly_alone)."""
     return service.list_households(require_identity(), **query)
 
@@ -34,7 +34,7 @@ def list_households(query):  # type: ignore[no-untyped-def]
 @blp.response(201, HouseholdSchema)
 @blp.doc(security=SECURITY)
 @require_roles(*STAFF_ROLES)
-def create_household(data):  # type: ignore[no-untyped-def]
+def create_household(data):
     """Register a household (building, unit, room in a compound)."""
     return service.create_household(require_identity(), **data)
 
@@ -43,7 +43,7 @@ def create_household(data):  # type: ignore[no-untyped-def]
 @blp.response(200, HouseholdSchema)
 @blp.doc(security=SECURITY)
 @require_roles(*STAFF_ROLES)
-def get_household(household_id):  # type: ignore[no-untyped-def]
+def get_household(household_id):
     """One household with its residents (audited when special groups live there)."""
     return service.read_household(require_identity(), household_id)
 
@@ -53,7 +53,7 @@ def get_household(household_id):  # type: ignore[no-untyped-def]
 @blp.response(201, ResidentSchema)
 @blp.doc(security=SECURITY)
 @require_roles(*STAFF_ROLES)
-def add_resident(data, household_id):  # type: ignore[no-untyped-def]
+def add_resident(data, household_id):
     """Add a resident with groups and languages."""
     return service.add_resident(require_identity(), household_id, **data)
 
@@ -63,6 +63,6 @@ def add_resident(data, household_id):  # type: ignore[no-untyped-def]
 @blp.response(200, AuditEntrySchema(many=True))
 @blp.doc(security=SECURITY)
 @require_roles("manager")
-def audit_log(query):  # type: ignore[no-untyped-def]
+def audit_log(query):
     """Who read special-group households, newest first (managers)."""
     return service.audit_entries(require_identity(), **query)

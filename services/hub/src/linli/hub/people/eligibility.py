@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from linli.hub.people.ages import age_band, age_bands
 from linli.hub.people.models import SPECIAL_GROUPS, Resident
-from linli.hub.people.service import age_band, age_bands
 from linli.shared.events import publish
 from linli.shared.state import service_state
 

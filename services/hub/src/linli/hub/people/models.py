@@ -3,7 +3,7 @@
 Groups (``孤老`` elderly living alone, ``残疾人`` disabled, ...) are rows of
 :class:`ResidentGroup` so that "special-group households" is a plain query on both engines.
 Age bands (60+/70+/80+) are not stored: they follow from ``birth_date`` and the community's
-settings (see ``people.service.age_band``).
+settings (see ``people.ages.age_band``).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ GROUPS: dict[str, tuple[str, str]] = {
 SPECIAL_GROUPS = frozenset({"elderly_alone", "disabled"})
 
 
-class Household(db.Model):  # type: ignore[name-defined,misc]
+class Household(db.Model):  # type: ignore[name-defined]
     __tablename__ = "household"
     __table_args__ = (
         sa.UniqueConstraint("community_id", "compound", "building", "unit", "room"),
@@ -50,7 +50,7 @@ class Household(db.Model):  # type: ignore[name-defined,misc]
         return f"{self.compound}{self.building}号{unit}{self.room}室"
 
 
-class Resident(db.Model):  # type: ignore[name-defined,misc]
+class Resident(db.Model):  # type: ignore[name-defined]
     __tablename__ = "resident"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -72,7 +72,7 @@ class Resident(db.Model):  # type: ignore[name-defined,misc]
         return sorted(row.group for row in self.group_rows)
 
 
-class ResidentGroup(db.Model):  # type: ignore[name-defined,misc]
+class ResidentGroup(db.Model):  # type: ignore[name-defined]
     __tablename__ = "resident_group"
 
     resident_id: Mapped[int] = mapped_column(sa.ForeignKey("resident.id", ondelete="CASCADE"), primary_key=True)

@@ -45,7 +45,7 @@ def people(community: Community, identity: Identity) -> Any:
     households = service.list_households(identity, community_id=community.id, group=group)
     bands = service.age_bands(community)
     today = local_today()
-    rows = [{"household": h, "special": service.is_special(h),
+    rows: list[dict[str, Any]] = [{"household": h, "special": service.is_special(h),
              "residents": [{"resident": r, "band": service.age_band(r.birth_date, bands, today)}
                            for r in h.residents]}
             for h in households]

@@ -1,9 +1,11 @@
 import marshmallow as ma
 from flask import current_app
 
+from linli.hub.people.ages import age_band, age_bands
 from linli.hub.people.models import GROUPS
 from linli.shared.api import Schema
 from linli.shared.localtime import local_today
+from linli.shared.state import service_state
 
 
 class HouseholdCreateSchema(Schema):
@@ -26,7 +28,7 @@ class ResidentCreateSchema(Schema):
     note = ma.fields.String(load_default="", validate=ma.validate.Length(max=2000))
 
     @ma.validates("birth_date")
-    def not_in_future(self, value, **kwargs):  # type: ignore[no-untyped-def]
+    def not_in_future(self, value, **kwargs):
         if value is not None and value > local_today():
             raise ma.ValidationError("is in the future")
 
@@ -43,10 +45,7 @@ class ResidentSchema(Schema):
     groups = ma.fields.List(ma.fields.String())
     note = ma.fields.String()
 
-    def get_age_band(self, resident):  # type: ignore[no-untyped-def]
-        from linli.hub.people.service import age_band, age_bands
-        from linli.shared.state import service_state
-
+    def get_age_band(self, resident):
         community = service_state(current_app).communities.require(resident.community_id)
         return age_band(resident.birth_date, age_bands(community))
 

@@ -15,15 +15,14 @@ from flask import g, has_request_context
 from sqlalchemy.orm import selectinload
 
 from linli.hub.extensions import db, shared_models
+from linli.hub.people.ages import age_band as age_band  # re-exported: pages and tests read it here
+from linli.hub.people.ages import age_bands as age_bands
 from linli.hub.people.models import GROUPS, SPECIAL_GROUPS, Household, Resident, ResidentGroup
 from linli.shared.auth import Identity
-from linli.shared.communities import Community
 from linli.shared.errors import Conflict, Forbidden, NotFound, Unprocessable
 from linli.shared.events import publish
 from linli.shared.localtime import local_today
 from linli.shared.state import service_state
-
-DEFAULT_AGE_BANDS = (60, 70, 80)
 
 
 def require_staff(actor: Identity | None, community_id: str) -> None:
@@ -32,21 +31,6 @@ def require_staff(actor: Identity | None, community_id: str) -> None:
     if not actor.is_staff:
         raise Forbidden("Household data is for the residents' committee staff only.", code="missing_role")
     actor.require_community(community_id)
-
-
-def age_bands(community: Community) -> tuple[int, ...]:
-    """The community's age bands, e.g. ``[settings.hub.people] age_bands = [60, 70, 80]``."""
-    hub = community.setting("hub", {}) or {}
-    return tuple(sorted(int(b) for b in hub.get("people", {}).get("age_bands", DEFAULT_AGE_BANDS)))
-
-
-def age_band(birth_date: dt.date | None, bands: Sequence[int], today: dt.date | None = None) -> str | None:
-    if birth_date is None:
-        return None
-    today = today or local_today()
-    age = today.year - birth_date.year - ((today.month, today.day) < (birth_date.month, birth_date.day))
-    reached = [b for b in bands if age >= b]
-    return f"{reached[-1]}+" if reached else None
 
 
 def create_household(actor: Identity | None, *, community_id: str, compound: str, building: str, room: str,

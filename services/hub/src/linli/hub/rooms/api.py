@@ -12,7 +12,7 @@ blp = Blueprint("rooms", __name__, url_prefix="/api/rooms", description="Rooms o
 @blp.get("")
 @blp.arguments(RoomQuerySchema, location="query")
 @blp.response(200, RoomSchema(many=True))
-def list_rooms(query):  # type: ignore[no-untyped-def]
+def list_rooms(query):
     """Rooms of one community."""
     return service.list_rooms(query["community_id"])
 
@@ -22,14 +22,14 @@ def list_rooms(query):  # type: ignore[no-untyped-def]
 @blp.response(201, RoomSchema)
 @blp.doc(security=[{"bearer": []}])
 @require_roles(*STAFF_ROLES)
-def create_room(data):  # type: ignore[no-untyped-def]
+def create_room(data):
     """Add a room (staff of its community)."""
     return service.create_room(require_identity(), **data)
 
 
 @blp.get("/<int:room_id>")
 @blp.response(200, RoomSchema)
-def get_room(room_id):  # type: ignore[no-untyped-def]
+def get_room(room_id):
     """One room with its blackout periods."""
     return service.get_room(room_id)
 
@@ -39,6 +39,6 @@ def get_room(room_id):  # type: ignore[no-untyped-def]
 @blp.response(201, BlackoutSchema)
 @blp.doc(security=[{"bearer": []}])
 @require_roles(*STAFF_ROLES)
-def add_blackout(data, room_id):  # type: ignore[no-untyped-def]
+def add_blackout(data, room_id):
     """Close the room for a period (repairs, cleaning, holidays)."""
     return service.add_blackout(require_identity(), room_id, **data)

@@ -20,7 +20,7 @@ ROOM_KINDS: dict[str, tuple[str, str]] = {
 }
 
 
-class Room(db.Model):  # type: ignore[name-defined,misc]
+class Room(db.Model):  # type: ignore[name-defined]
     """Opening hours are local (Asia/Shanghai) times on the listed weekdays (0 = Monday)."""
 
     __tablename__ = "room"
@@ -51,7 +51,7 @@ class Room(db.Model):  # type: ignore[name-defined,misc]
         return self.name_en if locale.startswith("en") and self.name_en else self.name_zh
 
 
-class RoomBlackout(db.Model):  # type: ignore[name-defined,misc]
+class RoomBlackout(db.Model):  # type: ignore[name-defined]
     """A period the room cannot be booked (cleaning, repairs, an election, a holiday)."""
 
     __tablename__ = "room_blackout"

@@ -20,7 +20,7 @@ class RoomCreateSchema(TimeRangeSchema):
     RANGE = ("opens_at", "closes_at")
 
     @ma.post_load
-    def drop_missing_hours(self, data, **kwargs):  # type: ignore[no-untyped-def]
+    def drop_missing_hours(self, data, **kwargs):
         return {k: v for k, v in data.items() if v is not None or k not in ("opens_at", "closes_at")}
 
 

@@ -34,7 +34,7 @@ from linli.shared.errors import NotFound
 
 blp = Blueprint("roster", __name__, url_prefix="/api/roster",
                 description="The committee's duty roster: A/B roles per line of work, who is at the desk, who covers")
-SECURITY = [{"bearer": []}]
+SECURITY: list[dict[str, list[str]]] = [{"bearer": []}]
 STAFF = ("staff", "manager")
 
 
@@ -48,7 +48,7 @@ class FeedQuerySchema(Schema):
 @blp.response(200, StaffSchema(many=True))
 @blp.doc(security=SECURITY)
 @require_roles(*STAFF)
-def list_staff(query):  # type: ignore[no-untyped-def]
+def list_staff(query):
     """The committee's active staff."""
     return service.list_staff(require_identity(), query["community_id"])
 
@@ -58,7 +58,7 @@ def list_staff(query):  # type: ignore[no-untyped-def]
 @blp.response(201, StaffSchema)
 @blp.doc(security=SECURITY)
 @require_roles("manager")
-def add_staff(data):  # type: ignore[no-untyped-def]
+def add_staff(data):
     """Put someone on the committee's staff (managers)."""
     return service.add_staff(require_identity(), **data)
 
@@ -68,7 +68,7 @@ def add_staff(data):  # type: ignore[no-untyped-def]
 @blp.response(200, LineSchema(many=True))
 @blp.doc(security=SECURITY)
 @require_roles(*STAFF)
-def list_lines(query):  # type: ignore[no-untyped-def]
+def list_lines(query):
     """Lines of work (条线) with their A and B."""
     service.list_staff(require_identity(), query["community_id"])  # access check
     return service.list_lines(query["community_id"])
@@ -79,7 +79,7 @@ def list_lines(query):  # type: ignore[no-untyped-def]
 @blp.response(201, LineSchema)
 @blp.doc(security=SECURITY)
 @require_roles("manager")
-def create_line(data):  # type: ignore[no-untyped-def]
+def create_line(data):
     """A line of work with an A role and a B role (two different people)."""
     return service.create_line(require_identity(), **data)
 
@@ -89,7 +89,7 @@ def create_line(data):  # type: ignore[no-untyped-def]
 @blp.response(201, CellSchema(many=True))
 @blp.doc(security=SECURITY)
 @require_roles(*STAFF)
-def generate_week(data):  # type: ignore[no-untyped-def]
+def generate_week(data):
     """Fill a week from the template with the desk rotation (existing cells are kept)."""
     return service.generate_week(require_identity(), data["community_id"], data["monday"])
 
@@ -99,7 +99,7 @@ def generate_week(data):  # type: ignore[no-untyped-def]
 @blp.response(200, CellSchema(many=True))
 @blp.doc(security=SECURITY)
 @require_roles(*STAFF)
-def week(query):  # type: ignore[no-untyped-def]
+def week(query):
     """The cells of a week."""
     service.list_staff(require_identity(), query["community_id"])
     return service.week_cells(query["community_id"], query["monday"])
@@ -110,7 +110,7 @@ def week(query):  # type: ignore[no-untyped-def]
 @blp.response(200, CellSchema)
 @blp.doc(security=SECURITY)
 @require_roles(*STAFF)
-def set_cell(data):  # type: ignore[no-untyped-def]
+def set_cell(data):
     """Set one person's duty in one period; give the ``version`` you saw (409 when someone changed it);
     422 ``no_front_desk`` when the desk would be left empty."""
     return service.set_cell(require_identity(), **data)
@@ -121,7 +121,7 @@ def set_cell(data):  # type: ignore[no-untyped-def]
 @blp.response(201, AbsenceSchema)
 @blp.doc(security=SECURITY)
 @require_roles(*STAFF)
-def add_absence(data):  # type: ignore[no-untyped-def]
+def add_absence(data):
     """Leave, sickness or training away; the board shows who covers, the manager hears of lines nobody holds."""
     return service.add_absence(require_identity(), **data)
 
@@ -131,7 +131,7 @@ def add_absence(data):  # type: ignore[no-untyped-def]
 @blp.response(201, DutySwapSchema)
 @blp.doc(security=SECURITY)
 @require_roles(*STAFF)
-def request_swap(data):  # type: ignore[no-untyped-def]
+def request_swap(data):
     """Ask to exchange two people's duties in one period."""
     return service.request_swap(require_identity(), **data)
 
@@ -141,7 +141,7 @@ def request_swap(data):  # type: ignore[no-untyped-def]
 @blp.response(200, DutySwapSchema)
 @blp.doc(security=SECURITY)
 @require_roles("manager")
-def decide_swap(data, swap_id):  # type: ignore[no-untyped-def]
+def decide_swap(data, swap_id):
     """The manager approves or rejects a swap."""
     return service.decide_swap(require_identity(), swap_id, approve=data["approve"])
 
@@ -151,7 +151,7 @@ def decide_swap(data, swap_id):  # type: ignore[no-untyped-def]
 @blp.response(200, DayBoardSchema)
 @blp.doc(security=SECURITY)
 @require_roles(*STAFF)
-def board(query):  # type: ignore[no-untyped-def]
+def board(query):
     """One day: who is at the desk (and for whom they sit in), who is out where, who holds each line, flags."""
     day = query["day"] or service.local_today()
     return service.day_boards(require_identity(), query["community_id"], [day])[0]

@@ -43,7 +43,7 @@ def new_feed_token() -> str:
     return secrets.token_urlsafe(24)
 
 
-class StaffMember(db.Model):  # type: ignore[name-defined,misc]
+class StaffMember(db.Model):  # type: ignore[name-defined]
     """A residents' committee worker (居委干部); ``account_id`` is their sign-in account when they have one."""
 
     __tablename__ = "staff_member"
@@ -59,7 +59,7 @@ class StaffMember(db.Model):  # type: ignore[name-defined,misc]
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
-class WorkLine(db.Model):  # type: ignore[name-defined,misc]
+class WorkLine(db.Model):  # type: ignore[name-defined]
     """A line of work (条线, e.g. 为老 elderly, 民政 civil affairs) with its A role and B role."""
 
     __tablename__ = "work_line"
@@ -80,7 +80,7 @@ class WorkLine(db.Model):  # type: ignore[name-defined,misc]
         return self.name_zh if locale.startswith("zh") or not self.name_en else self.name_en
 
 
-class RosterCell(db.Model):  # type: ignore[name-defined,misc]
+class RosterCell(db.Model):  # type: ignore[name-defined]
     """One staff member's duty in one period of one day. ``version`` guards against lost updates."""
 
     __tablename__ = "roster_cell"
@@ -101,7 +101,7 @@ class RosterCell(db.Model):  # type: ignore[name-defined,misc]
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
-class Absence(db.Model):  # type: ignore[name-defined,misc]
+class Absence(db.Model):  # type: ignore[name-defined]
     """Leave, sickness or training away, whole days from ``starts_on`` to ``ends_on`` inclusive."""
 
     __tablename__ = "staff_absence"
@@ -119,7 +119,7 @@ class Absence(db.Model):  # type: ignore[name-defined,misc]
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
-class DutySwap(db.Model):  # type: ignore[name-defined,misc]
+class DutySwap(db.Model):  # type: ignore[name-defined]
     """Two staff exchange two roster cells once the manager approves."""
 
     __tablename__ = "duty_swap"
@@ -136,7 +136,7 @@ class DutySwap(db.Model):  # type: ignore[name-defined,misc]
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
-class UncoveredAlert(db.Model):  # type: ignore[name-defined,misc]
+class UncoveredAlert(db.Model):  # type: ignore[name-defined]
     """The manager was told that a line of work has neither A nor B on a day (one event per line and day)."""
 
     __tablename__ = "roster_uncovered_alert"

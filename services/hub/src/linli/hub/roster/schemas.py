@@ -76,7 +76,7 @@ class AbsenceCreateSchema(Schema):
     note = ma.fields.String(load_default="", validate=ma.validate.Length(max=500))
 
     @ma.validates_schema
-    def ends_after_start(self, data, **kwargs):  # type: ignore[no-untyped-def]
+    def ends_after_start(self, data, **kwargs):
         if data["ends_on"] < data["starts_on"]:
             raise ma.ValidationError("ends before it starts", field_name="ends_on")
 

@@ -19,7 +19,7 @@ ROUND_STATES = ("open", "allocated", "cancelled")
 OUTCOMES = ("won", "lost", "quota", "unavailable")
 
 
-class BookingRound(db.Model):  # type: ignore[name-defined,misc]
+class BookingRound(db.Model):  # type: ignore[name-defined]
     __tablename__ = "booking_round"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -40,7 +40,7 @@ class BookingRound(db.Model):  # type: ignore[name-defined,misc]
                                                   order_by="RoundSlot.starts_at, RoundSlot.room_id")
 
 
-class RoundSlot(db.Model):  # type: ignore[name-defined,misc]
+class RoundSlot(db.Model):  # type: ignore[name-defined]
     __tablename__ = "round_slot"
     __table_args__ = (sa.UniqueConstraint("round_id", "room_id", "starts_at"),
                       sa.CheckConstraint("starts_at < ends_at", name="starts_before_ends"))
@@ -54,7 +54,7 @@ class RoundSlot(db.Model):  # type: ignore[name-defined,misc]
     booking_id: Mapped[int | None] = mapped_column(sa.ForeignKey("booking.id", ondelete="SET NULL"))
 
 
-class RoundRequest(db.Model):  # type: ignore[name-defined,misc]
+class RoundRequest(db.Model):  # type: ignore[name-defined]
     """One team asking for one slot; rank 1 is the team's first choice."""
 
     __tablename__ = "round_request"
@@ -71,7 +71,7 @@ class RoundRequest(db.Model):  # type: ignore[name-defined,misc]
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
-class RoundDecision(db.Model):  # type: ignore[name-defined,misc]
+class RoundDecision(db.Model):  # type: ignore[name-defined]
     """The outcome of one request, with the reason shown to the team."""
 
     __tablename__ = "round_decision"

@@ -300,7 +300,7 @@ def summary_by_team(decisions: Sequence[RoundDecision]) -> dict[int, dict[str, i
 
 def held_for_open_round(room_id: int, starts_at: dt.datetime, ends_at: dt.datetime) -> bool:
     """Whether the time is offered in an open round (no first-come booking of it meanwhile)."""
-    return db.session.scalar(
+    return (db.session.scalar(
         sa.select(sa.func.count()).select_from(RoundSlot).join(BookingRound)
         .where(RoundSlot.room_id == room_id, BookingRound.status == "open",
-               RoundSlot.starts_at < ends_at, RoundSlot.ends_at > starts_at)) > 0
+               RoundSlot.starts_at < ends_at, RoundSlot.ends_at > starts_at)) or 0) > 0

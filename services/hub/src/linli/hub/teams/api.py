@@ -13,7 +13,7 @@ blp = Blueprint("teams", __name__, url_prefix="/api/teams", description="Residen
 @blp.arguments(TeamQuerySchema, location="query")
 @blp.response(200, TeamSchema(many=True))
 @blp.doc(security=[{"bearer": []}])
-def list_teams(query):  # type: ignore[no-untyped-def]
+def list_teams(query):
     """Teams of one community (members of that community)."""
     require_identity().require_community(query["community_id"])
     return service.list_teams(query["community_id"])
@@ -24,7 +24,7 @@ def list_teams(query):  # type: ignore[no-untyped-def]
 @blp.response(201, TeamSchema)
 @blp.doc(security=[{"bearer": []}])
 @require_roles(*STAFF_ROLES)
-def create_team(data):  # type: ignore[no-untyped-def]
+def create_team(data):
     """Register a team with its lead."""
     return service.create_team(require_identity(), **data)
 
@@ -33,6 +33,6 @@ def create_team(data):  # type: ignore[no-untyped-def]
 @blp.arguments(MemberSchema)
 @blp.response(201, MemberSchema)
 @blp.doc(security=[{"bearer": []}])
-def add_member(data, team_id):  # type: ignore[no-untyped-def]
+def add_member(data, team_id):
     """Add a member (the team's lead or staff)."""
     return service.add_member(require_identity(), team_id, **data)

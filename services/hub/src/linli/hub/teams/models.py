@@ -11,7 +11,7 @@ from linli.hub.extensions import db
 from linli.shared.db import utcnow
 
 
-class Team(db.Model):  # type: ignore[name-defined,misc]
+class Team(db.Model):  # type: ignore[name-defined]
     __tablename__ = "team"
     __table_args__ = (sa.UniqueConstraint("community_id", "name_zh"),)
 
@@ -31,7 +31,7 @@ class Team(db.Model):  # type: ignore[name-defined,misc]
         return self.name_en if locale.startswith("en") and self.name_en else self.name_zh
 
 
-class TeamMember(db.Model):  # type: ignore[name-defined,misc]
+class TeamMember(db.Model):  # type: ignore[name-defined]
     __tablename__ = "team_member"
     __table_args__ = (sa.UniqueConstraint("team_id", "account_id"),)
 

@@ -24,7 +24,7 @@ from linli.shared.auth import require_identity, require_roles
 
 blp = Blueprint("visits", __name__, url_prefix="/api/visits",
                 description="Household visits, what is due, the managers' overview and the Monday meeting report")
-SECURITY = [{"bearer": []}]
+SECURITY: list[dict[str, list[str]]] = [{"bearer": []}]
 STAFF = ("staff", "manager")
 
 
@@ -33,7 +33,7 @@ STAFF = ("staff", "manager")
 @blp.response(201, VisitSchema)
 @blp.doc(security=SECURITY)
 @require_roles(*STAFF)
-def record_visit(data):  # type: ignore[no-untyped-def]
+def record_visit(data):
     """Write a visit into the diary; with ``problem`` the cases service opens a case for it."""
     return service.record_visit(require_identity(), **data)
 
@@ -42,7 +42,7 @@ def record_visit(data):  # type: ignore[no-untyped-def]
 @blp.response(200, VisitSchema)
 @blp.doc(security=SECURITY)
 @require_roles(*STAFF)
-def get_visit(visit_id):  # type: ignore[no-untyped-def]
+def get_visit(visit_id):
     """One visit with its case state (audited for special-group households)."""
     return service.get_visit(require_identity(), visit_id)
 
@@ -52,7 +52,7 @@ def get_visit(visit_id):  # type: ignore[no-untyped-def]
 @blp.response(200, VisitSchema)
 @blp.doc(security=SECURITY)
 @require_roles(*STAFF)
-def raise_problem(data, visit_id):  # type: ignore[no-untyped-def]
+def raise_problem(data, visit_id):
     """Raise what a visit found as a problem (once): event ``hub.visit.problem_found``."""
     return service.raise_problem(require_identity(), visit_id, **data)
 
@@ -61,7 +61,7 @@ def raise_problem(data, visit_id):  # type: ignore[no-untyped-def]
 @blp.response(200, HouseholdVisitsSchema)
 @blp.doc(security=SECURITY)
 @require_roles(*STAFF)
-def household_visits(household_id):  # type: ignore[no-untyped-def]
+def household_visits(household_id):
     """A household's visits, newest first; each read of a special-group household adds an audit row."""
     household, visits = service.household_visits(require_identity(), household_id)
     return {"household": household, "visits": visits}
@@ -72,7 +72,7 @@ def household_visits(household_id):  # type: ignore[no-untyped-def]
 @blp.response(200, CountsSchema)
 @blp.doc(security=SECURITY)
 @require_roles("manager")
-def assign(data):  # type: ignore[no-untyped-def]
+def assign(data):
     """Contract households to a staff member (bulk)."""
     return {"assigned": service.assign(require_identity(), **data), "per_staff": {}}
 
@@ -82,7 +82,7 @@ def assign(data):  # type: ignore[no-untyped-def]
 @blp.response(200, CountsSchema)
 @blp.doc(security=SECURITY)
 @require_roles("manager")
-def balance(data):  # type: ignore[no-untyped-def]
+def balance(data):
     """Assign every unassigned household (and a leaving staff member's) so that counts stay balanced."""
     counts = service.balance(require_identity(), **data)
     return {"assigned": sum(counts.values()), "per_staff": {str(k): v for k, v in counts.items()}}
@@ -93,7 +93,7 @@ def balance(data):  # type: ignore[no-untyped-def]
 @blp.response(200, DueItemSchema(many=True))
 @blp.doc(security=SECURITY)
 @require_roles(*STAFF)
-def due(query):  # type: ignore[no-untyped-def]
+def due(query):
     """A staff member's households due this week, most urgent first (overdue, never visited, today, this week)."""
     return service.due_list(require_identity(), **query)
 
@@ -103,7 +103,7 @@ def due(query):  # type: ignore[no-untyped-def]
 @blp.response(200, OverviewSchema(many=True))
 @blp.doc(security=SECURITY)
 @require_roles("manager")
-def overview(query):  # type: ignore[no-untyped-def]
+def overview(query):
     """Per staff member: households, special ones, never visited, overdue, due today and this week."""
     return service.overview(require_identity(), **query)
 
@@ -113,7 +113,7 @@ def overview(query):  # type: ignore[no-untyped-def]
 @blp.response(200, ReportSchema)
 @blp.doc(security=SECURITY)
 @require_roles(*STAFF)
-def report(query):  # type: ignore[no-untyped-def]
+def report(query):
     """The Monday meeting report (例会汇报) of one week (default: last week)."""
     monday, rows = service.weekly_report(require_identity(), **query)
     return {"monday": monday, "staff": rows}

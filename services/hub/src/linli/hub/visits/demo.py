@@ -22,6 +22,7 @@ from linli.hub.extensions import db
 from linli.hub.people.models import SPECIAL_GROUPS, Household, Resident, ResidentGroup
 from linli.hub.roster import service as roster
 from linli.hub.roster.models import Absence, StaffMember
+from linli.hub.visits import service as visit_service
 from linli.hub.visits.models import NEEDS, HouseholdAssignment, Visit
 from linli.hub.visits.rules import HouseholdProfile
 from linli.shared.db import utcnow
@@ -203,6 +204,4 @@ def _north_bund(now: dt.datetime) -> None:
                                         account_id=account.subject))
     roster.create_line(None, community_id=NB, code="elderly", name_zh="为老服务", name_en="Elderly services",
                        a_staff_id=members[1].id, b_staff_id=members[0].id)
-    from linli.hub.visits import service as visits
-
-    visits.balance(None, community_id=NB, now=now)
+    visit_service.balance(None, community_id=NB, now=now)

@@ -51,7 +51,7 @@ CASE_STATES: dict[str, tuple[str, str]] = {
 }
 
 
-class HouseholdAssignment(db.Model):  # type: ignore[name-defined,misc]
+class HouseholdAssignment(db.Model):  # type: ignore[name-defined]
     """A household "contracted" (承包) to one staff member, with its visit plan."""
 
     __tablename__ = "household_assignment"
@@ -72,7 +72,7 @@ class HouseholdAssignment(db.Model):  # type: ignore[name-defined,misc]
     due_on: Mapped[dt.date | None] = mapped_column(sa.Date)  # None: never visited (due now)
 
 
-class Visit(db.Model):  # type: ignore[name-defined,misc]
+class Visit(db.Model):  # type: ignore[name-defined]
     """One entry in the visit diary. A problem found can be raised: the cases service opens a case
     (event ``hub.visit.problem_found``) and its ``cases.case.*`` events come back to ``case_*``."""
 

@@ -41,7 +41,7 @@ class VisitCreateSchema(Schema):
     problem = ma.fields.Nested(VisitProblemSchema, load_default=None, allow_none=True)
 
     @ma.validates_schema
-    def follow_up_after_visit(self, data, **kwargs):  # type: ignore[no-untyped-def]
+    def follow_up_after_visit(self, data, **kwargs):
         if data.get("follow_up_on") and data["follow_up_on"] < data["visited_on"]:
             raise ma.ValidationError("is before the visit", field_name="follow_up_on")
 

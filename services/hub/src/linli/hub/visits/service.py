@@ -253,7 +253,7 @@ def raise_problem(actor: Identity, visit_id: int, *, title: str, category: str, 
         db.session.rollback()
         raise Conflict("A problem was raised from this visit already.", code="problem_raised",
                        case_reference=visit.case_reference)
-    _raise_problem(visit, db.session.get(Household, visit.household_id), title=title, category=category,
+    _raise_problem(visit, db.session.get_one(Household, visit.household_id), title=title, category=category,
                    description=description)
     db.session.commit()
     return visit
@@ -491,14 +491,14 @@ def weekly_report(actor: Identity, *, community_id: str, monday: dt.date | None 
             row.special_visits += len(visited)
             row.special_visits_expected += max(1, 7 // plan.interval_days)
     for visit in week:
-        row = report.get(visit.staff_id)
-        if row is None:
+        made_by = report.get(visit.staff_id)
+        if made_by is None:
             continue
-        row.visits_made += 1
+        made_by.visits_made += 1
         for need in visit.needs:
-            row.needs[need] = row.needs.get(need, 0) + 1
+            made_by.needs[need] = made_by.needs.get(need, 0) + 1
         if visit.problem_raised_at is not None:
-            row.problems.append(visit)
+            made_by.problems.append(visit)
     return monday, sorted(report.values(), key=lambda r: r.staff.id)
 
 

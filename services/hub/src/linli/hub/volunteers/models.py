@@ -21,7 +21,7 @@ def new_feed_token() -> str:
     return secrets.token_urlsafe(24)
 
 
-class Volunteer(db.Model):  # type: ignore[name-defined,misc]
+class Volunteer(db.Model):  # type: ignore[name-defined]
     """A volunteer's profile in one community; ``account_id`` is the token subject."""
 
     __tablename__ = "volunteer"
@@ -43,7 +43,7 @@ class Volunteer(db.Model):  # type: ignore[name-defined,misc]
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
-class Shift(db.Model):  # type: ignore[name-defined,misc]
+class Shift(db.Model):  # type: ignore[name-defined]
     """One slot of duty, e.g. waste-sorting 07:00–09:00 on a day; the row every sign-up locks."""
 
     __tablename__ = "volunteer_shift"
@@ -73,7 +73,7 @@ class Shift(db.Model):  # type: ignore[name-defined,misc]
         return self.location_en if locale.startswith("en") and self.location_en else self.location_zh
 
 
-class ShiftAssignment(db.Model):  # type: ignore[name-defined,misc]
+class ShiftAssignment(db.Model):  # type: ignore[name-defined]
     __tablename__ = "volunteer_shift_assignment"
     __table_args__ = (
         sa.Index(
@@ -97,7 +97,7 @@ class ShiftAssignment(db.Model):  # type: ignore[name-defined,misc]
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
-class HourLog(db.Model):  # type: ignore[name-defined,misc]
+class HourLog(db.Model):  # type: ignore[name-defined]
     """Hours a volunteer logged themselves; they count once staff approve them."""
 
     __tablename__ = "volunteer_hours"
@@ -120,7 +120,7 @@ class HourLog(db.Model):  # type: ignore[name-defined,misc]
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
-class ShiftSwap(db.Model):  # type: ignore[name-defined,misc]
+class ShiftSwap(db.Model):  # type: ignore[name-defined]
     """A volunteer offers their shift to another (hand-over) or offers to exchange shifts; the other
     volunteer accepts or declines. Staff swaps take effect at once."""
 

@@ -126,7 +126,7 @@ def generate_shifts(community_id: str, template_code: str, *, start_date: dt.dat
     if template is None:
         raise NotFound(f"No shift template '{template_code}' in '{community_id}'.", code="template_not_found")
     weekdays = set(template.get("weekdays") or range(7))
-    wanted = []
+    wanted: list[tuple[dt.datetime, dt.datetime, int]] = []
     for offset in range(days):
         day = start_date + dt.timedelta(days=offset)
         if day.weekday() in weekdays:
