@@ -74,7 +74,8 @@ class _Cache:
 
 
 def _cache(app: Flask) -> _Cache:
-    return app.extensions.setdefault("linli_dashboard_cache", _Cache())  # type: ignore[no-any-return]
+    cache: _Cache = app.extensions.setdefault("linli_dashboard_cache", _Cache())
+    return cache
 
 
 def service_urls(app: Flask) -> dict[str, str]:

@@ -59,7 +59,7 @@ def _rounds(identity: Identity, community_id: str, start: dt.datetime, end: dt.d
 
 def _volunteers(community_id: str, start: dt.datetime, end: dt.datetime) -> dict[str, Any]:
     shifts = list_shifts(community_id, start=start, end=end)
-    rows = [{"shift_id": s.id, "template_code": s.template_code, "title_zh": s.title_zh, "title_en": s.title_en,
+    rows: list[dict[str, Any]] = [{"shift_id": s.id, "template_code": s.template_code, "title_zh": s.title_zh, "title_en": s.title_en,
              "starts_at": s.starts_at, "ends_at": s.ends_at, "headcount": s.headcount, "taken": taken}
             for s, taken in shifts]
     waste = [r for r in rows if r["template_code"] == "waste-sorting"]
