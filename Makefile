@@ -11,12 +11,15 @@ RUN := $(UV) run --frozen
 export LINLI_VAR_DIR ?= $(CURDIR)/var
 export LINLI_COMMUNITIES_FILE ?= $(CURDIR)/communities.toml
 
-.PHONY: help setup migrate seed run test lint test-tools bench-tools bench bench-all clean plugin
+.PHONY: help setup migrate seed run test test-faults lint test-tools bench-tools bench bench-all clean plugin backup restore
 
 help:
 	@echo "make run    - set up, migrate, load demo data and serve the suite on http://127.0.0.1:$(PORT)"
 	@echo "make test   - set up and run all tests (SQLite and PostgreSQL), lint included"
 	@echo "make lint   - ruff, the import contracts and mypy (strict on the shared library)"
+	@echo "make test-faults - the fault drill alone, FAULT_SECONDS of load (default 45), with its figures"
+	@echo "make backup - back up every service's database into var/backups/<UTC stamp>/ (KEEP=n prunes)"
+	@echo "make restore [FROM=<folder>] - restore the latest (or that) backup; the current state is kept first"
 	@echo "make bench  - the order benchmark on PostgreSQL (wrk): full stack vs plain SQL, menu, RSS, round trips, profile"
 	@echo "make bench-all - also the cases, waste and visits benchmarks (query plans printed)"
 	@echo "make plugin NAME=my-plugin SERVICE=canteen|hub|cases [COMMUNITY=id] - a new community plugin in plugins/"
@@ -75,6 +78,19 @@ bench-all: bench
 
 test: setup lint test-tools
 	$(RUN) pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+# the fault drill (tests/faults): orders under load on a private PostgreSQL cluster while gunicorn
+# workers are killed and the server crashes; prints its figures. `make test` runs it too, with 30 s.
+FAULT_SECONDS ?= 45
+test-faults: setup
+	LINLI_FAULT_SECONDS=$(FAULT_SECONDS) $(RUN) pytest -q -s -p no:cacheprovider tests/faults --engines postgresql $(PYTEST_ARGS)
+
+# backups of the databases the services are configured with (LINLI_*_DATABASE_URL, else var/*.db)
+backup: setup
+	$(RUN) python -m linli.shared.backup backup $(if $(KEEP),--keep $(KEEP))
+
+restore: setup
+	$(RUN) python -m linli.shared.backup restore $(or $(FROM),latest)
 
 # a working community plugin in plugins/$(NAME): entry point, example hook, passing test, README;
 # added to the workspace and the lock; COMMUNITY=<id> also enables it there in communities.toml

@@ -98,3 +98,29 @@ def test_fairness_simulation_meets_target_for_many_seeds():
         assert sum(counts) == 48 and min(counts) >= 2 and max(counts) <= 6, (seed, counts)
     assert fairness.simulate(fairness.weighted_lottery, 5, 24, 12) == fairness.simulate(fairness.weighted_lottery, 5, 24, 12)
     assert fairness.simulate_first_come(24, 12) == {1: 24, 2: 24}
+
+
+def test_every_reason_is_one_sentence_the_pages_translate():
+    """The policy's stored English reason is the msgid the pages translate: written once, translated once."""
+    from babel.messages.pofile import read_po
+
+    from linli.hub.rounds import reasons
+
+    offered = slots(1)
+    requests = everyone_asks_everything(3, offered)
+    decisions = weighted_lottery(RoundInfo(1, "c", 1, 7), offered, requests, {})
+    assert {d.outcome for d in decisions} == {"won", "lost"}
+    for decision in decisions:
+        assert decision.reason == reasons.describe(decision.outcome, decision.detail)
+        assert reasons.knows(decision.outcome, decision.detail)
+    loser = next(d for d in decisions if d.outcome == "lost")
+    assert loser.reason.startswith("Not granted: #") and "drew position" in loser.reason
+    named = reasons.describe("lost", {**loser.detail, "winner_team": "戏曲班"})
+    assert named.startswith("Not granted: 戏曲班 drew position")
+    assert reasons.explain("won", {}, "seniority", str) == "seniority"  # a plugin's own reason stays its own
+    po = Path(__file__).parents[1] / "src/linli/hub/translations/zh_CN/LC_MESSAGES/messages.po"
+    with po.open("rb") as handle:
+        catalogue = read_po(handle)
+    sentences = [value for name, value in vars(reasons).items() if name.isupper() and isinstance(value, str)]
+    sentences += list(reasons.OUTCOME_LABELS.values())
+    assert len(sentences) == 14 and all(catalogue.get(s) and catalogue.get(s).string for s in sentences)

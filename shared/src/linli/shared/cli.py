@@ -4,17 +4,24 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import time
+from pathlib import Path
 
 import click
+import structlog
 from flask import Flask, current_app
 from flask.cli import with_appcontext
+from sqlalchemy import exc as sa_exc
 
 from linli.shared.auth import ROLES, mint_token
+from linli.shared.db import transient_database_error
 from linli.shared.events.relay import run_relay
 from linli.shared.idempotency import purge_expired
 from linli.shared.keys import ensure_signing_key
 from linli.shared.seeding import SeedFailed, seed_demo
+
+log = structlog.get_logger("linli.cli")
 
 
 @click.group("linli", help="Linli operator commands.")
@@ -64,14 +71,71 @@ def tick_command(loop_seconds: int) -> None:
     """Do what is due: expire, promote, close rounds, purge. Idempotent."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     while True:
-        with app.app_context():
-            done = run_tick(app)
+        try:
+            with app.app_context():
+                done = run_tick(app)
+        except (sa_exc.DBAPIError, sa_exc.TimeoutError) as error:
+            if not loop_seconds or transient_database_error(error) is None:
+                raise
+            # the database is restarting or unreachable: a looping tick waits and tries again
+            log.warning("tick.database_unavailable", error=str(getattr(error, "orig", None) or error)[:200])
+            time.sleep(min(loop_seconds, 5))
+            continue
         if not loop_seconds:
             click.echo(json.dumps(done))
             return
         if any(done.values()):  # looping: say what was done, not that nothing was
             click.echo(json.dumps(done))
         time.sleep(loop_seconds)
+
+
+@linli_cli.command("backup")
+@click.option("--keep", type=int, default=None, help="Then delete all but the newest KEEP backups.")
+@with_appcontext
+def backup_command(keep: int | None) -> None:
+    """Back up this service's database into a new dated folder (make backup does all three)."""
+    from linli.shared import backup
+
+    app = current_app
+    target = backup.Target(app.config["LINLI_SERVICE"], app.config["SQLALCHEMY_DATABASE_URI"])
+    env = {**os.environ, "LINLI_VAR_DIR": str(app.config["LINLI_VAR_DIR"])}
+    try:
+        folder = backup.backup([target], backup.backup_root(env), uploads=_uploads(app), keep=keep)
+    except backup.BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"backed up to {folder}")
+    click.echo(backup.describe(folder))
+
+
+@linli_cli.command("restore")
+@click.argument("which", default="latest")
+@click.option("--no-safety-backup", is_flag=True, help="Do not back up the current state first.")
+@with_appcontext
+def restore_command(which: str, no_safety_backup: bool) -> None:
+    """Restore this service's database from a backup ('latest', a folder name or a path)."""
+    from linli.shared import backup
+
+    app = current_app
+    target = backup.Target(app.config["LINLI_SERVICE"], app.config["SQLALCHEMY_DATABASE_URI"])
+    root = backup.backup_root({**os.environ, "LINLI_VAR_DIR": str(app.config["LINLI_VAR_DIR"])})
+    app.extensions["linli"].db.engine.dispose()  # hold no connection of our own while the schema is replaced
+    try:
+        folder = backup.resolve(root, which)
+        [result] = backup.restore(folder, [target], root=root, safety_backup=not no_safety_backup,
+                                  uploads=_uploads(app))
+    except backup.BackupError as error:
+        raise click.ClickException(str(error)) from None
+    if result.safety_backup:
+        click.echo(f"the state before the restore is kept in {result.safety_backup}")
+    click.echo(f"restored {result.service} from {folder.name}: {result.tables} tables, {result.rows} rows, "
+               f"row counts and checksums as in the backup")
+
+
+def _uploads(app: Flask) -> Path | None:
+    if app.config["LINLI_SERVICE"] != "cases":
+        return None
+    configured = app.config.get("LINLI_CASES_UPLOAD_DIR") or os.environ.get("LINLI_CASES_UPLOAD_DIR")
+    return Path(configured) if configured else Path(app.config["LINLI_VAR_DIR"]) / "uploads" / "cases"
 
 
 @linli_cli.command("seed-demo")
@@ -101,8 +165,6 @@ def plugins_command() -> None:
 @with_appcontext
 def new_plugin_command(name: str, community: str | None, enable: bool) -> None:
     """Write a community plugin for this service into plugins/ (then: uv lock && uv sync)."""
-    from pathlib import Path
-
     from linli.shared.scaffold import ScaffoldError, scaffold
 
     try:

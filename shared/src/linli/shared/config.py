@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,12 @@ def _read_or_create_secret(path: Path) -> str:
     return value
 
 
+def database_url(service: str, var_dir: Path, env: Mapping[str, str] | None = None) -> str:
+    """A service's database: ``LINLI_<SERVICE>_DATABASE_URL``, else its SQLite file under var/."""
+    env = os.environ if env is None else env
+    return env.get(f"LINLI_{service.upper()}_DATABASE_URL") or f"sqlite:///{var_dir / f'{service}.db'}"
+
+
 def default_subscribers(port: int) -> dict[str, str]:
     base = f"http://127.0.0.1:{port}"
     return {name: f"{base}/{name}" for name in ("canteen", "hub", "cases")}
@@ -39,12 +46,10 @@ def load_config(service: str, test_config: dict[str, Any] | None = None) -> dict
     overrides = dict(test_config or {})
     var_dir = Path(overrides.get("LINLI_VAR_DIR") or var_dir_from_env())
     var_dir.mkdir(parents=True, exist_ok=True)
-    upper = service.upper()
     config: dict[str, Any] = {
         "LINLI_SERVICE": service,
         "LINLI_VAR_DIR": var_dir,
-        "SQLALCHEMY_DATABASE_URI": env.get(f"LINLI_{upper}_DATABASE_URL")
-        or f"sqlite:///{var_dir / f'{service}.db'}",
+        "SQLALCHEMY_DATABASE_URI": database_url(service, var_dir, env),
         "SECRET_KEY": env.get("LINLI_SECRET_KEY")
         or _read_or_create_secret(var_dir / "secrets" / "flask-secret"),
         "LINLI_EVENT_SECRET": env.get("LINLI_EVENT_SECRET")
@@ -60,6 +65,8 @@ def load_config(service: str, test_config: dict[str, Any] | None = None) -> dict
         "LINLI_DIGEST_FROM": env.get("LINLI_DIGEST_FROM", "linli@localhost"),
         "LINLI_DIGEST_TO": env.get("LINLI_DIGEST_TO", ""),
         "LINLI_EVENT_TOLERANCE_SECONDS": int(env.get("LINLI_EVENT_TOLERANCE_SECONDS", "300")),
+        # the relay's first retry of a failed delivery, doubling from there (10 s, 20 s, 40 s ...)
+        "LINLI_EVENT_FIRST_RETRY_SECONDS": float(env.get("LINLI_EVENT_FIRST_RETRY_SECONDS", "10")),
         "LINLI_JWT_ISSUER": env.get("LINLI_JWT_ISSUER", "linli-hub"),
         "LINLI_JWT_AUDIENCE": env.get("LINLI_JWT_AUDIENCE", "linli"),
         "LINLI_JWKS_URL": env.get("LINLI_JWKS_URL") or None,

@@ -16,12 +16,13 @@ import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, Literal
 
 import sqlalchemy as sa
 from flask import Flask, current_app, has_request_context, request
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData, event
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session
 from sqlalchemy.orm import registry as orm_registry
@@ -150,6 +151,18 @@ def init_db(app: Flask, db: SQLAlchemy) -> None:
         os.makedirs(os.path.dirname(os.path.abspath(url.removeprefix("sqlite:///"))), exist_ok=True)
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options(url))
     db.init_app(app)
+
+    @app.teardown_appcontext  # runs before Flask-SQLAlchemy's own (teardowns run in reverse order)
+    def _close_session(_exc: BaseException | None) -> None:
+        """Close the request's session also when the database went away under it (PostgreSQL
+        restarting): the rollback on the dead connection fails once, the connection is invalidated,
+        and a second close succeeds. Otherwise that failure would escape as a bare 500."""
+        try:
+            db.session.remove()
+        except (sa_exc.DBAPIError, sa_exc.TimeoutError) as error:
+            if transient_database_error(error) is None:
+                raise
+            db.session.remove()
     with app.app_context():
         engine = db.engine
         if is_sqlite(engine):
@@ -157,6 +170,37 @@ def init_db(app: Flask, db: SQLAlchemy) -> None:
         elif engine.pool.__class__.__name__ != "NullPool":
             _install_idle_ping(engine, ping_after_idle_seconds())
         os.register_at_fork(after_in_child=lambda: engine.dispose(close=False))
+
+
+# SQLSTATEs of PostgreSQL that say "not now" rather than "never": lock and serialisation failures
+# (busy), and the server being unreachable, shutting down, starting up or out of connections
+_BUSY_SQLSTATES = ("40001", "40P01", "55P03", "57014")
+_UNAVAILABLE_SQLSTATE_PREFIXES = ("08", "53", "57P")
+# SQLite has no SQLSTATE; its transient failures are a held write lock
+_SQLITE_BUSY_MARKERS = ("database is locked", "database table is locked")
+
+
+def transient_database_error(error: BaseException) -> Literal["busy", "unavailable"] | None:
+    """Whether a database error is worth retrying, and why; None for a real fault (a bug, bad SQL).
+
+    ``busy``: a lock or a serialisation conflict (retry at once); ``unavailable``: the database is
+    gone for now (PostgreSQL restarting or unreachable, a dropped connection, the pool exhausted)."""
+    if isinstance(error, sa_exc.TimeoutError):  # QueuePool: no connection free within pool_timeout
+        return "unavailable"
+    if not isinstance(error, sa_exc.DBAPIError):
+        return None
+    if error.connection_invalidated:  # the dialect saw a disconnect; the pool was emptied
+        return "unavailable"
+    orig = error.orig
+    if hasattr(orig, "sqlstate"):  # psycopg
+        state = getattr(orig, "sqlstate", None)
+        if state is None:  # raised by libpq itself: refused, reset, closed
+            return "unavailable" if isinstance(error, (sa_exc.OperationalError, sa_exc.InterfaceError)) else None
+        if state in _BUSY_SQLSTATES:
+            return "busy"
+        return "unavailable" if state.startswith(_UNAVAILABLE_SQLSTATE_PREFIXES) else None
+    message = str(orig) if orig is not None else str(error)
+    return "busy" if any(marker in message for marker in _SQLITE_BUSY_MARKERS) else None
 
 
 def lock_for_update(statement: sa.Select[Any]) -> sa.Select[Any]:

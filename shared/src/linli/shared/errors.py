@@ -21,7 +21,8 @@ from flask import (
     render_template_string,
     request,
 )
-from sqlalchemy.exc import DataError, IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException
 
 PROBLEM_MIMETYPE = "application/problem+json"
@@ -159,18 +160,30 @@ def handle_http_exception(error: HTTPException) -> Response:
     return problem_response(body, headers)
 
 
-def handle_operational_error(error: OperationalError) -> Response:
-    """A lock we could not get in time: ask the client to retry, as pretix does."""
-    message = str(error.orig) if error.orig else str(error)
-    transient = any(
-        marker in message
-        for marker in ("database is locked", "lock timeout", "could not serialize", "deadlock", "canceling statement")
-    )
-    if not transient:
+def handle_database_error(error: Exception) -> Response:
+    """A database error that says "not now": the client is asked to retry (503 with Retry-After),
+    as pretix does for a lock it could not get; a database that is down or restarting answers the
+    same way, never 500. Anything else is a fault of ours (500)."""
+    from linli.shared.db import transient_database_error
+
+    kind = transient_database_error(error)
+    if kind is None:
         return handle_unexpected(error)
-    log.warning("db.busy", error=message)
-    body = problem_body(503, code="busy", title="Service busy, try again", detail="The data is busy; retry shortly.")
-    return problem_response(body, {"Retry-After": "1"})
+    _rollback()
+    orig = getattr(error, "orig", None)
+    message = str(orig if orig is not None else error).strip()[:300]
+    if kind == "busy":
+        log.warning("db.busy", error=message)
+        body = problem_body(503, code="busy", title="Service busy, try again",
+                            detail="The data is busy; retry shortly.")
+        return problem_response(body, {"Retry-After": "1"})
+    log.warning("db.unavailable", error=message)
+    body = problem_body(503, code="database_unavailable", title="Service Unavailable",
+                        detail="The database cannot be reached just now; retry shortly.")
+    return problem_response(body, {"Retry-After": str(UNAVAILABLE_RETRY_AFTER_SECONDS)})
+
+
+UNAVAILABLE_RETRY_AFTER_SECONDS = 2
 
 
 def handle_data_error(error: DataError | OverflowError) -> Response:
@@ -230,7 +243,8 @@ def handle_unexpected(error: Exception) -> Response:
 def init_errors(app: Flask) -> None:
     app.register_error_handler(Problem, handle_problem)
     app.register_error_handler(HTTPException, handle_http_exception)
-    app.register_error_handler(OperationalError, handle_operational_error)
+    app.register_error_handler(DBAPIError, handle_database_error)  # OperationalError, InterfaceError, ...
+    app.register_error_handler(PoolTimeoutError, handle_database_error)
     app.register_error_handler(DataError, handle_data_error)
     app.register_error_handler(IntegrityError, handle_integrity_error)
     app.register_error_handler(OverflowError, handle_data_error)

@@ -25,17 +25,21 @@ from contextlib import contextmanager
 from typing import Any
 
 import sqlalchemy as sa
+import structlog
 from flask import Flask, Response, g, request, session
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from linli.shared.auth import current_identity
-from linli.shared.db import utcnow
+from linli.shared.db import transient_database_error, utcnow
 from linli.shared.errors import Conflict, Problem, Unprocessable, handle_problem
 from linli.shared.state import service_state
 
 HEADER = "Idempotency-Key"
 STALE_AFTER = dt.timedelta(minutes=5)  # a claim this old belongs to a crashed worker
 REPLAYED_HEADERS = ("Content-Type", "Location", "ETag")
+log = structlog.get_logger("linli.idempotency")
 
 
 def _fingerprint() -> str:
@@ -135,14 +139,22 @@ def _store(response: Response) -> Response:
     state = service_state()
     table = state.models.IdempotencyRecord.__table__
     where = (table.c.scope == scope) & (table.c.key == key)
-    with _connect(state.db.engine) as connection, connection.begin():
-        if response.status_code >= 500:
-            connection.execute(table.delete().where(where))
-        else:
-            headers = {h: response.headers[h] for h in REPLAYED_HEADERS if h in response.headers}
-            connection.execute(table.update().where(where).values(
-                state="done", response_status=response.status_code,
-                response_headers=headers, response_body=response.get_data()))
+    try:
+        with _connect(state.db.engine) as connection, connection.begin():
+            if response.status_code >= 500:
+                connection.execute(table.delete().where(where))
+            else:
+                headers = {h: response.headers[h] for h in REPLAYED_HEADERS if h in response.headers}
+                connection.execute(table.update().where(where).values(
+                    state="done", response_status=response.status_code,
+                    response_headers=headers, response_body=response.get_data()))
+    except (DBAPIError, PoolTimeoutError) as error:
+        if transient_database_error(error) is None:
+            raise
+        # the database went away after the view: its answer stands (what it did is committed or
+        # rolled back already); the claim stays "processing" and is taken over after STALE_AFTER
+        log.warning("idempotency.store_failed", key=key, status=response.status_code, error=str(error.orig)[:200]
+                    if isinstance(error, DBAPIError) else str(error)[:200])
     return response
 
 

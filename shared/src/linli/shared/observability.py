@@ -19,7 +19,7 @@ from prometheus_client import (
     generate_latest,
 )
 
-from linli.shared.errors import problem_body, problem_response
+from linli.shared.errors import UNAVAILABLE_RETRY_AFTER_SECONDS, problem_body, problem_response
 from linli.shared.plugins import PluginFailure, PluginHost
 from linli.shared.state import service_state
 
@@ -84,7 +84,8 @@ def readyz() -> Response:
         service_state().db.session.execute(sa.text("SELECT 1"))
     except Exception as error:
         return problem_response(problem_body(503, code="not_ready", title="Not ready",
-                                             detail=f"database: {type(error).__name__}"))
+                                             detail=f"database: {type(error).__name__}"),
+                                {"Retry-After": str(UNAVAILABLE_RETRY_AFTER_SECONDS)})
     return jsonify(status="ready", service=current_app.config["LINLI_SERVICE"], database="ok")
 
 

@@ -19,14 +19,16 @@ import requests
 import sqlalchemy as sa
 import structlog
 from flask import Flask
+from sqlalchemy import exc as sa_exc
 
-from linli.shared.db import utcnow
+from linli.shared.db import transient_database_error, utcnow
 from linli.shared.events.signing import HEADER, sign
 from linli.shared.state import service_state
 
 MAX_ATTEMPTS = 12  # 10 s, 20 s, 40 s ... capped at an hour: about 14 hours in all
 FIRST_BACKOFF_SECONDS = 10
 MAX_BACKOFF_SECONDS = 3600
+MAX_DATABASE_PAUSE_SECONDS = 10.0  # the relay's own database is down: look again at least this often
 log = structlog.get_logger("linli.events.relay")
 
 
@@ -37,8 +39,9 @@ class RelayResult:
     dead: int = 0
 
 
-def backoff(attempts: int) -> dt.timedelta:
-    base = min(FIRST_BACKOFF_SECONDS * 2 ** (attempts - 1), MAX_BACKOFF_SECONDS)
+def backoff(attempts: int, first: float = FIRST_BACKOFF_SECONDS) -> dt.timedelta:
+    """How long to wait after the ``attempts``-th failure: ``first`` seconds doubling, capped, ±20 %."""
+    base = min(first * 2 ** (attempts - 1), MAX_BACKOFF_SECONDS)
     return dt.timedelta(seconds=base * random.uniform(0.8, 1.2))
 
 
@@ -63,6 +66,7 @@ def deliver_due(app: Flask, *, batch_size: int = 50, http: requests.Session | No
     models, session = state.models, state.db.session
     subscribers: dict[str, str] = app.config["LINLI_EVENT_SUBSCRIBERS"]
     secret = app.config["LINLI_EVENT_SECRET"]
+    first_retry = float(app.config.get("LINLI_EVENT_FIRST_RETRY_SECONDS") or FIRST_BACKOFF_SECONDS)
     http = http or requests.Session()
     result = RelayResult()
     now = utcnow()
@@ -108,7 +112,7 @@ def deliver_due(app: Flask, *, batch_size: int = 50, http: requests.Session | No
                 result.dead += 1
                 log.error("event.dead", event_id=event.id, subscriber=delivery.subscriber, error=error)
             else:
-                delivery.next_attempt_at = utcnow() + backoff(delivery.attempts)
+                delivery.next_attempt_at = utcnow() + backoff(delivery.attempts, first_retry)
                 result.failed += 1
                 log.warning("event.retry", event_id=event.id, subscriber=delivery.subscriber, error=error)
     session.commit()
@@ -116,12 +120,27 @@ def deliver_due(app: Flask, *, batch_size: int = 50, http: requests.Session | No
 
 
 def run_relay(app: Flask, *, once: bool = False, interval: float = 1.0, max_seconds: float | None = None) -> RelayResult:
+    """Deliver until stopped (or once). The database going away (PostgreSQL restarting) does not end
+    the relay: it waits, longer each time up to 10 s, and goes on where the rows say it was."""
     total = RelayResult()
     started = time.monotonic()
     http = requests.Session()
+    pause = 0.0
     while True:
-        with app.app_context():
-            result = deliver_due(app, http=http)
+        try:
+            with app.app_context():
+                result = deliver_due(app, http=http)
+        except (sa_exc.DBAPIError, sa_exc.TimeoutError) as error:
+            if transient_database_error(error) is None or once:
+                raise
+            if max_seconds is not None and time.monotonic() - started > max_seconds:
+                return total
+            pause = min(max(pause * 2, interval, 0.5), MAX_DATABASE_PAUSE_SECONDS)
+            log.warning("relay.database_unavailable", error=str(getattr(error, "orig", None) or error)[:200],
+                        retry_in=pause)
+            time.sleep(pause)
+            continue
+        pause = 0.0
         total.delivered += result.delivered
         total.failed += result.failed
         total.dead += result.dead

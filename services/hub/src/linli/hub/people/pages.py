@@ -18,7 +18,7 @@ from linli.hub.templating import register_filters
 from linli.shared.auth import Identity
 from linli.shared.communities import Community
 from linli.shared.localtime import local_today
-from linli.shared.pages import act, load_form, staff_page
+from linli.shared.pages import act, is_en, load_form, staff_page
 
 pages = Blueprint("hub_people_pages", __name__)
 register_filters(pages)
@@ -51,6 +51,7 @@ def people(community: Community, identity: Identity) -> Any:
             for h in households]
     return render_template("hub/people/index.html", community=community, rows=rows, group=group, groups=GROUPS,
                            special_groups=SPECIAL_GROUPS, languages=LANGUAGES,
+                           group_words={code: names[1] if is_en() else names[0] for code, names in GROUPS.items()},
                            residents=sum(len(row["residents"]) for row in rows))
 
 

@@ -62,7 +62,8 @@ def board(community: Community, identity: Identity) -> Any:
         periods=PERIODS, duties=DUTIES, absence_kinds=ABSENCE_KINDS, label=label, day_label=day_label,
         lines=service.list_lines(community.id), feed=feed, iso_week=monday.isocalendar().week,
         previous_week=monday - dt.timedelta(days=7), next_week=monday + dt.timedelta(days=7),
-        has_cells=any(grid.values()))
+        has_cells=any(grid.values()), staff_options=[(m.id, m.display_name) for m in staff],
+        absence_words=[(code, label(names)) for code, names in ABSENCE_KINDS.items()])
 
 
 @pages.post("/staff/roster/absences")

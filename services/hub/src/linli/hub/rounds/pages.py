@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 
 from linli.hub.bookings import service as bookings
 from linli.hub.rooms.service import list_rooms, rooms_by_id
-from linli.hub.rounds import service
+from linli.hub.rounds import reasons, service
 from linli.hub.teams.service import list_teams, teams_led_by
 from linli.hub.templating import register_filters
 from linli.shared.auth import STAFF_ROLES, Identity
@@ -31,41 +31,9 @@ from linli.shared.pages import (
 pages = Blueprint("hub_round_pages", __name__)
 register_filters(pages)
 
-OUTCOME_LABELS = {"won": "Granted", "lost": "Not granted", "quota": "Not granted (quota)",
-                  "unavailable": "Not granted (unavailable)"}
-
-
 def explain(decision: Any) -> str:
-    """The decision's reason in the reader's language, from its recorded detail."""
-    d = decision.detail or {}
-    kind = d.get("kind")
-    if decision.outcome == "won" and kind == "uncontested":
-        return _("Granted: no other team asked for this slot.")
-    lottery = d.get("method", "lottery") == "lottery"
-    if decision.outcome == "won" and not lottery:
-        return _("Granted: your team was at position %(position)s of %(drawn)s in the community's queue "
-                 "(it had won %(won)s of the %(asked)s slots it asked for in recent rounds).",
-                 position=d.get("position"), drawn=d.get("drawn"), won=d.get("won_recently", 0),
-                 asked=d.get("asked_recently", 0))
-    if decision.outcome == "won":
-        return _("Granted: your team drew position %(position)s of %(drawn)s in the weighted lottery "
-                 "(it had won %(won)s of the %(asked)s slots it asked for in recent rounds).",
-                 position=d.get("position"), drawn=d.get("drawn"), won=d.get("won_recently", 0),
-                 asked=d.get("asked_recently", 0))
-    if decision.outcome == "quota":
-        return _("Not granted: your team already had its weekly quota of %(quota)s slot(s) that week.",
-                 quota=d.get("weekly_quota"))
-    if decision.outcome == "unavailable":
-        return _("Not granted: the slot was booked outside the round.")
-    if d.get("winner_position") and not lottery:
-        return _("Not granted: %(winner)s was at position %(winner_position)s in the community's queue; your "
-                 "team was at position %(position)s of %(drawn)s.", winner=d.get("winner_team", "?"),
-                 winner_position=d.get("winner_position"), position=d.get("position"), drawn=d.get("drawn"))
-    if d.get("winner_position"):
-        return _("Not granted: %(winner)s drew position %(winner_position)s; your team drew position "
-                 "%(position)s of %(drawn)s.", winner=d.get("winner_team", "?"),
-                 winner_position=d.get("winner_position"), position=d.get("position"), drawn=d.get("drawn"))
-    return _("Not granted: the slot went to %(winner)s.", winner=d.get("winner_team", "?"))
+    """The decision's reason in the reader's language, from its recorded detail (``reasons``)."""
+    return reasons.explain(decision.outcome, decision.detail or {}, decision.reason, _)
 
 
 # --- team lead -------------------------------------------------------------------------------
@@ -92,7 +60,7 @@ def team() -> Any:
                 slots = {s.id: s for s in round_.slots}
                 results.append({"round": round_, "rows": [
                     {"decision": d, "slot": slots[d.slot_id], "room": rooms.get(slots[d.slot_id].room_id),
-                     "why": explain(d), "label": _(OUTCOME_LABELS[d.outcome])} for d in decisions]})
+                     "why": explain(d), "label": reasons.label(d.outcome, _)} for d in decisions]})
     return render_template("hub/rounds/team.html", community=community, teams=led, team=chosen,
                            open_rounds=open_rounds, results=results)
 
@@ -152,7 +120,8 @@ def staff_rooms(community: Community, identity: Identity) -> Any:
     counts = service.teams_asking([r.id for r in rounds])
     return render_template("hub/rounds/staff.html", community=community, rooms=rooms, days=days, grid=grid,
                            rounds=rounds, counts=counts, pending=pending, prev_week=monday - dt.timedelta(days=7),
-                           next_week=monday + dt.timedelta(days=7), monday=monday, week_problem=week_problem)
+                           next_week=monday + dt.timedelta(days=7), monday=monday, week_problem=week_problem,
+                           room_options=list(room_names.items()))
 
 
 @pages.post("/staff/bookings/<int:booking_id>/<any(approve, reject):decision>")
@@ -213,7 +182,7 @@ def round_detail(round_id: int) -> Any:
     decisions = service.decisions_for(identity, round_id)
     slots = {s.id: s for s in round_.slots}
     rows = [{"decision": d, "team": teams.get(d.team_id), "slot": slots[d.slot_id],
-             "room": rooms.get(slots[d.slot_id].room_id), "why": explain(d), "label": _(OUTCOME_LABELS[d.outcome])}
+             "room": rooms.get(slots[d.slot_id].room_id), "why": explain(d), "label": reasons.label(d.outcome, _)}
             for d in decisions]
     return render_template("hub/rounds/round.html", community=community, round=round_, rows=rows, rooms=rooms,
                            teams=teams)

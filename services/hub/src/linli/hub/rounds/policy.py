@@ -29,6 +29,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from linli.hub.rounds.reasons import describe
 from linli.shared.localtime import LOCAL_TZ
 
 STRENGTH = 32.0  # how strongly past success lowers a team's weight (tuned with tests/load/fairness.py)
@@ -185,33 +186,18 @@ def _decide(request: RequestInfo, slot: SlotInfo, winner: dict[int, int], how: d
     if weights is not None:
         detail["weight"] = round(weights.get(team_id, 1.0), 4)
     if not slot.available:
-        return Decision(request.id, team_id, slot.id, "unavailable",
-                        "The slot was already booked outside the round.", {**detail, "kind": "unavailable"})
+        return _decision(request, slot, "unavailable", {**detail, "kind": "unavailable"})
     holder = winner.get(slot.id)
     if holder == team_id:
-        info = how[slot.id]
-        if info["kind"] == "uncontested":
-            reason = "Won: no other team asked for this slot."
-        else:
-            reason = (f"Won: your team {_came(method)} position {info['position']} of {drawn} "
-                      f"(won {past.won} of {past.asked} slots asked in recent rounds).")
-        return Decision(request.id, team_id, slot.id, "won", reason, {**detail, **info})
+        return _decision(request, slot, "won", {**detail, **how[slot.id]})
     if wins_per_week[(team_id, slot.week)] >= quota:
-        return Decision(request.id, team_id, slot.id, "quota",
-                        f"Not granted: your team already has its weekly quota of {quota} slot(s) that week.",
-                        {**detail, "kind": "quota"})
+        return _decision(request, slot, "quota", {**detail, "kind": "quota"})
     if holder is None:  # cannot happen for an available slot someone asked for; kept for safety
-        return Decision(request.id, team_id, slot.id, "lost", "Not granted.", {**detail, "kind": "none"})
-    info = how[slot.id]
-    if info["kind"] == "uncontested":
-        reason = "Lost: the slot went to another team."
-    else:
-        reason = (f"Lost: the slot went to a team that {_came(method)} position {info['position']}; "
-                  f"your team {_came(method)} position {detail['position']} of {drawn}.")
-    return Decision(request.id, team_id, slot.id, "lost", reason,
-                    {**detail, "kind": "taken", "winner_team_id": holder, "winner_position": info.get("position")})
+        return _decision(request, slot, "lost", {**detail, "kind": "none"})
+    return _decision(request, slot, "lost", {**detail, "kind": "taken", "winner_team_id": holder,
+                                             "winner_position": how[slot.id].get("position")})
 
 
-def _came(method: str) -> str:
-    """How a team got its place in the order: drawn in the lottery, or given by another method's rule."""
-    return "drew" if method == "lottery" else "was at"
+def _decision(request: RequestInfo, slot: SlotInfo, outcome: str, detail: dict[str, Any]) -> Decision:
+    """A decision with its reason in English (``reasons``: the pages show the same sentence translated)."""
+    return Decision(request.id, request.team_id, slot.id, outcome, describe(outcome, detail), detail)

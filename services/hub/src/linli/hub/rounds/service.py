@@ -20,6 +20,7 @@ from linli.hub.bookings.models import ACTIVE_STATES, Booking
 from linli.hub.bookings.service import insert_booking
 from linli.hub.extensions import db
 from linli.hub.rooms.service import check_bookable, get_room
+from linli.hub.rounds import reasons
 from linli.hub.rounds.models import BookingRound, RoundDecision, RoundRequest, RoundSlot
 from linli.hub.rounds.policy import (
     HISTORY_ROUNDS,
@@ -218,11 +219,11 @@ def _record(round_: BookingRound, requests: list[RoundRequest], decisions: list[
     winners: dict[int, int] = {}
     for request in sorted(requests, key=lambda r: (r.team_id, r.rank)):
         decision = by_request.get(request.id) or Decision(request.id, request.team_id, request.slot_id, "lost",
-                                                          "The policy gave no decision.", {"kind": "none"})
+                                                          reasons.NO_DECISION, {"kind": "none"})
         outcome, reason, detail = decision.outcome, decision.reason, dict(decision.detail)
         slot = slots[request.slot_id]
         if outcome == "won" and request.slot_id in winners:  # a plugin granted a slot twice: first wins
-            outcome, reason = "lost", "The slot was granted to another team."
+            outcome, detail = "lost", {**detail, "kind": "granted_twice"}
         if outcome == "won":
             team = teams[request.team_id]
             try:
@@ -231,13 +232,15 @@ def _record(round_: BookingRound, requests: list[RoundRequest], decisions: list[
                     title=team.name_zh, starts_at=slot.starts_at, ends_at=slot.ends_at, status="confirmed",
                     booked_by=f"round:{round_.id}", round_id=round_.id))
             except Problem:
-                outcome, reason = "unavailable", "The slot was booked outside the round."
+                outcome = "unavailable"
             else:
                 winners[slot.id] = team.id
                 slot.winner_team_id = team.id
                 slot.booking_id = booking.id
         if detail.get("winner_team_id") in teams:
             detail["winner_team"] = teams[detail["winner_team_id"]].name_zh
+        if reasons.knows(outcome, detail):  # the sentence again, now that the winner has a name
+            reason = reasons.describe(outcome, detail)
         db.session.add(RoundDecision(round_id=round_.id, request_id=request.id, team_id=request.team_id,
                                      slot_id=request.slot_id, outcome=outcome, reason=reason, detail=detail))
 

@@ -41,8 +41,13 @@ def _date(value: str | None) -> dt.date | None:
         return None
 
 
+def words(vocabulary: dict[str, tuple[str, ...]]) -> list[tuple[str, str]]:
+    """A vocabulary's (code, words) pairs in the reader's language, for a form's choices."""
+    return [(code, label(names)) for code, names in vocabulary.items()]
+
+
 def _common(community: Community) -> dict[str, Any]:
-    return {"community": community, "label": label, "groups": GROUPS, "special_groups": SPECIAL_GROUPS,
+    return {"community": community, "label": label, "words": words, "groups": GROUPS, "special_groups": SPECIAL_GROUPS,
             "kinds": VISIT_KINDS, "needs": NEEDS, "case_states": CASE_STATES, "categories": PROBLEM_CATEGORIES, "day_label": day_label}
 
 
