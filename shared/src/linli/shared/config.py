@@ -57,6 +57,13 @@ def load_config(service: str, test_config: dict[str, Any] | None = None) -> dict
         "LINLI_EVENT_SUBSCRIBERS": json.loads(env["LINLI_EVENT_SUBSCRIBERS"])
         if env.get("LINLI_EVENT_SUBSCRIBERS")
         else default_subscribers(int(env.get("PORT", "8000"))),
+        # the committee dashboard (hub): where the summary APIs are (default: the event subscribers'
+        # URLs), how long it waits for each, and the weekly digest's mail server
+        "LINLI_SERVICE_URLS": json.loads(env["LINLI_SERVICE_URLS"]) if env.get("LINLI_SERVICE_URLS") else None,
+        "LINLI_SUMMARY_TIMEOUT": float(env.get("LINLI_SUMMARY_TIMEOUT", "2.0")),
+        "LINLI_SMTP_URL": env.get("LINLI_SMTP_URL") or None,
+        "LINLI_DIGEST_FROM": env.get("LINLI_DIGEST_FROM", "linli@localhost"),
+        "LINLI_DIGEST_TO": env.get("LINLI_DIGEST_TO", ""),
         "LINLI_EVENT_TOLERANCE_SECONDS": int(env.get("LINLI_EVENT_TOLERANCE_SECONDS", "300")),
         # the relay's first retry of a failed delivery, doubling from there (10 s, 20 s, 40 s ...)
         "LINLI_EVENT_FIRST_RETRY_SECONDS": float(env.get("LINLI_EVENT_FIRST_RETRY_SECONDS", "10")),

@@ -20,12 +20,13 @@ def _api_blueprints() -> list[Any]:
     from linli.canteen.payments.api import blp as payments_blp
     from linli.canteen.reports.api import blp as reports_blp
     from linli.canteen.stock.api import blp as stock_blp
+    from linli.canteen.summary.api import blp as summary_blp
     from linli.canteen.surveys.api import blp as surveys_blp
     from linli.canteen.today.api import blp as today_blp
     from linli.canteen.waste.api import blp as waste_blp
 
     return [menu_blp, today_blp, stock_blp, orders_blp, kitchen_blp, reports_blp, payments_blp, diners_blp, waste_blp,
-            feedback_blp, surveys_blp]
+            feedback_blp, surveys_blp, summary_blp]
 
 
 def _page_blueprints() -> list[Any]:

@@ -16,8 +16,9 @@ def _api_blueprints() -> list[Any]:
     from linli.cases.catalogue.api import blp as catalogue_blp
     from linli.cases.clearance.api import blp as clearance_blp
     from linli.cases.polls.api import blp as polls_blp
+    from linli.cases.summary.api import blp as summary_blp
 
-    return [catalogue_blp, cases_blp, appointments_blp, clearance_blp, polls_blp]
+    return [catalogue_blp, cases_blp, appointments_blp, clearance_blp, polls_blp, summary_blp]
 
 
 def _page_blueprints() -> list[Any]:

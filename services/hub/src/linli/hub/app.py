@@ -19,18 +19,20 @@ def _api_blueprints() -> list[Any]:
     from linli.hub.rooms.api import blp as rooms_blp
     from linli.hub.roster.api import blp as roster_blp
     from linli.hub.rounds.api import blp as rounds_blp
+    from linli.hub.summary.api import blp as summary_blp
     from linli.hub.teams.api import blp as teams_blp
     from linli.hub.visits.api import blp as visits_blp
     from linli.hub.volunteers.api import blp as volunteers_blp
 
     return [accounts_blp, people_blp, teams_blp, rooms_blp, bookings_blp, room_feeds_blp, rounds_blp, activities_blp,
-            volunteers_blp, roster_blp, visits_blp]
+            volunteers_blp, roster_blp, visits_blp, summary_blp]
 
 
 def _page_blueprints() -> list[Any]:
     from linli.hub.accounts.pages import pages as account_pages
     from linli.hub.accounts.staff_pages import pages as staff_account_pages
     from linli.hub.activities.pages import pages as activity_pages
+    from linli.hub.dashboard.pages import pages as dashboard_pages
     from linli.hub.guides.pages import pages as guide_pages
     from linli.hub.people.pages import pages as people_pages
     from linli.hub.roster.pages import pages as roster_pages
@@ -39,7 +41,7 @@ def _page_blueprints() -> list[Any]:
     from linli.hub.volunteers.pages import pages as volunteer_pages
 
     return [account_pages, round_pages, activity_pages, volunteer_pages, people_pages, staff_account_pages,
-            roster_pages, visit_pages, guide_pages]
+            roster_pages, visit_pages, guide_pages, dashboard_pages]
 
 
 def _hookspecs() -> list[Any]:
