@@ -34,7 +34,7 @@ import requests
 import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from wrkbench import load_average  # noqa: E402
+from wrkbench import load_average
 
 ROOT = Path(__file__).resolve().parents[2]
 HY, NB = "fenglin-huiyuan", "north-bund"
@@ -82,11 +82,11 @@ def main(argv: list[str] | None = None) -> int:
     from linli.hub.accounts.models import Account
     from linli.hub.app import create_app as create_hub
     from linli.hub.extensions import db as hub_db
+    from linli.shared.auth import mint_token
     from linli.shared.keys import ensure_signing_key
     from linli.shared.localtime import local_today
     from linli.shared.testing.databases import prepare_schema
     from linli.shared.testing.live import start_live_server
-    from linli.shared.auth import mint_token
 
     work = Path(tempfile.mkdtemp(prefix="linli-dash-load-"))
     var_dir = work / "var"
