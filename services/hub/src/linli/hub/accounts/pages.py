@@ -45,6 +45,8 @@ def login() -> Any:
         login_rate_limit()
         issued = service.login(username, request.form.get("password", ""))
     except Problem as problem:
+        if problem.status == 429:  # the error page says to wait, in the reader's language, with a way on
+            raise
         message = _(problem.detail or problem.title)
         return render_template("hub/accounts/login.html", next=request.form.get("next", ""), error=message,
                                username=username), problem.status, problem.headers
