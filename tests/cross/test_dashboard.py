@@ -9,14 +9,8 @@ import datetime as dt
 import re
 
 import requests
-import sqlalchemy as sa
 
-from linli.canteen.app import create_app as create_canteen
-from linli.cases.app import create_app as create_cases
-from linli.hub.accounts.models import Account
-from linli.hub.app import create_app as create_hub
 from linli.hub.dashboard import service as dashboard
-from linli.hub.extensions import db as hub_db
 from linli.shared.localtime import local_today
 
 HY, NB = "fenglin-huiyuan", "north-bund"
@@ -31,19 +25,9 @@ def figure(html: str, tile: str, name: str) -> str:
     return found.group(1).strip()
 
 
-def test_dashboard_figures_equal_the_services_reports_and_survive_a_service_down(service_app, live_server, tokens):
-    canteen_app = service_app("canteen", create_canteen)
-    cases_app = service_app("cases", create_cases)
-    for app in (canteen_app, cases_app):
-        app.extensions["linli_spec"].seed_demo(app)
-    canteen = live_server(canteen_app, workers=1, threads=4)
-    cases = live_server(cases_app, workers=1, threads=4)
-    # a generous timeout: the first answers of fresh workers on a busy 2-core machine may take seconds
-    hub_app = service_app("hub", create_hub, LINLI_SERVICE_URLS={"canteen": canteen.url, "cases": cases.url},
-                          LINLI_SUMMARY_TIMEOUT=15.0)
-    hub_app.extensions["linli_spec"].seed_demo(hub_app)
-    with hub_app.app_context():
-        manager = hub_db.session.scalar(sa.select(Account).where(Account.username == "hy.manager")).subject
+def test_dashboard_figures_equal_the_services_reports_and_survive_a_service_down(dashboard_suite, tokens):
+    canteen, cases, hub_app, manager = (dashboard_suite.canteen, dashboard_suite.cases, dashboard_suite.hub_app,
+                                        dashboard_suite.manager)
     token = tokens("staff", "manager", communities=[HY, NB], sub=manager)
     bearer = {"Authorization": f"Bearer {token}"}
     client = hub_app.test_client()

@@ -9,13 +9,7 @@ import datetime as dt
 import json
 
 import pytest
-import sqlalchemy as sa
 
-from linli.canteen.app import create_app as create_canteen
-from linli.cases.app import create_app as create_cases
-from linli.hub.accounts.models import Account
-from linli.hub.app import create_app as create_hub
-from linli.hub.extensions import db as hub_db
 from linli.shared.localtime import local_today
 from linli.shared.testing.browser import axe_violations
 
@@ -25,21 +19,12 @@ SIZES = {"wall": (1920, 1080), "phone": (390, 844)}
 UNAVAILABLE = {"zh_CN": "暂时无法读取", "en": "Unavailable just now"}
 
 
-def test_dashboard_in_chromium_and_with_a_service_down(service_app, live_server, tokens, browser_page,
+def test_dashboard_in_chromium_and_with_a_service_down(dashboard_suite, live_server, tokens, browser_page,
                                                         artifacts_dir):
-    canteen_app = service_app("canteen", create_canteen)
-    cases_app = service_app("cases", create_cases)
-    for app in (canteen_app, cases_app):
-        app.extensions["linli_spec"].seed_demo(app)
-    canteen = live_server(canteen_app, workers=1, threads=4)
-    cases = live_server(cases_app, workers=1, threads=4)
-    hub_app = service_app("hub", create_hub, LINLI_SERVICE_URLS={"canteen": canteen.url, "cases": cases.url},
-                          LINLI_SUMMARY_TIMEOUT=15.0)
-    hub_app.extensions["linli_spec"].seed_demo(hub_app)
-    with hub_app.app_context():
-        manager = hub_db.session.scalar(sa.select(Account).where(Account.username == "hy.manager")).subject
-    hub = live_server(hub_app, workers=1, threads=4, env={
-        "LINLI_SERVICE_URLS": json.dumps({"canteen": canteen.url, "cases": cases.url}), "LINLI_SUMMARY_TIMEOUT": "15"})
+    canteen, manager = dashboard_suite.canteen, dashboard_suite.manager
+    # gunicorn's workers build their own app: they get the summary settings from the environment
+    hub = live_server(dashboard_suite.hub_app, workers=1, threads=4, env={
+        "LINLI_SERVICE_URLS": json.dumps(dashboard_suite.service_urls), "LINLI_SUMMARY_TIMEOUT": str(dashboard_suite.hub_app.config["LINLI_SUMMARY_TIMEOUT"])})
     page = browser_page
     page.context.add_cookies([{"name": "linli_token", "url": hub.url,
                                "value": tokens("staff", "manager", communities=[HY, NB], sub=manager)}])

@@ -84,6 +84,9 @@ def load_config(service: str, test_config: dict[str, Any] | None = None) -> dict
         # request bodies above this are refused with 413 before they are read (Flask's limit)
         "MAX_CONTENT_LENGTH": int(env.get("LINLI_MAX_BODY_BYTES", str(1024 * 1024))),
         "RATELIMIT_STORAGE_URI": env.get("LINLI_RATELIMIT_STORAGE_URI", "memory://"),
+        # data protection (the ticks): days before visit notes / identified feedback are forgotten; 0 keeps them
+        "LINLI_VISIT_NOTES_RETENTION_DAYS": int(env.get("LINLI_VISIT_NOTES_RETENTION_DAYS", "730")),
+        "LINLI_FEEDBACK_RETENTION_DAYS": int(env.get("LINLI_FEEDBACK_RETENTION_DAYS", "365")),
         # the services share a host behind the gateway: each keeps its own session cookie
         "SESSION_COOKIE_NAME": f"linli_{service}_session",
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -5,13 +5,16 @@ JSON body; ``If-None-Match`` that matches answers 304 with no body)."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from typing import Any
 
 import marshmallow as ma
 from flask import Response, current_app, request
+from flask_smorest import Blueprint
 from marshmallow import post_load, validates_schema
 
-from linli.shared.api import Schema
+from linli.shared.api import Schema, problems
+from linli.shared.auth import STAFF_ROLES, Identity, require_identity, require_roles
 from linli.shared.localtime import local_today
 
 MAX_DAYS = 92
@@ -48,3 +51,23 @@ def conditional(schema: ma.Schema, data: Any) -> Response:
     if etag in request.if_none_match:
         return Response(status=304, headers=headers)
     return Response(body, status=200, mimetype="application/json", headers=headers)
+
+
+def summary_blueprint(service: str, description: str, schema: type[ma.Schema],
+                      summarise: Callable[..., Any], doc: str) -> Blueprint:
+    """A service's ``GET /api/summary``: staff of the community, the query above, ``summarise(identity,
+    community_id=, date_from=, date_to=)`` dumped by ``schema`` with an ETag; ``doc`` is what it holds."""
+    blp = Blueprint(f"{service}_summary_api", __name__, url_prefix="/api/summary", description=description)
+
+    @blp.get("")
+    @blp.arguments(SummaryQuerySchema, location="query")
+    @blp.response(200, schema)
+    @blp.alt_response(304, description=NOT_MODIFIED)
+    @problems(blp, 401, 403, 404, 422)
+    @blp.doc(security=[{"bearer": []}], summary=doc)
+    @require_roles(*STAFF_ROLES)
+    def summary(query: dict[str, Any]) -> Any:
+        identity: Identity = require_identity()
+        return conditional(schema(), summarise(identity, **query))
+
+    return blp

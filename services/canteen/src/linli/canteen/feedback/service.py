@@ -9,6 +9,7 @@ import secrets
 from typing import Any
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
 from linli.canteen.extensions import db
@@ -245,18 +246,9 @@ def has_feedback(order_id: int) -> bool:
 
 # --- retention -----------------------------------------------------------------------------------
 
-DEFAULT_IDENTIFIED_RETENTION_DAYS = 365
-
-
 def identified_retention_days() -> int:
     """``LINLI_FEEDBACK_RETENTION_DAYS`` (default 365; 0 keeps identified feedback for ever)."""
-    import os
-
-    from flask import current_app
-
-    value = current_app.config.get("LINLI_FEEDBACK_RETENTION_DAYS",
-                                   os.environ.get("LINLI_FEEDBACK_RETENTION_DAYS", DEFAULT_IDENTIFIED_RETENTION_DAYS))
-    return max(int(value), 0)
+    return max(int(current_app.config["LINLI_FEEDBACK_RETENTION_DAYS"]), 0)
 
 
 def forget_old_identified(now: dt.datetime | None = None) -> int:

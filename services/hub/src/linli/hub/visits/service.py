@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.orm import selectinload
 
 from linli.hub.extensions import db
@@ -509,18 +510,9 @@ def tick(now: dt.datetime | None = None) -> dict[str, int]:
 
 # --- retention -----------------------------------------------------------------------------------
 
-DEFAULT_NOTES_RETENTION_DAYS = 730
-
-
 def notes_retention_days() -> int:
     """``LINLI_VISIT_NOTES_RETENTION_DAYS`` (default 730; 0 keeps the notes for ever)."""
-    import os
-
-    from flask import current_app
-
-    value = current_app.config.get("LINLI_VISIT_NOTES_RETENTION_DAYS",
-                                   os.environ.get("LINLI_VISIT_NOTES_RETENTION_DAYS", DEFAULT_NOTES_RETENTION_DAYS))
-    return max(int(value), 0)
+    return max(int(current_app.config["LINLI_VISIT_NOTES_RETENTION_DAYS"]), 0)
 
 
 def forget_old_notes(today: dt.date | None = None) -> int:
