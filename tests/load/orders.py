@@ -386,7 +386,7 @@ def profile_worker(wrk: str, url: str, body: str, server_pids: list[int], second
     thread.start()
     time.sleep(1)
     spied = subprocess.run([*spy, "record", "--pid", str(server_pids[0]), "--duration", str(int(seconds)),
-                            "--rate", "97", "--format", "raw", "--output", str(out), "--nonblocking"],
+                            "--rate", "97", "--format", "raw", "--output", str(out), "--nonblocking", "--gil"],
                            capture_output=True, check=False)
     thread.join()
     if spied.returncode != 0 or not out.exists():
@@ -394,8 +394,8 @@ def profile_worker(wrk: str, url: str, body: str, server_pids: list[int], second
     inclusive, own = top_frames(out.read_text(), 22)
     lines = [f"profile of one full-stack worker (pid {server_pids[0]}), py-spy {seconds:g} s at c={connections}, "
              f"{holder['run']['requests'] / (holder['run']['duration_us'] / 1e6):.0f} orders/s overall meanwhile",
-             "  inclusive (share of the worker's active samples, waits on the database included, in which the "
-             "frame is on the stack):"]
+             "  inclusive (share of the samples of the thread holding the GIL, i.e. of the worker's Python CPU, "
+             "in which the frame is on the stack):"]
     lines += [f"    {share * 100:5.1f}%  {short(frame)}" for frame, share in inclusive]
     lines.append("  self (where the samples' innermost frame was):")
     lines += [f"    {share * 100:5.1f}%  {short(frame)}" for frame, share in own[:15]]

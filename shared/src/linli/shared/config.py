@@ -83,7 +83,13 @@ def load_config(service: str, test_config: dict[str, Any] | None = None) -> dict
         "LINLI_PUBLIC_URL": env.get("LINLI_PUBLIC_URL"),
         # request bodies above this are refused with 413 before they are read (Flask's limit)
         "MAX_CONTENT_LENGTH": int(env.get("LINLI_MAX_BODY_BYTES", str(1024 * 1024))),
+        # rate limits (linli.shared.limits), in the notation "10 per minute"; false turns all off (load drills)
         "RATELIMIT_STORAGE_URI": env.get("LINLI_RATELIMIT_STORAGE_URI", "memory://"),
+        "LINLI_RATELIMIT_ENABLED": env.get("LINLI_RATELIMIT_ENABLED", "true").lower() not in {"0", "false", "no"},
+        "LINLI_LOGIN_RATE_LIMIT": env.get("LINLI_LOGIN_RATE_LIMIT", "10 per minute"),
+        "LINLI_PIN_RATE_LIMIT": env.get("LINLI_PIN_RATE_LIMIT", "10 per minute"),
+        "LINLI_ORDER_RATE_LIMIT": env.get("LINLI_ORDER_RATE_LIMIT", "120 per minute"),
+        "LINLI_OPEN311_RATE_LIMIT": env.get("LINLI_OPEN311_RATE_LIMIT", "30 per minute"),
         # data protection (the ticks): days before visit notes / identified feedback are forgotten; 0 keeps them
         "LINLI_VISIT_NOTES_RETENTION_DAYS": int(env.get("LINLI_VISIT_NOTES_RETENTION_DAYS", "730")),
         "LINLI_FEEDBACK_RETENTION_DAYS": int(env.get("LINLI_FEEDBACK_RETENTION_DAYS", "365")),

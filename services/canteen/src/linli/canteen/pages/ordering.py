@@ -412,7 +412,7 @@ def ordering_blueprint(flow: Flow) -> Blueprint:
     pages = Blueprint(f"canteen_{flow.name}", __name__, url_prefix=flow.prefix)
     register_filters(pages)
     if not flow.staff:  # a link without a canteen: choose one (staff come from their counter)
-        # a named function, not a bare partial: Flask-Limiter names every view by its __name__
+        # a named function, not a bare partial: Flask and its extensions name a view by its __name__
         pages.add_url_rule("", "choose", functools.update_wrapper(functools.partial(choose, flow), choose))
     for route in ROUTES:
         if route.offered_if is None or getattr(flow, route.offered_if):
