@@ -54,6 +54,8 @@ def test_dashboard_figures_equal_the_services_reports_and_survive_a_service_down
     assert figure(html, "canteen", "Covers on the day") == str(on_day)
     assert figure(html, "canteen", "Covers this week") == str(sum(r["covers"] for r in covers)) == str(c["covers"])
     assert c["takings_fen"] == sum(r["amount_fen"] for r in takings)
+    assert c["takings_fen"] == c["revenue_fen"] > 0  # every served demo order was paid, once
+    assert c["ratings"]["count"] > 0  # the demo's ratings fall on every day of the past week
     assert figure(html, "canteen", "Waste per cover (g)") == str(kpi["totals"]["per_cover"]["total"])
     assert figure(html, "canteen", "Target (g)") == str(kpi["targets"]["total"])
 

@@ -60,11 +60,13 @@ def _seed_demo(app: Flask) -> None:
     from linli.canteen.demo import seed_demo
     from linli.canteen.diners.demo import seed_demo as seed_diners
     from linli.canteen.feedback.demo import seed_demo as seed_feedback
+    from linli.canteen.payments.demo import seed_demo as seed_payments
     from linli.canteen.waste.demo import seed_demo as seed_waste
 
     seed_demo(app)
     seed_diners(app)
     seed_waste(app)
+    seed_payments(app)  # the waste demo's served orders
     seed_feedback(app)
 
 

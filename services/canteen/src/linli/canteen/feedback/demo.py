@@ -46,11 +46,14 @@ def _ratings(community_id: str, rng: random.Random) -> int:
                                                                        Feedback.order_id.is_not(None))))
     if rated:
         return 0
-    orders = db.session.scalars(sa.select(Order).where(
+    served = db.session.scalars(sa.select(Order.id).where(
         Order.community_id == community_id, Order.state == "collected", Order.pickup_date >= since)
-        .order_by(Order.id).limit(RATED_ORDERS * 4)).all()
+        .order_by(Order.id)).all()
+    # spread over the whole week (every day's meal services), not the first meal service's orders only
+    chosen = served[::max(1, len(served) // RATED_ORDERS)][:RATED_ORDERS]
+    orders = db.session.scalars(sa.select(Order).where(Order.id.in_(chosen)).order_by(Order.id)).all()
     made = 0
-    for order in orders[::4][:RATED_ORDERS]:
+    for order in orders:
         dish_ids = list(dict.fromkeys(line.dish_id for line in order.lines if line.dish_id is not None))
         at = order.collected_at or order.created_at
         feedback = Feedback(ref=secrets.token_urlsafe(12), community_id=community_id, order_id=order.id,
