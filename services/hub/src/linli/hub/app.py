@@ -75,12 +75,14 @@ def _models() -> None:
 
 def _seed_demo(app: Flask) -> None:
     """Demo data of every area, safe to run twice; accounts first, the areas that use them after."""
-    from linli.hub.activities.demo import seed_demo_activities
+    from linli.hub.activities.demo import seed_demo_activities, seed_demo_shifts
     from linli.hub.demo import seed_demo_core
     from linli.hub.visits.demo import seed_demo_visits
 
     seed_demo_core(app)
     seed_demo_activities(app)
+    if "fenglin-huiyuan" in app.extensions["linli"].communities:
+        seed_demo_shifts(app, "fenglin-huiyuan")
     seed_demo_visits(app)
 
 

@@ -13,6 +13,7 @@ from flask import Flask
 
 from linli.hub.accounts import service as accounts
 from linli.hub.accounts.models import Account
+from linli.hub.bookings import service as bookings
 from linli.hub.extensions import db
 from linli.hub.people import service as people
 from linli.hub.rooms import service as rooms
@@ -79,6 +80,7 @@ def seed_demo_core(app: Flask) -> None:
             _seed()
         if db.session.scalar(sa.select(BookingRound.id).limit(1)) is None:
             _rounds()  # also mends a database seeded half by an older, non-atomic seed
+            _this_week()
         _print_accounts()
 
 
@@ -155,6 +157,20 @@ def _rounds() -> None:
         rounds.submit_requests(nb_staff, nb_round.id, team_id=team.id, slot_ids=[s.id for s in nb_round.slots],
                                now=now)
     rounds.close_round(nb_staff, nb_round.id, now=now)
+
+
+def _this_week() -> None:
+    """Each team's afternoon in a room this week, Monday to Sunday, 14:00–16:00 (a time no round offers),
+    so the room pages and the dashboard's week have bookings on the days already past as well."""
+    today = utcnow().astimezone(LOCAL_TZ).date()
+    monday = today - dt.timedelta(days=today.weekday())
+    for community_id in (HY, NB):
+        staff = Identity("demo-seed", frozenset({"staff"}), frozenset({community_id}))
+        open_rooms = [r for r in rooms.list_rooms(community_id) if not r.requires_approval]
+        for index, team in enumerate(teams.list_teams(community_id)):
+            starts_at = dt.datetime.combine(monday + dt.timedelta(days=index % 7), dt.time(14), tzinfo=LOCAL_TZ)
+            bookings.create_booking(staff, room_id=open_rooms[index // 7 % len(open_rooms)].id, starts_at=starts_at,
+                                    ends_at=starts_at + dt.timedelta(hours=2), title=team.name_zh, team_id=team.id)
 
 
 def _print_accounts() -> None:

@@ -95,12 +95,28 @@ def _waitlist(community_id: str) -> None:
         service.sign_up(resident, session_id)
 
 
+def seed_demo_shifts(app: Flask, community_id: str) -> None:
+    """A community without the activities demo still has its volunteers on this week's duty."""
+    with seeding(app):
+        staff = Identity("demo-seed", frozenset({"staff"}), frozenset({community_id}), name="seed")
+        _shifts(community_id, _volunteers(staff, community_id))
+
+
 def _shifts(community_id: str, people: list[Volunteer]) -> None:
-    created = volunteers.generate_shifts(community_id, "waste-sorting", start_date=volunteers.local_today(),
-                                         days=volunteers.GENERATE_AHEAD_DAYS)  # from today: some always ahead
+    """This week's duty from its Monday and a week ahead: the shifts already over were attended, the
+    ones to come have volunteers signed up (so the dashboard's week and the shift pages both show some)."""
+    monday, today = _monday(), local_today()
+    created = volunteers.generate_shifts(community_id, "waste-sorting", start_date=monday,
+                                         days=(today - monday).days + volunteers.GENERATE_AHEAD_DAYS)
     now = volunteers.utcnow()
-    future = [s for s in created if s.starts_at > now]
-    for shift, volunteer in zip(future, people * 2, strict=False):
-        if not db.session.scalar(sa.select(ShiftAssignment.id).where(ShiftAssignment.shift_id == shift.id)):
-            db.session.add(ShiftAssignment(shift_id=shift.id, volunteer_id=volunteer.id, marked_by="demo-seed"))
+    turn = 0
+    for index, shift in enumerate(created):
+        wanted = min(shift.headcount, len(people)) - (1 if index % 4 == 3 else 0)  # some stay short of people
+        if wanted <= 0 or db.session.scalar(sa.select(ShiftAssignment.id).where(ShiftAssignment.shift_id == shift.id)):
+            continue
+        for _ in range(wanted):  # distinct volunteers in turn
+            db.session.add(ShiftAssignment(shift_id=shift.id, volunteer_id=people[turn % len(people)].id,
+                                           marked_by="demo-seed",
+                                           status="attended" if shift.ends_at <= now else "signed_up"))
+            turn += 1
     db.session.commit()
