@@ -26,6 +26,9 @@ def test_dashboard_in_chromium_and_with_a_service_down(dashboard_suite, live_ser
     hub = live_server(dashboard_suite.hub_app, workers=1, threads=4, env={
         "LINLI_SERVICE_URLS": json.dumps(dashboard_suite.service_urls), "LINLI_SUMMARY_TIMEOUT": str(dashboard_suite.hub_app.config["LINLI_SUMMARY_TIMEOUT"])})
     page = browser_page
+    blocked: list[str] = []  # what the pages' Content-Security-Policy refused (an inline style or script)
+    page.on("console", lambda message: blocked.append(message.text) if "Content Security Policy" in message.text
+            else None)
     page.context.add_cookies([{"name": "linli_token", "url": hub.url,
                                "value": tokens("staff", "manager", communities=[HY, NB], sub=manager)}])
     day = local_today() - dt.timedelta(days=1)  # yesterday: the demo's canteen weighed every service
@@ -55,6 +58,14 @@ def test_dashboard_in_chromium_and_with_a_service_down(dashboard_suite, live_ser
     page.screenshot(path=str(artifacts_dir / "hub-dashboard-subdistrict-zh_CN.png"), full_page=True)
     assert axe_violations(page) == []
 
+    # the weekly digest prints from its button (a listener: the policy runs no inline handler)
+    page.goto(f"{hub.url}/staff/dashboard/digest?community={HY}&lang=en")
+    page.evaluate("() => { window.printed = 0; window.print = () => { window.printed += 1; }; }")
+    page.get_by_role("button", name="Print").click()
+    assert page.evaluate("window.printed") == 1
+    assert page.locator(".tile").first.evaluate("e => getComputedStyle(e).borderRadius") != "0px"  # dashboard.css
+    assert blocked == []
+
     # the canteen stops: its tile says so, the others keep their figures
     canteen.stop()
     for lang in ("zh_CN", "en"):
@@ -67,3 +78,4 @@ def test_dashboard_in_chromium_and_with_a_service_down(dashboard_suite, live_ser
             assert page.locator(f"#tile-{tile} dd").count() > 0, tile
         page.screenshot(path=str(artifacts_dir / f"hub-dashboard-canteen-down-{lang}.png"), full_page=True)
         assert axe_violations(page) == []
+    assert blocked == []

@@ -136,4 +136,7 @@ def test_weekly_digest_prints_and_is_emailed(app, client, tokens, demo, smtp_ser
     html = message.get_body(("html",)).get_content()
     plain = message.get_body(("plain",)).get_content()
     assert "Household visits" in html and "Send the digest" not in html
+    # a mail client fetches no stylesheet: the email carries the page's inline (the page links it)
+    assert "<style>" in html and ".tiles {" in html and 'th[scope="row"]' in html and "dashboard.css" not in html
+    assert "<style" not in text and "dashboard.css" in text
     assert "Households overdue for a visit" in plain and "Canteen: Unavailable" in plain

@@ -74,3 +74,11 @@ def test_roster_board_visits_overview_and_report(app, tokens, live_server, brows
         assert page.locator("table.report tbody tr").count() == 6
         page.screenshot(path=str(artifacts_dir / f"hub-visits-report-{lang}.png"), full_page=True)
         assert axe_violations(page) == []
+    # the special-group bars are drawn by the page kit's data-width (the policy allows no style attribute)
+    bars = page.locator("table.report .bar").evaluate_all(
+        "bars => bars.map(b => [b.getBoundingClientRect().width / b.parentElement.getBoundingClientRect().width,"
+        " parseFloat(b.dataset.width) / 100])")
+    assert bars and all(abs(drawn - share) < 0.02 for drawn, share in bars) and any(s > 0 for _, s in bars), bars
+    page.evaluate("() => { window.printed = 0; window.print = () => { window.printed += 1; }; }")
+    page.get_by_role("button", name="Print").click()
+    assert page.evaluate("window.printed") == 1

@@ -121,7 +121,6 @@ SPEC = ServiceSpec(
     hookspecs=_hookspecs,
     builtin_plugins=_builtin_plugins,
     extra_init=(_init_accounts,),
-    csp_inline=True,  # its templates still hold <style> blocks and an onclick; drop once they move out
     seed_demo=_seed_demo,
     tick=_tick,
 )

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 import smtplib
+from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 
 from linli.hub.dashboard import service
@@ -132,10 +133,13 @@ def _digest(community: Community, identity: Identity) -> tuple[service.Committee
 
 
 def _render_digest(community: Community, committee: service.Committee, monday: dt.date, *, email: bool = False) -> str:
+    """The digest page, or (``email``) the email's HTML part: the same, with its stylesheet inlined (a mail
+    client fetches no stylesheet) and without the page's buttons."""
+    inline_css = Path(str(current_app.static_folder), "dashboard.css").read_text(encoding="utf-8") if email else ""
     return render_template("hub/dashboard/digest.html", community=community, committee=committee, monday=monday,
                            sunday=monday + dt.timedelta(days=6), previous_week=monday - dt.timedelta(weeks=1),
                            next_week=monday + dt.timedelta(weeks=1), smtp=service.smtp_configured(), email=email,
-                           **_common())
+                           inline_css=inline_css, **_common())
 
 
 @pages.get("/staff/dashboard/digest")
