@@ -18,6 +18,8 @@ from linli.shared.localtime import local_at, local_today
 from linli.shared.seeding import seeding
 
 COMMUNITIES = ("north-bund", "fenglin-huiyuan")
+# who weighs the waste and takes the cash in the demo, per community
+DEMO_STAFF = {"north-bund": "demo-nb-staff", "fenglin-huiyuan": "demo-hy-staff"}
 DAYS_AHEAD = 3
 
 # code, zh, en, category, full fen, half fen, tags, allergens, meal kinds

@@ -22,7 +22,7 @@ from linli.hub.rounds.models import BookingRound
 from linli.hub.teams import service as teams
 from linli.shared.auth import Identity
 from linli.shared.db import utcnow
-from linli.shared.localtime import LOCAL_TZ
+from linli.shared.localtime import LOCAL_TZ, local_today
 from linli.shared.seeding import seeding
 
 PASSWORD = "linli-demo"
@@ -162,7 +162,7 @@ def _rounds() -> None:
 def _this_week() -> None:
     """Each team's afternoon in a room this week, Monday to Sunday, 14:00–16:00 (a time no round offers),
     so the room pages and the dashboard's week have bookings on the days already past as well."""
-    today = utcnow().astimezone(LOCAL_TZ).date()
+    today = local_today()
     monday = today - dt.timedelta(days=today.weekday())
     for community_id in (HY, NB):
         staff = Identity("demo-seed", frozenset({"staff"}), frozenset({community_id}))

@@ -14,7 +14,7 @@ import click
 import sqlalchemy as sa
 from flask import Flask
 
-from linli.canteen.demo import SERVICES
+from linli.canteen.demo import DEMO_STAFF, SERVICES
 from linli.canteen.extensions import db
 from linli.canteen.menu import service as menu
 from linli.canteen.menu.models import Dish, MealService
@@ -31,7 +31,6 @@ COVERS = {
 }
 # kind → grams per cover (low, high)
 GRAMS_PER_COVER = {"preparation": (28, 42), "unserved": (18, 36), "plate": (38, 62)}
-WEIGHERS = {"north-bund": "demo-nb-staff", "fenglin-huiyuan": "demo-hy-staff"}
 MEAL_DISHES = {"breakfast": ["youtiao", "doujiang", "cifantuan"],
                "lunch": ["hongshao-rou", "baiqie-ji", "qingchao-shishu", "fanqie-chaodan", "mifan"],
                "dinner": ["hongshao-rou", "xianggu-qingcai", "fanqie-chaodan", "mifan"]}
@@ -129,7 +128,7 @@ def seed_demo(app: Flask) -> None:
                     menu_dishes = [dishes[c] for c in MEAL_DISHES[kind] if c in dishes]
                     covers = rng.randint(low, high)
                     number = served_orders(service, menu_dishes, covers, rng=rng, start_number=number)
-                    _weigh(service, covers, [d for d in menu_dishes if d.code != "mifan"], WEIGHERS[community_id], rng)
+                    _weigh(service, covers, [d for d in menu_dishes if d.code != "mifan"], DEMO_STAFF[community_id], rng)
                     made += 1
                 _bump_counter(community_id, day, number - 1)
             db.session.flush()

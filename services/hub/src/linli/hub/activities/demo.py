@@ -112,9 +112,7 @@ def _shifts(community_id: str, people: list[Volunteer]) -> None:
     turn = 0
     for index, shift in enumerate(created):
         wanted = min(shift.headcount, len(people)) - (1 if index % 4 == 3 else 0)  # some stay short of people
-        if wanted <= 0 or db.session.scalar(sa.select(ShiftAssignment.id).where(ShiftAssignment.shift_id == shift.id)):
-            continue
-        for _ in range(wanted):  # distinct volunteers in turn
+        for _ in range(max(0, wanted)):  # distinct volunteers in turn; a shift just made has nobody yet
             db.session.add(ShiftAssignment(shift_id=shift.id, volunteer_id=people[turn % len(people)].id,
                                            marked_by="demo-seed",
                                            status="attended" if shift.ends_at <= now else "signed_up"))
